@@ -1,0 +1,62 @@
+# One file of commands for humans and CI. `make test` and `make demo` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OLDEST := .venv-oldest
+SPEC := code-env/python/spec
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' python-lib/active_labeling/__init__.py)
+
+.PHONY: help install demo test test-main test-oldest lint plugin deploy bench chromium clean
+
+help:
+	@echo "make demo    - set up .venv and serve the labeling app on bundled sample data"
+	@echo "make test    - set up everything and run every test (browser tests and oldest versions included)"
+	@echo "make lint    - ruff"
+	@echo "make plugin  - build dist/dss-plugin-active-labeling-$(VERSION).zip"
+	@echo "make deploy DSS_URL=... DSS_API_KEY=... - install or update the plugin in a DSS instance"
+	@echo "make bench   - run the benchmarks and print their tables"
+
+$(BIN)/.installed: pyproject.toml $(SPEC)/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# The same code, pinned to the oldest versions that the DSS code env's requirements admit.
+$(OLDEST)/.installed: pyproject.toml $(SPEC)/requirements.txt $(SPEC)/oldest-constraints.txt
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/pip install --quiet --upgrade pip
+	$(OLDEST)/bin/pip install --quiet -c $(SPEC)/oldest-constraints.txt -e . "pytest>=7"
+	touch $@
+
+install: $(BIN)/.installed
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+demo: install
+	$(BIN)/active-labeling demo
+
+test: test-main test-oldest
+
+test-main: install chromium
+	$(BIN)/python -m pytest tests
+
+test-oldest: $(OLDEST)/.installed
+	$(OLDEST)/bin/python -m pytest tests -m "not browser" -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check python-lib tests custom-recipes webapps python-triggers benchmarks tools
+
+plugin: install
+	$(BIN)/python tools/build_plugin.py
+
+deploy: plugin
+	$(BIN)/active-labeling deploy --url "$(DSS_URL)" --api-key "$(DSS_API_KEY)" --zip dist/dss-plugin-active-labeling-$(VERSION).zip
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(OLDEST) dist build .pytest_cache .ruff_cache

@@ -1,0 +1,54 @@
+"""The ``active-labeling`` command: one subcommand per module listed in ``SUBCOMMANDS``.
+
+Each module exposes ``register(subparsers)``, which adds its parser and sets ``func`` (called
+with the parsed arguments, returning an exit code). Modules import their heavy dependencies
+inside ``func`` so that ``active-labeling --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Optional, Sequence
+
+from active_labeling import __version__
+
+SUBCOMMANDS = [
+    # "active_labeling.local.commands.serve",  (added by each feature)
+]
+
+
+class UserError(Exception):
+    """An error the user can fix; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="active-labeling",
+        description="Label data with active learning: locally, or as a Dataiku DSS plugin.",
+    )
+    parser.add_argument("--version", action="version", version=f"active-labeling {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in SUBCOMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UserError as error:
+        print(f"active-labeling {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

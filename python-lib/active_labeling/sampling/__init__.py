@@ -1,0 +1,1 @@
+"""Scoring unlabeled items by how useful a label on them would be."""

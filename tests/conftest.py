@@ -1,0 +1,9 @@
+"""Shared test setup: the plugin's python-lib is importable even without `pip install -e .`."""
+
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PYTHON_LIB = REPO_ROOT / "python-lib"
+if str(PYTHON_LIB) not in sys.path:
+    sys.path.insert(0, str(PYTHON_LIB))
