@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from active_labeling.sampling.uncertainty import entropy, least_confidence, margin
 
 PROBA = np.array([[0.5, 0.3, 0.2], [0.9, 0.05, 0.05], [1 / 3, 1 / 3, 1 / 3]])
