@@ -1,0 +1,1 @@
+"""One module per ``active-labeling`` subcommand, each with ``register(subparsers)``."""
