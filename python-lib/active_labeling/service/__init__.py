@@ -1,0 +1,1 @@
+"""The labeling service: serving order, reservations, history, stats, HTTP routes."""

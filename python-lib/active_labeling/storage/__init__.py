@@ -1,0 +1,1 @@
+"""Storage interfaces (base) and what the service needs from storage."""
