@@ -8,9 +8,13 @@ generation without reading the queries dataset itself.
 from __future__ import annotations
 
 import copy
-from typing import Any, Mapping
+from datetime import datetime, timezone
+from typing import Any, Mapping, Optional
 
 GENERATION_VARIABLE = "active_labeling_queries_generation"
+# When each generation was written (ISO 8601 UTC): decisions dated after it belong to it, which
+# lets the trigger count "labelings in the current generation" from the metadata's dates alone.
+GENERATION_DATE_VARIABLE = "active_labeling_queries_generation_date"
 
 
 def read_generation(variables: Mapping[str, Any], queries_dataset: str) -> int:
@@ -30,7 +34,15 @@ def read_generation(variables: Mapping[str, Any], queries_dataset: str) -> int:
         return 0
 
 
-def with_generation_bumped(variables: Mapping[str, Any], queries_dataset: str) -> tuple:
+def read_generation_date(variables: Mapping[str, Any], queries_dataset: str) -> Optional[str]:
+    """When the current generation of ``queries_dataset`` was written (ISO 8601 UTC), or None."""
+    dates = (variables.get("local") or {}).get(GENERATION_DATE_VARIABLE) or {}
+    value = dates.get(queries_dataset)
+    return value if isinstance(value, str) and value else None
+
+
+def with_generation_bumped(variables: Mapping[str, Any], queries_dataset: str,
+                           now: Optional[datetime] = None) -> tuple:
     """A copy of ``variables`` with the generation of ``queries_dataset`` incremented.
 
     Returns
@@ -43,4 +55,8 @@ def with_generation_bumped(variables: Mapping[str, Any], queries_dataset: str) -
     generation = read_generation(variables, queries_dataset) + 1
     counters[queries_dataset] = generation
     new["local"][GENERATION_VARIABLE] = counters
+    dates = dict(new["local"].get(GENERATION_DATE_VARIABLE) or {})
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    dates[queries_dataset] = moment.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    new["local"][GENERATION_DATE_VARIABLE] = dates
     return new, generation
