@@ -1,0 +1,152 @@
+"""When the "every n labelings" trigger fires: pure counting and deciding, no DSS.
+
+The trigger is re-run as a fresh script every few seconds, and DSS keeps its state only when it
+fires. So each run recounts from the metadata's ``status`` and ``date`` columns and compares with
+what the state recorded at the last fire.
+
+Rules
+-----
+* A *labeling* is a metadata row whose status is ``labeled``. Skips are not labelings. A changed
+  label (the same annotator labeling the same item again) **counts**: it changes the labels the
+  model is trained on, and counting it needs no more than the two cheap columns.
+* With a queries dataset, a labeling belongs to the current generation when it is dated at or
+  after the generation's date. The trigger fires once ``n`` labelings exist in the current
+  generation. After a fire it fires again only when a *new* generation holds ``n`` labelings, or
+  when ``n`` more labelings were made since the last fire (a retrain that failed is thus retried
+  later, and the trigger never loops while the scenario it started is running).
+* Without a queries dataset: ``n`` labelings since the last fire (since the start before any fire).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Optional
+
+import numpy as np
+import pandas as pd
+
+LABELED = "labeled"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Labelings counted in the metadata.
+
+    ``in_generation`` is None when the generation's date is unknown (never sampled, or written
+    by a sampler that did not record it).
+    """
+
+    total: int
+    in_generation: Optional[int]
+
+
+@dataclass(frozen=True)
+class FireState:
+    """What the trigger remembers of its last fire (DSS stores it as a string)."""
+
+    generation: Optional[int]
+    total: int
+
+    def to_json(self) -> str:
+        """The string handed to ``Trigger.fire(state=...)``."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: Optional[str]) -> Optional[FireState]:
+        """The state of the last fire, or None when it never fired (or the state is unreadable)."""
+        if not text:
+            return None
+        try:
+            raw = json.loads(text)
+            generation = raw.get("generation")
+            return cls(generation=None if generation is None else int(generation), total=int(raw["total"]))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # An unreadable state is treated as "never fired": at worst one extra retrain.
+            return None
+
+
+@dataclass(frozen=True)
+class FireDecision:
+    """Whether to fire, why, and what to hand to ``Trigger.fire``."""
+
+    fire: bool
+    reason: str
+    params: Dict[str, Any]
+    state: Optional[str]
+
+
+def count_labelings(status: pd.Series, dates: pd.Series, since: Optional[str]) -> Counts:
+    """Count the labelings, in all and dated at or after ``since``.
+
+    Parameters
+    ----------
+    status : Series
+        The metadata's ``status`` column (``labeled`` / ``skipped``).
+    dates : Series
+        The metadata's ``date`` column: ISO 8601 UTC texts, or datetimes when DSS parsed them.
+    since : str, optional
+        When the current queries generation was written (ISO 8601 UTC); None to skip that count.
+    """
+    labeled = np.asarray(status.astype(object) == LABELED, dtype=bool)
+    total = int(labeled.sum())
+    if since is None:
+        return Counts(total=total, in_generation=None)
+    start = _to_utc(pd.Series([since])).iloc[0]
+    if pd.isna(start):
+        return Counts(total=total, in_generation=None)
+    # Only the labeled rows' dates are parsed: skips never matter, and parsing is the costly part.
+    moments = _to_utc(dates[labeled])
+    return Counts(total=total, in_generation=int((moments >= start).sum()))
+
+
+def decide(counts: Counts, n: int, generation: Optional[int], last: Optional[FireState]) -> FireDecision:
+    """Decide whether the trigger fires now.
+
+    Parameters
+    ----------
+    counts : Counts
+        From :func:`count_labelings`.
+    n : int
+        Number of labelings between two retrains.
+    generation : int, optional
+        The current queries generation; None when the trigger has no queries dataset.
+    last : FireState, optional
+        The state saved at the last fire; None if it never fired.
+    """
+    last_total = last.total if last is not None else 0
+    # A metadata dataset that shrank was emptied or replaced: count from zero again.
+    since_fire = counts.total - last_total if counts.total >= last_total else counts.total
+    in_generation = counts.in_generation
+    if generation is not None and in_generation is None:
+        # Without the generation's date, fall back to what was labeled since the last fire, which
+        # can never make the trigger fire again right after the generation it caused.
+        in_generation = since_fire
+    params = {"n": n, "generation": generation, "labelings_total": counts.total,
+              "labelings_since_last_fire": since_fire, "labelings_in_generation": in_generation}
+
+    if generation is None:
+        fire = since_fire >= n
+        reason = f"{since_fire} labeling(s) since the last fire, {n} needed"
+    elif last is None or last.generation != generation:
+        fire = in_generation >= n or (last is not None and since_fire >= n)
+        reason = f"{in_generation} labeling(s) in generation {generation}, {n} needed"
+    else:
+        fire = since_fire >= n
+        reason = (f"generation {generation} already triggered a retrain; {since_fire} labeling(s) "
+                  f"since then, {n} needed")
+    state = FireState(generation=generation, total=counts.total).to_json() if fire else None
+    return FireDecision(fire=fire, reason=reason, params=params, state=state)
+
+
+def _to_utc(values: pd.Series) -> pd.Series:
+    """Datetimes in UTC (NaT where unreadable) from ISO texts or already-parsed dates."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if getattr(values.dt, "tz", None) is None:
+            return values.dt.tz_localize("UTC")
+        return values.dt.tz_convert("UTC")
+    texts = values.astype(object)
+    if int(pd.__version__.split(".")[0]) >= 2:
+        # pandas 2 guesses one format from the first value; "ISO8601" accepts every ISO variant.
+        return pd.to_datetime(texts, utc=True, errors="coerce", format="ISO8601")
+    return pd.to_datetime(texts, utc=True, errors="coerce")
