@@ -49,10 +49,11 @@ test-oldest: $(OLDEST)/.installed
 lint: install
 	$(BIN)/ruff check python-lib tests custom-recipes webapps python-triggers benchmarks tools
 
-plugin: install
-	$(BIN)/python tools/build_plugin.py
+# The builder needs only the standard library and git: no virtualenv.
+plugin:
+	$(PYTHON) tools/build_plugin.py
 
-deploy: plugin
+deploy: install plugin
 	$(BIN)/active-labeling deploy --url "$(DSS_URL)" --api-key "$(DSS_API_KEY)" --zip dist/dss-plugin-active-labeling-$(VERSION).zip
 
 bench: install
