@@ -16,6 +16,7 @@ from active_labeling import __version__
 
 SUBCOMMANDS = [
     # "active_labeling.local.commands.serve",  (added by each feature)
+    "active_labeling.commands.dss",
     "active_labeling.commands.sample",
 ]
 
