@@ -1,0 +1,92 @@
+// Calls to the labeling service's HTTP API (docs/api.md), in DSS and in local mode.
+
+/** The URL of a backend route: through DSS's helper when present, else the path as is. */
+export function backendUrl(path) {
+  const dku = window.dataiku;
+  if (dku && typeof dku.getWebAppBackendUrl === "function") return dku.getWebAppBackendUrl(path);
+  return path;
+}
+
+/** An API failure, with a message a person can act on. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, retriable = false, serverMessage = "" } = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;        // 0: the request did not get an answer
+    this.retriable = retriable;  // true for network failures and 5xx
+    this.serverMessage = serverMessage;
+  }
+}
+
+const ADVICE = {
+  0: "Can't reach the labeling service. Check your network; your labels are kept in this page " +
+     "and sent as soon as the service answers again.",
+  400: "The service refused this request.",
+  404: "This item no longer exists (it may have been removed from the data). Skip it or reload the page.",
+  409: "Someone else is labeling this item right now. Move on to another item.",
+  413: "The request is too large: shorten the comment and try again.",
+  500: "The labeling service had an unexpected problem. It will be retried; if it persists, " +
+       "ask the webapp's owner to look at the backend log.",
+  502: "The labeling service is not answering (it may be restarting). It will be retried; " +
+       "if it persists, ask the webapp's owner to restart the webapp's backend.",
+};
+
+/** Build the error a caller shows for an HTTP status and the server's own message. */
+export function errorFor(status, serverMessage) {
+  let advice = ADVICE[status];
+  if (!advice) advice = status >= 500 ? ADVICE[502] : ADVICE[400];
+  const message = serverMessage ? `${serverMessage} — ${advice}` : advice;
+  return new ApiError(message, { status, retriable: status === 0 || status >= 500, serverMessage });
+}
+
+/** Fetch a JSON route; throw an ApiError with a human message on any failure. */
+export async function request(path, { method = "GET", body, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(backendUrl(path), {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal,
+    });
+  } catch (error) {
+    if (error && error.name === "AbortError") throw error;
+    throw errorFor(0, "");
+  }
+  let payload = null;
+  const text = await response.text().catch(() => "");
+  if (text) {
+    try { payload = JSON.parse(text); } catch (e) { payload = null; }
+  }
+  if (!response.ok) {
+    const serverMessage = payload && typeof payload.error === "string" ? payload.error : "";
+    throw errorFor(response.status, serverMessage);
+  }
+  if (payload === null) throw errorFor(502, "The service answered with something that is not JSON.");
+  return payload;
+}
+
+export const api = {
+  config: () => request("/api/config"),
+  batch: (size) => request(`/api/batch?size=${encodeURIComponent(size)}`),
+  stats: () => request("/api/stats"),
+  label: (id, label, comment) => request("/api/label", { method: "POST", body: { id, label, comment } }),
+  skip: (id, comment) => request("/api/skip", { method: "POST", body: { id, comment } }),
+  historyBefore: (labelId) => request(`/api/history?before=${encodeURIComponent(labelId)}`),
+  historyAfter: (labelId) => request(`/api/history?after=${encodeURIComponent(labelId)}`),
+  historyLatest: () => request("/api/history"),
+  /** Release reservations when the page goes away; must not wait for an answer. */
+  releaseBeacon(ids) {
+    if (!ids || !ids.length) return;  // {} would release every reservation of the caller
+    const body = JSON.stringify({ ids });
+    const url = backendUrl("/api/release");
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: "application/json" }))) return;
+    } catch (e) { /* fall through */ }
+    try {
+      fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "application/json" } });
+    } catch (e) { /* the page is closing: nothing else to do */ }
+  },
+};

@@ -1,0 +1,522 @@
+// The labeling app shared by the three webapps: startLabelingApp({kind, root}).
+// Keyboard first: a hotkey labels and shows the next item at once (prefetched); the label is
+// sent in the background (SendQueue) and shown as pending until the service acknowledges it.
+import { api } from "./api.js";
+import { el, replaceChildren } from "./escape.js";
+import { Trail } from "./history.js";
+import { assignHotkeys, COMMAND_HELP, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
+import { Decision, Prefetcher, SendQueue } from "./queue.js";
+import { renderStats } from "./stats.js";
+import * as imageView from "./views/image.js";
+import * as soundView from "./views/sound.js";
+import * as tabularView from "./views/tabular.js";
+
+const VIEWS = { tabular: tabularView, image: imageView, sound: soundView };
+const TITLES = { tabular: "Label rows", image: "Label images", sound: "Label sounds" };
+const CACHE_SIZE = 40;       // prepared media kept for going back
+const BATCH = 10;
+
+function loadStylesheet() {
+  const href = new URL("./labeling.css", import.meta.url).href;
+  if ([...document.querySelectorAll("link[rel=stylesheet]")].some((l) => l.href === href)) return;
+  document.head.appendChild(el("link", { rel: "stylesheet", href }));
+}
+
+/** Start the app in `root` for one kind of item ("tabular", "image" or "sound"). */
+export async function startLabelingApp({ kind, root }) {
+  if (!VIEWS[kind]) throw new Error(`unknown kind ${kind}`);
+  loadStylesheet();
+  const app = new LabelingApp(kind, root);
+  window.__labelingApp = app;
+  await app.start();
+  return app;
+}
+
+class LabelingApp {
+  constructor(kind, root) {
+    this.kind = kind;
+    this.root = root;
+    this.metrics = { samples: [], sentRequests: 0, pending: 0 };
+    window.__labelingMetrics = this.metrics;
+    this.config = null;
+    this.stats = null;
+    this.fresh = null;         // the item served next (not decided yet)
+    this.trailIndex = null;    // index in trail.entries when reviewing a past decision, else null
+    this.selection = new Set();
+    this.cache = new Map();    // item id -> {promise, value (once settled)}
+    this.notices = new Map();  // key -> {text, action}
+    this.exhaustedShown = false;
+    this._buildShell();
+  }
+
+  // ---------------------------------------------------------------- setup
+  _buildShell() {
+    this.position = el("span", { class: "al-position", "aria-live": "polite" });
+    this.sync = el("span", { class: "al-sync", role: "status", "aria-live": "polite" });
+    this.helpButton = el("button", { type: "button", class: "al-btn al-btn-ghost", "aria-label": "Keyboard shortcuts (?)",
+      title: "Keyboard shortcuts (?)", text: "? Shortcuts", onclick: () => this.toggleHelp() });
+    const header = el("header", { class: "al-header" },
+      el("h1", { class: "al-title", text: TITLES[this.kind] }), this.position, this.sync, this.helpButton);
+
+    this.noticeBox = el("div", { class: "al-notices", "aria-live": "assertive" });
+    this.itemStatus = el("div", { class: "al-item-status", "aria-live": "polite" });
+    this.alHint = el("span", { class: "al-al-hint" });
+    this.itemMeta = el("div", { class: "al-item-meta" }, this.itemStatus, this.alHint);
+    this.stage = el("div", { class: "al-stage", "aria-label": "Item to label", role: "region" });
+    const main = el("main", { class: "al-main" }, this.noticeBox, this.itemMeta, this.stage);
+
+    this.categoryList = el("div", { class: "al-categories", role: "group", "aria-label": "Categories" });
+    this.confirmButton = el("button", { type: "button", class: "al-btn al-btn-primary al-confirm", hidden: true,
+      text: "Confirm (Enter)", "aria-label": "Confirm the selected categories (Enter)",
+      onclick: () => this.command("confirm", performance.now()) });
+    this.backButton = el("button", { type: "button", class: "al-btn", text: "← Back",
+      "aria-label": "Back to the previous item (Backspace or Left arrow)", title: "Back (Backspace, ←)",
+      onclick: () => this.back() });
+    this.skipButton = el("button", { type: "button", class: "al-btn", text: "Skip (S)",
+      "aria-label": "Skip this item (S)", title: "Skip (S)", onclick: () => this.skip(performance.now()) });
+    this.forwardButton = el("button", { type: "button", class: "al-btn", text: "Forward →",
+      "aria-label": "Forward to the next item (Right arrow)", title: "Forward (→)", onclick: () => this.forward() });
+    this.comment = el("textarea", { class: "al-comment", id: "al-comment", rows: "2", maxlength: "2000",
+      placeholder: "Optional note, saved with the next decision on this item" });
+    const side = el("aside", { class: "al-side", "aria-label": "Labeling controls" },
+      el("h2", { class: "al-side-title", text: "Category" }),
+      this.categoryList, this.confirmButton,
+      el("div", { class: "al-actions" }, this.backButton, this.skipButton, this.forwardButton),
+      el("label", { class: "al-comment-label", for: "al-comment", text: "Comment (C)" }), this.comment,
+      el("h2", { class: "al-side-title", text: "Progress" }),
+      this.statsBox = el("div", { class: "al-stats" }));
+    this.helpPanel = el("div", { class: "al-help", role: "dialog", "aria-modal": "true",
+      "aria-label": "Keyboard shortcuts", hidden: true, tabindex: "-1" });
+    replaceChildren(this.root, el("div", { class: `al-app al-kind-${this.kind}`, dataset: { kind: this.kind } },
+      header, el("div", { class: "al-body" }, main, side), this.helpPanel));
+    this.appRoot = this.root.firstChild;
+    replaceChildren(this.stage, el("p", { class: "al-muted al-loading", text: "Loading…" }));
+  }
+
+  async start() {
+    let config;
+    try {
+      config = await api.config();
+    } catch (error) {
+      this.setNotice("start", `The labeling service could not be reached: ${error.message}`,
+        { label: "Reload", run: () => window.location.reload() });
+      return;
+    }
+    this.config = config;
+    this.multi = Boolean(config.multi_label);
+    this.categories = (config.categories || []).map((c) => ({ name: String(c.name),
+      description: c.description ? String(c.description) : "", hotkey: c.hotkey }));
+    this.confirmButton.hidden = !this.multi;
+    this._loadHotkeys();
+
+    this.view = VIEWS[this.kind].createView(this.stage, { config });
+    this.queue = new SendQueue((d) => (d.type === "skip" ? api.skip(d.itemId, d.comment)
+      : api.label(d.itemId, d.label, d.comment)), () => this._onQueueChange());
+    this.prefetch = new Prefetcher((size) => api.batch(size), (item) => this._prepare(item).promise, {
+      size: BATCH, low: 5,
+      onStats: (stats) => this._setStats(stats),
+      onError: (error) => this.setNotice("batch", error && `Could not load the next items: ${error.message}`),
+      onChange: () => { if (!this.fresh && this.trailIndex === null) this._showFresh(); },
+    });
+    this.trail = new Trail({ before: api.historyBefore, latest: api.historyLatest },
+      () => { if (this.trailIndex !== null) this.trailIndex += 1; });
+
+    document.addEventListener("keydown", (event) => this._onKey(event));
+    window.addEventListener("beforeunload", (event) => {
+      if (this.queue.pendingCount > 0) { event.preventDefault(); event.returnValue = ""; return ""; }
+      return undefined;
+    });
+    window.addEventListener("pagehide", () => {
+      const ids = this.prefetch.reservedIds();
+      if (this.fresh) ids.push(this.fresh.id);
+      api.releaseBeacon(ids);
+    });
+
+    await Promise.all([this.trail.init().catch(() => {}), this.prefetch.fill(true)]);
+    this._advanceFresh();
+    this._render();
+    this.appRoot.dataset.ready = "true";
+  }
+
+  _hotkeyStorageKey() { return `active-labeling.hotkeys.${this.kind}`; }
+
+  _loadHotkeys() {
+    let overrides = {};
+    try { overrides = JSON.parse(window.localStorage.getItem(this._hotkeyStorageKey()) || "{}") || {}; }
+    catch (e) { overrides = {}; }
+    this.hotkeys = assignHotkeys(this.categories, overrides);
+    this.keyToCategory = new Map([...this.hotkeys].map(([name, key]) => [key, name]));
+    this._renderCategories();
+  }
+
+  setHotkey(name, key) {
+    const k = String(key || "").toLowerCase();
+    if (!isFreeHotkey(k)) return `“${key}” can't be a hotkey: use a digit 1-9 or a letter not used by a command.`;
+    const owner = this.keyToCategory.get(k);
+    if (owner && owner !== name) return `“${keyLabel(k)}” is already the hotkey of ${owner}.`;
+    let overrides = {};
+    try { overrides = JSON.parse(window.localStorage.getItem(this._hotkeyStorageKey()) || "{}") || {}; }
+    catch (e) { overrides = {}; }
+    overrides[name] = k;
+    try { window.localStorage.setItem(this._hotkeyStorageKey(), JSON.stringify(overrides)); } catch (e) { /* */ }
+    this._loadHotkeys();
+    this._renderSelection();
+    return null;
+  }
+
+  // ---------------------------------------------------------------- media cache
+  _prepare(item) {
+    let entry = this.cache.get(item.id);
+    if (entry) {
+      this.cache.delete(item.id);   // refresh its place in the LRU order
+      this.cache.set(item.id, entry);
+      return entry;
+    }
+    entry = { value: undefined, promise: null };
+    entry.promise = Promise.resolve()
+      .then(() => (item.error ? { error: item.error } : this.view.prepare(item)))
+      .catch(() => ({ error: "This item could not be loaded. Skip it (S)." }))
+      .then((value) => { entry.value = value; return value; });
+    this.cache.set(item.id, entry);
+    while (this.cache.size > CACHE_SIZE) {
+      const [oldId, old] = this.cache.entries().next().value;
+      this.cache.delete(oldId);
+      old.promise.then((v) => this.view.dispose(v));
+    }
+    return entry;
+  }
+
+  // ---------------------------------------------------------------- navigation
+  /** The item on screen and, when reviewing, its trail entry. */
+  get current() {
+    if (this.trailIndex !== null) {
+      const entry = this.trail.entries[this.trailIndex];
+      return { item: entry.item, entry };
+    }
+    return { item: this.fresh, entry: null };
+  }
+
+  _advanceFresh() {
+    this.fresh = this.prefetch.take();
+    if (!this.fresh && !this.prefetch.exhausted) this.prefetch.fill();
+  }
+
+  _showFresh() {
+    if (!this.fresh) this._advanceFresh();
+    this._render();
+  }
+
+  back() {
+    if (!this.trail) return;
+    if (this.trailIndex === null && this.trail.entries.length) {
+      this.trailIndex = this.trail.entries.length - 1;
+    } else if (this.trailIndex !== null && this.trailIndex > 0) {
+      this.trailIndex -= 1;
+    } else {
+      // At the oldest entry this page knows: ask the service for the one before.
+      this._flash("Loading…");
+      this.trail.loadOlder().then((added) => {
+        if (!added) { this._flash("This is the first item you decided."); return; }
+        this.setNotice("flash", null);
+        this.trailIndex = this.trailIndex === null ? 0 : this.trailIndex - 1;
+        this._render();
+      }, (error) => this.setNotice("history", `Could not load your previous decisions: ${error.message}`));
+      return;
+    }
+    this._render();
+    // Fetch the next older one ahead, so that going further back doesn't wait either.
+    if (this.trailIndex === 0) this.trail.loadOlder().catch(() => {});
+  }
+
+  forward() {
+    if (this.trailIndex === null) { this._flash("You are on the newest item."); return; }
+    if (this.trailIndex < this.trail.entries.length - 1) this.trailIndex += 1;
+    else this.trailIndex = null;
+    this._render();
+  }
+
+  // ---------------------------------------------------------------- decisions
+  _decide(type, label, startedAt) {
+    const { item, entry } = this.current;
+    if (!item) return;
+    const comment = this.comment.value.trim();
+    if (entry) {
+      const same = entry.status === (type === "skip" ? "skipped" : "labeled") &&
+        JSON.stringify(entry.label ?? null) === JSON.stringify(label ?? null) && comment === (entry.comment || "");
+      if (!same) {
+        const decision = this.queue.push(new Decision({ itemId: item.id, type, label, comment }));
+        this.trail.change(entry, decision);
+      }
+      this.comment.value = "";
+      this.forward();
+    } else {
+      const decision = new Decision({ itemId: item.id, type, label, comment });
+      this.trail.add(item, decision);
+      this.queue.push(decision);
+      this.prefetch.markSeen(item.id);
+      this.comment.value = "";
+      this._advanceFresh();
+      this._render();
+    }
+    this._measure(startedAt, type);
+  }
+
+  label(name, startedAt) { this._decide("label", name, startedAt); }
+
+  skip(startedAt) { this._decide("skip", null, startedAt); }
+
+  toggle(name) {
+    if (this.selection.has(name)) this.selection.delete(name); else this.selection.add(name);
+    this._renderSelection();
+  }
+
+  confirm(startedAt) {
+    if (!this.selection.size) { this._flash("Choose at least one category first, or skip (S)."); return; }
+    const chosen = this.categories.map((c) => c.name).filter((n) => this.selection.has(n));
+    this._decide("label", chosen, startedAt);
+  }
+
+  /** Record the time from the key press to the next frame painted. */
+  _measure(startedAt, type) {
+    if (startedAt === undefined) return;
+    const itemId = this.current.item ? this.current.item.id : null;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();  // runs right after the frame is painted
+      channel.port1.onmessage = () => {
+        this.metrics.samples.push({ ms: performance.now() - startedAt, type, itemId, kind: this.kind });
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+
+  // ---------------------------------------------------------------- keyboard
+  command(name, startedAt) {
+    switch (name) {
+      case "back": this.back(); return true;
+      case "forward": this.forward(); return true;
+      case "skip": this.skip(startedAt); return true;
+      case "confirm": if (this.multi) { this.confirm(startedAt); return true; } return false;
+      case "help": this.toggleHelp(); return true;
+      case "comment": this.comment.focus(); return true;
+      case "escape": if (!this.helpPanel.hidden) { this.toggleHelp(false); return true; } return false;
+      default: return Boolean(this.view && this.view.command(name));
+    }
+  }
+
+  _onKey(event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event)) {
+      if (event.key === "Escape") { event.target.blur(); event.preventDefault(); }
+      return;
+    }
+    const startedAt = performance.now();
+    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key.toLowerCase();
+    if (!this.helpPanel.hidden && key !== "?" && key !== "escape") return;
+    if (!this.config) return;
+    const category = this.keyToCategory.get(key);
+    if (category !== undefined) {
+      event.preventDefault();
+      if (event.repeat) return;   // a held key labels one item, not a whole run
+      if (this.multi) this.toggle(category); else this.label(category, startedAt);
+      return;
+    }
+    const command = COMMAND_KEYS[key];
+    if (!command) return;
+    if (event.repeat && command !== "back" && command !== "forward" && command !== "zoomIn" &&
+        command !== "zoomOut") { event.preventDefault(); return; }
+    if (this.command(command, startedAt)) event.preventDefault();
+  }
+
+  // ---------------------------------------------------------------- rendering
+  _render() {
+    const { item, entry } = this.current;
+    this.selection = new Set();
+    if (entry && entry.status === "labeled") {
+      for (const n of Array.isArray(entry.label) ? entry.label : [entry.label]) if (n !== null) this.selection.add(n);
+    }
+    if (!item) {
+      this.stage.dataset.itemId = "";
+      const done = this.prefetch.exhausted;
+      replaceChildren(this.stage, el("div", { class: "al-done" },
+        el("p", { class: "al-done-title", text: done ? "Nothing left to label for now." : "Loading the next items…" }),
+        done ? el("p", { class: "al-muted", text: "Every item is labeled, skipped or being labeled by someone else. " +
+          "Go back (←) to review your labels, or reload the page later." }) : null));
+      this.view = null;
+    } else {
+      if (!this.view || !this.stage.querySelector(":scope > div:not(.al-done)")) {
+        this.view = VIEWS[this.kind].createView(this.stage, { config: this.config });
+      }
+      const prepared = this._prepare(item);
+      this.view.show(item, prepared.value);
+      this.stage.dataset.itemId = item.id;
+      if (prepared.value === undefined) {
+        const shownId = item.id;
+        prepared.promise.then((value) => {
+          if (this.current.item && this.current.item.id === shownId) this.view.show(item, value);
+        });
+      }
+      this.setNotice("item", item.error ? `This item can't be shown: ${item.error} Skip it (S).` : null);
+    }
+    this._renderItemStatus();
+    this._renderSelection();
+    this._renderPosition();
+    this.backButton.disabled = false;
+    this.forwardButton.disabled = this.trailIndex === null;
+    this.skipButton.disabled = !item;
+  }
+
+  _renderCategories() {
+    this.categoryButtons = new Map();
+    replaceChildren(this.categoryList, this.categories.map((c) => {
+      const key = this.hotkeys.get(c.name);
+      const button = el("button", { type: "button", class: "al-category", dataset: { category: c.name },
+        "aria-pressed": "false",
+        "aria-label": `${c.name}${c.description ? `: ${c.description}` : ""}${key ? ` (key ${keyLabel(key)})` : ""}`,
+        title: c.description || c.name,
+        onclick: () => (this.multi ? this.toggle(c.name) : this.label(c.name, performance.now())) },
+      el("kbd", { class: "al-key", text: key ? keyLabel(key) : "" }),
+      el("span", { class: "al-category-name", text: c.name }),
+      c.description ? el("span", { class: "al-category-desc", text: c.description }) : null);
+      this.categoryButtons.set(c.name, button);
+      return button;
+    }));
+  }
+
+  _renderSelection() {
+    if (!this.categoryButtons) return;
+    for (const [name, button] of this.categoryButtons) {
+      button.setAttribute("aria-pressed", this.selection.has(name) ? "true" : "false");
+      const key = this.hotkeys.get(name);
+      button.querySelector("kbd").textContent = key ? keyLabel(key) : "";
+    }
+    this.confirmButton.disabled = this.multi && !this.selection.size;
+  }
+
+  _renderItemStatus() {
+    const { item, entry } = this.current;
+    const parts = [];
+    if (entry) {
+      const what = entry.status === "skipped" ? "Skipped"
+        : `Labeled ${Array.isArray(entry.label) ? entry.label.join(", ") : entry.label}`;
+      const d = entry.decision;
+      let state = "saved";
+      let cls = "al-badge-saved";
+      if (d && d.pending) {
+        state = d.state === "retrying" ? "not sent yet, retrying" : "sending…";
+        cls = "al-badge-pending";
+      } else if (d && d.state === "failed") {
+        state = `not saved: ${d.error ? d.error.message : "refused"}`;
+        cls = "al-badge-failed";
+      }
+      replaceChildren(this.itemStatus,
+        el("span", { class: "al-badge al-badge-review", text: "Reviewing" }),
+        el("span", { class: `al-badge ${cls}`, dataset: { state: d ? d.state : "saved" }, text: `${what} · ${state}` }),
+        entry.comment ? el("span", { class: "al-muted al-entry-comment", text: `“${entry.comment}”` }) : null,
+        el("span", { class: "al-muted", text: "Press a category to change it, → to go on." }));
+    } else {
+      replaceChildren(this.itemStatus, item ? el("span", { class: "al-badge al-badge-new", text: "New item" }) : null);
+    }
+    const al = item && item.al;
+    this.alHint.textContent = this.config && this.config.active_learning && al
+      ? `Active learning: rank ${al.rank ?? "–"}, score ${Number.isFinite(Number(al.score)) ? Number(al.score).toFixed(2) : "–"}`
+      : "";
+  }
+
+  _renderPosition() {
+    if (!this.trail) return;
+    const entry = this.current.entry;
+    const count = this.trail.count;
+    this.position.textContent = entry
+      ? `Your decision ${entry.position ?? "?"} of ${count}`
+      : `New item · ${count} decided by you`;
+  }
+
+  _setStats(stats) {
+    if (!stats) return;
+    this.stats = stats;
+    renderStats(this.statsBox, stats, this.categories || []);
+  }
+
+  _onQueueChange() {
+    const pending = this.queue.pending;
+    this.metrics.pending = pending.length;
+    this.metrics.sentRequests = this.queue.sentRequests;
+    const retrying = pending.find((d) => d.state === "retrying");
+    this.sync.className = `al-sync ${retrying ? "al-sync-warn" : pending.length ? "al-sync-busy" : "al-sync-ok"}`;
+    this.sync.dataset.pending = String(pending.length);
+    if (retrying) {
+      const seconds = Math.max(0, Math.round((retrying.retryAt - Date.now()) / 1000));
+      this.sync.textContent = `${pending.length} unsent`;
+      this.setNotice("send", `${pending.length} decision${pending.length > 1 ? "s are" : " is"} not saved yet. ` +
+        `${retrying.error ? retrying.error.message : ""} Next try in ${seconds} s; keep this page open.`,
+      { label: "Retry now", run: () => this.queue.retryNow() });
+    } else {
+      this.sync.textContent = pending.length ? `Saving ${pending.length}…` : "All saved";
+      this.setNotice("send", null);
+    }
+    // Acknowledged decisions bring fresh stats; refused ones are reported where the user looks.
+    for (const entry of this.trail ? this.trail.entries.slice(-CACHE_SIZE) : []) {
+      const d = entry.decision;
+      if (d && d.state === "saved" && d.answer && !d._statsSeen) { d._statsSeen = true; this._setStats(d.answer.stats); }
+      if (d && d.state === "failed" && !d._reported) {
+        d._reported = true;
+        this.setNotice(`failed-${d.itemId}`, `Your decision on item ${d.itemId} was not saved: ${d.error.message}`,
+          { label: "Dismiss", run: () => this.setNotice(`failed-${d.itemId}`, null) });
+      }
+    }
+    if (this.current.entry) this._renderItemStatus();
+    if (!this.fresh && this.trailIndex === null && !pending.length && this.prefetch.exhausted) {
+      this.prefetch.fill(true);   // items may have been freed meanwhile
+    }
+  }
+
+  setNotice(key, text, action) {
+    if (text) this.notices.set(key, { text, action }); else this.notices.delete(key);
+    replaceChildren(this.noticeBox, [...this.notices.entries()].map(([k, n]) => el("div",
+      { class: "al-notice", role: "alert", dataset: { notice: k } },
+      el("span", { class: "al-notice-text", text: n.text }),
+      n.action ? el("button", { type: "button", class: "al-btn al-btn-small", text: n.action.label,
+        onclick: n.action.run }) : null)));
+  }
+
+  _flash(text) {
+    clearTimeout(this._flashTimer);
+    this.setNotice("flash", text);
+    this._flashTimer = setTimeout(() => this.setNotice("flash", null), 2500);
+  }
+
+  toggleHelp(show) {
+    const open = show === undefined ? this.helpPanel.hidden : show;
+    if (!open) {
+      this.helpPanel.hidden = true;
+      if (this._helpReturn && this._helpReturn.focus) this._helpReturn.focus();
+      return;
+    }
+    this._helpReturn = document.activeElement;
+    const error = el("p", { class: "al-help-error", role: "alert" });
+    const rows = this.categories.map((c) => {
+      const input = el("input", { type: "text", class: "al-hotkey-input", maxlength: "1", size: "2",
+        value: keyLabel(this.hotkeys.get(c.name) || ""), "aria-label": `Hotkey of ${c.name}` });
+      input.addEventListener("change", () => {
+        const problem = this.setHotkey(c.name, input.value.trim());
+        error.textContent = problem || "";
+        input.value = keyLabel(this.hotkeys.get(c.name) || "");
+      });
+      return el("tr", {}, el("td", {}, input), el("td", { text: this.multi ? `Toggle ${c.name}` : `Label as ${c.name} and go on` }));
+    });
+    const commands = COMMAND_HELP.filter((h) => (!h.kinds || h.kinds.includes(this.kind)) && (!h.multi || this.multi))
+      .map((h) => el("tr", {}, el("td", {}, h.keys.map((k) => el("kbd", { class: "al-key", text: k }))),
+        el("td", { text: h.text })));
+    replaceChildren(this.helpPanel, el("div", { class: "al-help-box" },
+      el("h2", { text: "Keyboard shortcuts" }),
+      el("table", { class: "al-help-table" },
+        el("caption", { text: "Categories (type a digit or letter to change a hotkey; saved in this browser)" }),
+        el("tbody", {}, rows)),
+      error,
+      el("table", { class: "al-help-table" }, el("caption", { text: "Commands" }), el("tbody", {}, commands)),
+      el("p", { class: "al-muted", text: "Hotkeys do nothing while you type in the comment box." }),
+      el("button", { type: "button", class: "al-btn", text: "Close (Esc)", onclick: () => this.toggleHelp(false) })));
+    this.helpPanel.hidden = false;
+    this.helpPanel.focus();
+  }
+}
