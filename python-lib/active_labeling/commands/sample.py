@@ -1,0 +1,109 @@
+"""``active-labeling sample``: the Query Sampler on local files, with a pickled scikit-learn model."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+_HELP = """Rank the rows of a pool (CSV or Parquet file, or a folder of images or sounds) by how
+useful labeling them would be, with a pickled scikit-learn classifier or pipeline, and write the
+best ones with their score and rank. For a folder, the model receives a DataFrame with one
+`path` column holding each file's path on disk. The pool is read in chunks: only the best
+candidates are kept in memory (unless --n 0 asks for every row)."""
+
+
+def register(subparsers) -> None:
+    """Add the ``sample`` subcommand."""
+    from active_labeling.sampling.diversity import AUTO, SPACES
+    from active_labeling.sampling.strategies import MARGIN, STRATEGIES, UNCERTAINTY_MEASURES
+
+    parser = subparsers.add_parser("sample", help="write the queries: the rows most useful to label",
+                                   description=_HELP)
+    parser.add_argument("--model", required=True, metavar="MODEL.pkl",
+                        help="pickle of a fitted classifier with predict_proba (load only files you trust)")
+    parser.add_argument("--data", required=True, metavar="PATH", help="CSV or Parquet file, or a folder")
+    parser.add_argument("--out", required=True, metavar="PATH", help="queries file: .csv or .parquet")
+    parser.add_argument("--strategy", choices=STRATEGIES, default=MARGIN, help="default: %(default)s")
+    parser.add_argument("--n", type=int, default=1000,
+                        help="queries to keep, 0 for all (default: %(default)s)")
+    parser.add_argument("--chunk-size", type=int, default=10000,
+                        help="rows read at a time (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of tie-breaks, random and clustering")
+    parser.add_argument("--id-column", help="the item id column the labeling app uses, if any")
+    parser.add_argument("--labeled", metavar="METADATA",
+                        help="CSV/Parquet decision log (item_id, status): its labeled items are left out")
+    parser.add_argument("--diversity-measure", choices=sorted(UNCERTAINTY_MEASURES), default=MARGIN,
+                        help="batch_diversity: uncertainty measure (default: %(default)s)")
+    parser.add_argument("--diversity-factor", type=int, default=10,
+                        help="batch_diversity: cluster the factor × n most uncertain rows (%(default)s)")
+    parser.add_argument("--diversity-space", choices=SPACES, default=AUTO,
+                        help="batch_diversity: cluster in feature or probability space (%(default)s)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Sample, write the queries, print the summary."""
+    from active_labeling.cli import UserError
+    from active_labeling.sampling.errors import SamplerError
+
+    try:
+        report = _sample(args)
+    except SamplerError as error:
+        raise UserError(str(error)) from None
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def _sample(args: argparse.Namespace):
+    from active_labeling.local.models import PickledClassifier
+    from active_labeling.sampling.errors import SamplerError
+    from active_labeling.sampling.exclusion import LabeledFilter, labeled_item_ids
+    from active_labeling.sampling.file_chunks import folder_paths, table_chunks
+    from active_labeling.sampling.folder_rows import PATH_COLUMN, FolderRows
+    from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
+
+    out_extension = os.path.splitext(args.out)[1].lower()
+    if out_extension not in (".csv", ".parquet"):
+        raise SamplerError(f"--out {args.out}: give a file name ending in .csv or .parquet")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise SamplerError(f"--out {args.out}: its folder does not exist; create it first")
+    if args.chunk_size < 1:
+        raise SamplerError("--chunk-size must be 1 or more")
+    if not os.path.exists(args.data):
+        raise SamplerError(f"--data {args.data}: no such file or folder")
+    settings = SamplerSettings(strategy=args.strategy, n_queries=args.n, seed=args.seed,
+                               diversity_measure=args.diversity_measure,
+                               diversity_factor=args.diversity_factor, diversity_space=args.diversity_space)
+    model = PickledClassifier(args.model)
+    if os.path.isdir(args.data):
+        root = os.path.abspath(args.data)
+        rows = FolderRows(folder_paths(root), lambda p: open(root + p, "rb"), args.chunk_size)  # noqa: SIM115
+        chunks, id_column = rows, PATH_COLUMN
+
+        def scorer(chunk):  # the model opens files: give it their real paths
+            return model(chunk.assign(**{PATH_COLUMN: root + chunk[PATH_COLUMN]}))
+    else:
+        rows, chunks, scorer = None, table_chunks(args.data, args.chunk_size), model
+        id_column = args.id_column
+    labeled = None
+    if args.labeled:
+        metadata = next(iter(table_chunks(args.labeled, 10 ** 9)), None)
+        labeled = LabeledFilter(labeled_item_ids(metadata if metadata is not None else _no_rows()), id_column)
+    sampler = QuerySampler(settings, scorer, labeled, model.version, id_column)
+    queries, report = sampler.run(chunks)
+    report.unreadable_files = rows.unreadable if rows is not None else 0
+    try:
+        if out_extension == ".csv":
+            queries.to_csv(args.out, index=False)
+        else:
+            queries.to_parquet(args.out, index=False)
+    except OSError as error:
+        raise SamplerError(f"cannot write --out {args.out}: {error.strerror or error}") from None
+    return report
+
+
+def _no_rows():
+    import pandas as pd
+
+    return pd.DataFrame({"item_id": [], "status": []})

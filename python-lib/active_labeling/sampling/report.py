@@ -1,0 +1,40 @@
+"""What a Query Sampler run did, as counts and as log lines a user can read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List
+
+
+@dataclass
+class SamplingReport:
+    """Counts of one run. ``rows_read = rows_excluded + rows_scored + rows_dropped``."""
+
+    strategy: str = ""
+    model_version: str = ""
+    rows_read: int = 0
+    rows_excluded: int = 0  # already labeled, left out before scoring
+    rows_scored: int = 0
+    rows_dropped: int = 0  # dropped by the model's preprocessing, or given no probabilities
+    unreadable_files: int = 0  # folder pools: files that could not be opened (not in rows_read)
+    queries_written: int = 0
+    classes: List[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def lines(self) -> List[str]:
+        """The summary, one fact per line."""
+        lines = [
+            f"rows read: {self.rows_read}",
+            f"rows scored: {self.rows_scored}",
+            f"rows dropped by the model's preprocessing: {self.rows_dropped}",
+            f"rows excluded as already labeled: {self.rows_excluded}",
+        ]
+        if self.unreadable_files:
+            lines.append(f"unreadable files skipped: {self.unreadable_files}")
+        lines += [
+            f"queries written: {self.queries_written}",
+            f"strategy: {self.strategy}",
+            f"model version: {self.model_version}",
+            f"time: {self.seconds:.1f} s",
+        ]
+        return lines

@@ -1,0 +1,195 @@
+"""The streaming Query Sampler: score a pool chunk by chunk and keep the most useful rows.
+
+The pool arrives as an iterable of DataFrame chunks (a DSS dataset's ``iter_dataframes``, a
+Parquet file's row groups, a folder's files as ``path`` rows), and the model as a scoring
+callable. Only the best candidates are kept between chunks, so memory does not grow with the
+pool, except when every row is asked for (``n_queries=0``): the output is then the whole pool.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, Iterable, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+from active_labeling.sampling.diversity import AUTO, diverse_choice
+from active_labeling.sampling.errors import SamplerError
+from active_labeling.sampling.exclusion import LabeledFilter
+from active_labeling.sampling.report import SamplingReport
+from active_labeling.sampling.strategies import BATCH_DIVERSITY, MARGIN, STRATEGIES, row_scores
+from active_labeling.sampling.tiebreak import position_keys
+from active_labeling.sampling.topk import TopCandidates
+
+PROBA_PREFIX = "proba_"
+OUTPUT_COLUMNS = ("score", "rank", "strategy", "model_version")
+
+Scorer = Callable[[pd.DataFrame], pd.DataFrame]
+"""Chunk → class probabilities: ``proba_<class>`` columns, indexed like the chunk, dropped rows absent."""
+
+
+@dataclass
+class SamplerSettings:
+    """What to sample.
+
+    Attributes
+    ----------
+    strategy : str
+        One of :data:`~active_labeling.sampling.strategies.STRATEGIES`.
+    n_queries : int
+        How many rows to keep; 0 keeps them all (memory then grows with the pool).
+    seed : int
+        Seeds tie-breaks, the random strategy and the clustering.
+    diversity_measure : str
+        Uncertainty measure ranking the candidates of ``batch_diversity``.
+    diversity_factor : int
+        ``batch_diversity`` clusters the ``factor × n_queries`` most uncertain rows.
+    diversity_space : str
+        Where ``batch_diversity`` clusters: ``auto``, ``features`` or ``probabilities``.
+    """
+
+    strategy: str = MARGIN
+    n_queries: int = 1000
+    seed: int = 0
+    diversity_measure: str = MARGIN
+    diversity_factor: int = 10
+    diversity_space: str = AUTO
+
+    def __post_init__(self):
+        if self.strategy not in STRATEGIES:
+            raise SamplerError(f"unknown strategy {self.strategy!r}: choose one of {', '.join(STRATEGIES)}")
+        if self.n_queries < 0:
+            raise SamplerError("the number of queries must be 0 (all rows) or more")
+        if self.strategy == BATCH_DIVERSITY and self.n_queries == 0:
+            raise SamplerError("batch diversity chooses a batch: set a number of queries above 0, "
+                               "or choose another strategy to rank every row")
+
+
+class QuerySampler:
+    """Ranks a pool's rows by how useful labeling them would be.
+
+    Parameters
+    ----------
+    settings : SamplerSettings
+    scorer : callable
+        See :data:`Scorer`.
+    labeled : LabeledFilter, optional
+        Rows it reports as labeled are left out before scoring.
+    model_version : str
+        Written in every query row, so that one can tell which model chose it.
+    id_column : str, optional
+        The item id column (``path`` for folders): never a feature for batch diversity.
+    """
+
+    def __init__(self, settings: SamplerSettings, scorer: Scorer,
+                 labeled: Optional[LabeledFilter] = None, model_version: str = "",
+                 id_column: Optional[str] = None):
+        self.settings = settings
+        self.scorer = scorer
+        self.labeled = labeled
+        self.model_version = str(model_version)
+        self.id_column = id_column
+
+    def run(self, chunks: Iterable[pd.DataFrame]) -> Tuple[pd.DataFrame, SamplingReport]:
+        """Score every chunk and return the queries (best first) with a report.
+
+        Raises
+        ------
+        SamplerError
+            The pool is empty, or the model could score none of its rows.
+        """
+        started = time.perf_counter()
+        settings = self.settings
+        report = SamplingReport(strategy=settings.strategy, model_version=self.model_version)
+        capacity = None if settings.n_queries == 0 else settings.n_queries
+        if capacity is not None and settings.strategy == BATCH_DIVERSITY:
+            capacity *= settings.diversity_factor
+        top = TopCandidates(capacity, settings.seed)
+        empty: Optional[pd.DataFrame] = None
+        classes: Optional[List[str]] = None
+        for chunk in chunks:
+            if empty is None:
+                empty = _check_columns(chunk).iloc[:0]
+            start, report.rows_read = report.rows_read, report.rows_read + len(chunk)
+            if not len(chunk):
+                continue
+            if not chunk.index.is_unique:
+                chunk = chunk.reset_index(drop=True)
+            positions = np.arange(start, start + len(chunk), dtype=np.int64)
+            if self.labeled is not None:
+                excluded = self.labeled.excluded(chunk)
+                if excluded.any():
+                    report.rows_excluded += int(excluded.sum())
+                    chunk, positions = chunk[~excluded], positions[~excluded]
+                    if not len(chunk):
+                        continue
+            rows, positions, proba, classes = self._score(chunk, positions, classes, report)
+            if len(rows):
+                scores = row_scores(settings.strategy, proba,
+                                    lambda p=positions: position_keys(p, settings.seed),
+                                    settings.diversity_measure)
+                top.offer(rows, scores, positions, proba)
+        if not report.rows_read:
+            raise SamplerError("the unlabeled data is empty: there is nothing to sample from. "
+                               "Build or fill the input first")
+        if not report.rows_scored and report.rows_dropped:
+            raise SamplerError(f"the model's preprocessing dropped all {report.rows_dropped} rows it was "
+                               "given: check that the unlabeled data has the values the model was trained on")
+        queries = self._queries(top, empty)
+        report.classes = classes or []
+        report.queries_written = len(queries)
+        report.seconds = time.perf_counter() - started
+        return queries, report
+
+    def _score(self, chunk, positions, classes, report):
+        probabilities = self.scorer(chunk)
+        if classes is None:
+            classes = [c for c in probabilities.columns if str(c).startswith(PROBA_PREFIX)]
+            if not classes:
+                raise SamplerError("the model returned no class probabilities: "
+                                   "choose a classification model, not a regression one")
+        values = probabilities[classes].to_numpy(dtype=np.float64)
+        if len(probabilities) == len(chunk) and probabilities.index.equals(chunk.index):
+            rows = chunk
+        else:
+            # Rows the model's preprocessing dropped are absent: align on the index.
+            where = chunk.index.get_indexer(probabilities.index)
+            values, where = values[where >= 0], where[where >= 0]
+            rows, positions = chunk.take(where), positions[where]
+        unusable = np.isnan(values).any(axis=1)
+        if unusable.any():
+            keep = ~unusable
+            rows, positions, values = rows[keep], positions[keep], values[keep]
+        report.rows_scored += len(rows)
+        report.rows_dropped += len(chunk) - len(rows)
+        return rows, positions, values, classes
+
+    def _queries(self, top: TopCandidates, empty: Optional[pd.DataFrame]) -> pd.DataFrame:
+        best = top.best()
+        settings = self.settings
+        if best is None:
+            queries = (empty if empty is not None else pd.DataFrame()).copy()
+            scores = np.zeros(0)
+        else:
+            chosen = np.arange(len(best))
+            if settings.strategy == BATCH_DIVERSITY:
+                ignore = [self.id_column] if self.id_column else []
+                chosen = diverse_choice(best, settings.n_queries, settings.seed,
+                                        settings.diversity_space, ignore)
+            queries = best.rows.take(chosen).reset_index(drop=True)
+            scores = best.scores[chosen]
+        queries["score"] = scores.astype(np.float64)
+        queries["rank"] = np.arange(1, len(queries) + 1, dtype=np.int64)
+        queries["strategy"] = pd.Series([settings.strategy] * len(queries), dtype=object)
+        queries["model_version"] = pd.Series([self.model_version] * len(queries), dtype=object)
+        return queries
+
+
+def _check_columns(chunk: pd.DataFrame) -> pd.DataFrame:
+    clashes = [c for c in OUTPUT_COLUMNS if c in chunk.columns]
+    if clashes:
+        raise SamplerError(f"the unlabeled data already has column(s) {', '.join(clashes)}, which the "
+                           "queries add: rename them in the input (e.g. with a Prepare recipe)")
+    return chunk

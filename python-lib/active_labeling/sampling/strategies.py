@@ -1,0 +1,59 @@
+"""The query strategies: how a chunk's class probabilities become one usefulness score per row.
+
+Every strategy scores rows independently, so that the pool can be scored chunk by chunk. The
+batch-aware strategy (``batch_diversity``) scores with an uncertainty measure like the others and
+then chooses among the best candidates at the end (see :mod:`active_labeling.sampling.diversity`).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict
+
+import numpy as np
+
+from active_labeling.sampling.tiebreak import uniform_from_keys
+from active_labeling.sampling.uncertainty import entropy, least_confidence, margin
+
+LEAST_CONFIDENCE = "least_confidence"
+MARGIN = "margin"
+ENTROPY = "entropy"
+RANDOM = "random"
+BATCH_DIVERSITY = "batch_diversity"
+
+UNCERTAINTY_MEASURES: Dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    LEAST_CONFIDENCE: least_confidence,
+    MARGIN: margin,
+    ENTROPY: entropy,
+}
+STRATEGIES = (LEAST_CONFIDENCE, MARGIN, ENTROPY, RANDOM, BATCH_DIVERSITY)
+
+
+def row_scores(strategy: str, proba: np.ndarray, keys: Callable[[], np.ndarray],
+               measure: str = MARGIN) -> np.ndarray:
+    """Usefulness scores of one chunk's rows; higher is more useful to label.
+
+    Parameters
+    ----------
+    strategy : str
+        One of :data:`STRATEGIES`.
+    proba : ndarray of shape (n_rows, n_classes)
+        Class probabilities of the scored rows.
+    keys : callable
+        Returns the rows' seeded tie-break keys (uint64); only the ``random`` strategy calls it,
+        so that the others do not pay for keys of rows that will not be kept.
+    measure : str
+        The uncertainty measure behind ``batch_diversity``.
+
+    Returns
+    -------
+    scores : ndarray of float64, shape (n_rows,)
+    """
+    if strategy == RANDOM:
+        # A seeded uniform draw per pool position: the same whatever the chunk size.
+        return uniform_from_keys(keys())
+    if strategy == BATCH_DIVERSITY:
+        strategy = measure
+    try:
+        return UNCERTAINTY_MEASURES[strategy](proba)
+    except KeyError:
+        raise ValueError(f"unknown strategy {strategy!r}; expected one of {', '.join(STRATEGIES)}") from None
