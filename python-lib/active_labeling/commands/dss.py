@@ -1,0 +1,61 @@
+"""``active-labeling dss setup-scenario``: the retrain-and-requery scenario of a DSS project."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from active_labeling.cli import UserError
+
+
+def register(subparsers) -> None:
+    """Add ``dss`` and its ``setup-scenario`` subcommand."""
+    dss = subparsers.add_parser("dss", help="Set things up in a Dataiku DSS instance.")
+    actions = dss.add_subparsers(dest="dss_command", metavar="ACTION")
+    setup = actions.add_parser(
+        "setup-scenario",
+        help="Create or update the 'Retrain and re-query' scenario and its every-n-labelings trigger.",
+        description="Create (or update) a step-based scenario that retrains the saved model, then "
+                    "rebuilds the queries dataset with the Query Sampler recipe, started by the plugin's "
+                    "'Every n labelings' trigger. Running it again updates the same scenario.")
+    setup.add_argument("--project", required=True, help="DSS project key.")
+    setup.add_argument("--url", default=os.environ.get("DSS_URL"), help="DSS URL (default: $DSS_URL).")
+    setup.add_argument("--api-key", default=os.environ.get("DSS_API_KEY"),
+                       help="DSS API key (default: $DSS_API_KEY).")
+    setup.add_argument("--saved-model", required=True, help="Id of the saved model to retrain.")
+    setup.add_argument("--labels-dataset", required=True, help="The labels dataset the model trains on.")
+    setup.add_argument("--queries-dataset", required=True, help="The Query Sampler recipe's output dataset.")
+    setup.add_argument("--metadata-dataset", required=True, help="The labeling webapp's metadata dataset.")
+    setup.add_argument("--n", type=int, default=100, help="Retrain every N labelings (default 100).")
+    setup.add_argument("--delay", type=int, default=30,
+                       help="Seconds between two evaluations of the trigger (default 30, at least 5).")
+    setup.set_defaults(func=_setup_scenario)
+    dss.set_defaults(func=lambda args: dss.print_help() or 2)
+
+
+def _setup_scenario(args: argparse.Namespace) -> int:
+    if not args.url or not args.api_key:
+        raise UserError("give --url and --api-key (or set DSS_URL and DSS_API_KEY).")
+    if args.n < 1:
+        raise UserError(f"--n should be a whole number ≥ 1, got {args.n}.")
+    if args.delay < 5:
+        raise UserError(f"--delay should be at least 5 seconds (the DSS minimum), got {args.delay}.")
+    # Imported here so that `active-labeling --help` works without dataikuapi.
+    import dataikuapi
+    import requests
+
+    from active_labeling.dss.scenario_setup import SCENARIO_NAME, ScenarioSpec, setup_scenario
+
+    spec = ScenarioSpec(project=args.project, saved_model=args.saved_model,
+                        labels_dataset=args.labels_dataset, queries_dataset=args.queries_dataset,
+                        metadata_dataset=args.metadata_dataset, n=args.n, delay_seconds=args.delay)
+    client = dataikuapi.DSSClient(args.url, args.api_key)
+    try:
+        scenario_id = setup_scenario(client, spec)
+    except requests.exceptions.ConnectionError as error:
+        raise UserError(f"cannot reach DSS at {args.url} ({error}).") from error
+    except dataikuapi.utils.DataikuException as error:
+        raise UserError(f"DSS refused the scenario setup in project {args.project}: {error}") from error
+    print(f"Scenario '{SCENARIO_NAME}' ({scenario_id}) in project {args.project}: retrains "
+          f"{args.saved_model}, then rebuilds {args.queries_dataset}, every {args.n} labelings.")
+    return 0
