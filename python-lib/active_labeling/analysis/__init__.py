@@ -1,0 +1,1 @@
+"""Strategy analysis: simulated active learning on labeled data, and stopping criteria."""

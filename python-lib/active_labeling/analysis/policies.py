@@ -1,0 +1,120 @@
+"""How a simulated round picks its batch from the unlabeled pool, one function per strategy.
+
+Scoring reuses the sampler's :func:`active_labeling.sampling.strategies.row_scores`, so the
+simulation ranks rows exactly as the Query Sampler recipe would. What is batch-level (diversity
+among the picks, a share of random exploration) is decided here.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from active_labeling.sampling.strategies import (
+    BATCH_DIVERSITY,
+    ENTROPY,
+    LEAST_CONFIDENCE,
+    MARGIN,
+    RANDOM,
+    row_scores,
+)
+
+BALANCED = "balanced"
+DEFAULT_STRATEGY = BALANCED
+SIMULATED_STRATEGIES = (RANDOM, LEAST_CONFIDENCE, MARGIN, ENTROPY, BATCH_DIVERSITY, BALANCED)
+# Strategies whose picks never look at the model: a simulation need not refit between evaluations.
+MODEL_FREE = (RANDOM,)
+
+# batch_diversity looks for diverse rows among this many times the batch's most uncertain rows.
+CANDIDATE_FACTOR = 10
+# The balanced strategy's share of random picks: high on a cold start, never below the floor,
+# so that regions the model is wrongly sure about keep being visited.
+EXPLORATION_START = 0.5
+EXPLORATION_FLOOR = 0.1
+# Exploration decays once there are this many labels per class seen.
+LABELS_PER_CLASS_WARM = 10
+
+
+def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
+                 rng: np.random.Generator, n_labeled: int = 0, n_classes_seen: int = 1) -> np.ndarray:
+    """Positions (in the pool) of the ``batch_size`` rows ``strategy`` asks to label next.
+
+    Parameters
+    ----------
+    strategy : str
+        One of :data:`SIMULATED_STRATEGIES`.
+    proba : ndarray of shape (n_pool, n_classes), or None
+        The current model's class probabilities on the pool (unused by ``random``).
+    features : ndarray of shape (n_pool, n_features)
+        The pool's features (used by the diversity-aware strategies).
+    batch_size : int
+        How many rows to pick; all of the pool when it is smaller.
+    rng : numpy Generator
+        Source of every random choice, for reproducible runs.
+    n_labeled, n_classes_seen : int
+        Size and class count of the labeled set (the balanced strategy's exploration schedule).
+
+    Returns
+    -------
+    positions : ndarray of int, distinct
+    """
+    n_pool = len(features)
+    batch_size = min(batch_size, n_pool)
+    if strategy == RANDOM:
+        return rng.choice(n_pool, size=batch_size, replace=False)
+    if strategy == BALANCED:
+        return _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen)
+    # Random tie-breaks: with one class seen, every score is equal and the order must not be the pool's.
+    scores = row_scores(strategy, proba, keys=lambda: rng.integers(0, 2**63, n_pool).astype(np.uint64))
+    if strategy == BATCH_DIVERSITY:
+        return diverse_among_best(scores, features, batch_size, rng)
+    return _best(scores, batch_size, rng)
+
+
+def exploration_share(n_labeled: int, n_classes_seen: int) -> float:
+    """The balanced strategy's share of random picks for a labeled set of this size."""
+    warm = LABELS_PER_CLASS_WARM * max(n_classes_seen, 2)
+    if n_labeled <= warm:
+        return EXPLORATION_START
+    return max(EXPLORATION_FLOOR, EXPLORATION_START * warm / n_labeled)
+
+
+def _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen) -> np.ndarray:
+    n_random = int(round(batch_size * exploration_share(n_labeled, n_classes_seen)))
+    if batch_size >= 2:
+        n_random = max(1, n_random)
+    scores = row_scores(MARGIN, proba, keys=lambda: None)
+    chosen = diverse_among_best(scores, features, batch_size - n_random, rng)
+    rest = np.setdiff1d(np.arange(len(features)), chosen)
+    explored = rng.choice(rest, size=min(n_random, len(rest)), replace=False)
+    return np.concatenate([chosen, explored]).astype(int)
+
+
+def _best(scores: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    # Ties are broken at random, not by pool order.
+    order = np.lexsort((rng.random(len(scores)), -scores))
+    return order[:count]
+
+
+def diverse_among_best(scores: np.ndarray, features: np.ndarray, count: int,
+                       rng: np.random.Generator) -> np.ndarray:
+    """``count`` rows spread over the feature space, taken among the best-scored rows.
+
+    Greedy farthest-point choice among the ``CANDIDATE_FACTOR * count`` best rows, starting with
+    the best one, so that a batch does not spend its labels on near-duplicates.
+    """
+    if count <= 0:
+        return np.zeros(0, dtype=int)
+    candidates = _best(scores, min(len(scores), CANDIDATE_FACTOR * count), rng)
+    points = features[candidates]
+    picked = [0]
+    distance = np.linalg.norm(points - points[0], axis=1)
+    while len(picked) < min(count, len(candidates)):
+        # Weigh distance by uncertainty so that far but certain rows do not win outright.
+        weight = distance * (0.5 + scores[candidates])
+        weight[picked] = -1.0
+        nxt = int(np.argmax(weight))
+        picked.append(nxt)
+        distance = np.minimum(distance, np.linalg.norm(points - points[nxt], axis=1))
+    return candidates[np.asarray(picked)]
