@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 from active_labeling import __version__
 
 SUBCOMMANDS = [
+    "active_labeling.commands.serve",
     # "active_labeling.local.commands.serve",  (added by each feature)
     "active_labeling.commands.dss",
     "active_labeling.commands.sample",

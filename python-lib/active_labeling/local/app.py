@@ -1,0 +1,111 @@
+"""Assemble the local labeling app: workspace, pool, store, reservations, queries, service, Flask."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, List, Optional, Sequence
+
+from flask import Flask
+
+from active_labeling.local.folder import FolderPool
+from active_labeling.local.frontend import register_frontend
+from active_labeling.local.identity import SingleAnnotator, TeamTokens, default_annotator, team_tokens
+from active_labeling.local.queries import FileQueriesSource
+from active_labeling.local.rawmedia import RawMedia
+from active_labeling.local.store import SqliteDecisionStore
+from active_labeling.local.tabular import TabularFilePool
+from active_labeling.local.workspace import Workspace, open_workspace
+from active_labeling.service.reservations import Reservations
+from active_labeling.service.routes import register_routes
+from active_labeling.service.service import LabelingService
+from active_labeling.service.settings import ServiceSettings, parse_categories
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class LocalSetup:
+    """What ``active-labeling serve`` is asked to serve."""
+
+    kind: str
+    data: Path
+    categories: Sequence[str]
+    workspace: Path
+    queries: Optional[Path] = None
+    annotator: Optional[str] = None
+    annotators: Sequence[str] = ()  # team mode when not empty
+    id_column: Optional[str] = None
+    columns: Sequence[str] = ()
+    multi_label: bool = False
+    label_column: str = "label"
+    reservation_seconds: float = 600.0
+    annotators_per_item: int = 1
+    seed: int = 0
+    refresh_seconds: float = 5.0
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class LocalApp:
+    """The assembled app and what it is made of (closed with ``close``)."""
+
+    app: Flask
+    service: LabelingService
+    workspace: Workspace
+    team: Optional[TeamTokens]
+    annotator: Optional[str]
+    parts: List[Any]
+
+    def close(self) -> None:
+        """Close the store, reservations and workspace."""
+        for part in self.parts:
+            part.close()
+
+
+def _media_for(pool: FolderPool, kind: str, cache_dir: Path) -> Any:
+    try:  # the media module (thumbnails, waveforms...) when it is there
+        from active_labeling.media import MediaService
+    except ImportError:
+        _log.warning("active_labeling.media is not available: files are served as they are")
+        return RawMedia(pool.media)
+    return MediaService(pool.media, kind, cache_dir=cache_dir)
+
+
+def build_app(setup: LocalSetup) -> LocalApp:
+    """Open the workspace and build the Flask app serving ``setup``.
+
+    Raises
+    ------
+    WorkspaceError, PoolError, ValueError
+        With a message for the user.
+    """
+    settings_columns: tuple = ()
+    if setup.kind == "tabular":
+        pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None)
+        settings_columns = tuple(pool.columns)
+    else:
+        pool = FolderPool(setup.data, setup.kind)
+    settings = ServiceSettings(
+        kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
+        label_column=setup.label_column, columns=settings_columns,
+        reservation_seconds=setup.reservation_seconds, annotators_per_item=setup.annotators_per_item,
+        seed=setup.seed)
+    workspace = open_workspace(setup.workspace, {
+        "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
+        "categories": [c.name for c in settings.categories], "multi_label": setup.multi_label,
+        "label_column": setup.label_column})
+    store = SqliteDecisionStore(workspace.db_path)
+    reservations = Reservations(workspace.db_path)
+    queries = FileQueriesSource(setup.queries, workspace.db) if setup.queries else None
+    service = LabelingService(pool, store, reservations, settings, queries,
+                              refresh_seconds=setup.refresh_seconds)
+    team = team_tokens(workspace.db, setup.annotators) if setup.annotators else None
+    annotator = None if team else (setup.annotator or default_annotator())
+    app = Flask("active_labeling.local", static_folder=None)
+    register_routes(app, service, team or SingleAnnotator(annotator),
+                    media=None if setup.kind == "tabular"
+                    else _media_for(pool, setup.kind, workspace.folder / "media-cache"))
+    register_frontend(app, setup.kind, team)
+    return LocalApp(app, service, workspace, team, annotator, [store, reservations, workspace])

@@ -1,0 +1,114 @@
+"""Folder pools (images or sounds) and their media source.
+
+An item id is the file's path inside the folder, with a leading ``/`` as DSS managed folders
+name them. Opening a file resolves its real path and refuses anything outside the folder
+(``..``, absolute paths, symbolic links leading out).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, BinaryIO, Dict, List, Optional, Union
+
+import pandas as pd
+
+EXTENSIONS = {
+    "image": (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"),
+    "sound": (".wav", ".flac", ".ogg", ".mp3"),
+}
+
+
+def list_files(root: Path, kind: str) -> List[str]:
+    """Ids of the folder's files of that kind, sorted."""
+    found = []
+    for directory, subdirs, files in os.walk(root):
+        subdirs.sort()
+        relative = Path(directory).relative_to(root)
+        for name in files:
+            if name.lower().endswith(EXTENSIONS[kind]) and not name.startswith("."):
+                found.append("/" + (relative / name).as_posix())
+    return sorted(found)
+
+
+class LocalMediaSource:
+    """Bytes of the files of a local folder, by item id."""
+
+    def __init__(self, root: Union[str, Path]):
+        self.root = Path(root).resolve()
+
+    def path(self, item_id: str) -> Path:
+        """The file's real path; ``KeyError`` when it is not a file inside the folder."""
+        if not isinstance(item_id, str) or "\x00" in item_id:
+            raise KeyError(item_id)
+        candidate = (self.root / item_id.lstrip("/")).resolve()
+        if candidate != self.root and self.root not in candidate.parents:
+            raise KeyError(item_id)
+        if not candidate.is_file():
+            raise KeyError(item_id)
+        return candidate
+
+    def open(self, item_id: str) -> BinaryIO:
+        """A binary stream of the item's file."""
+        return open(self.path(item_id), "rb")
+
+
+class FolderPool:
+    """The image or sound files of a folder (recursively).
+
+    Parameters
+    ----------
+    root : str or Path
+    kind : str
+        "image" or "sound".
+    """
+
+    def __init__(self, root: Union[str, Path], kind: str):
+        if kind not in EXTENSIONS:
+            raise ValueError(f"a folder pool holds images or sounds, not {kind!r}")
+        self.root = Path(root).resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"{root} is not a folder")
+        self.kind = kind
+        self.media = LocalMediaSource(self.root)
+        self._ids = list_files(self.root, kind)
+        self._known = set(self._ids)
+
+    def item_ids(self) -> List[str]:
+        """Every file's id, sorted."""
+        return self._ids
+
+    def values(self, item_id: str) -> Dict[str, Any]:
+        """``{"path": id}``: what the labels dataset stores."""
+        return {"path": item_id}
+
+    display = values
+
+    def item_error(self, item_id: str) -> Optional[str]:
+        """A message when the file can't be read (gone, outside the folder, empty), else None."""
+        try:
+            path = self.media.path(item_id)
+            if path.stat().st_size == 0:
+                return "the file is empty"
+            if not os.access(path, os.R_OK):
+                return "the file is not readable"
+        except KeyError:
+            return "the file is missing or outside the folder"
+        except OSError as error:
+            return f"the file can't be read: {error.strerror}"
+        return None
+
+    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
+        """Item ids of rows of a queries table with a ``path`` column."""
+        if "path" not in rows.columns:
+            raise ValueError("queries of a folder need a 'path' column")
+        ids = ["/" + str(p).lstrip("/") for p in rows["path"].tolist()]
+        return [i if i in self._known else None for i in ids]
+
+    def refresh(self) -> bool:
+        """List the folder again; True when files were added or removed."""
+        ids = list_files(self.root, self.kind)
+        if ids == self._ids:
+            return False
+        self._ids, self._known = ids, set(ids)
+        return True

@@ -1,0 +1,90 @@
+"""Queries read from the CSV or Parquet file that ``active-labeling sample`` writes.
+
+A new generation is a change of the file (modification time and size, then content hash),
+recorded in the workspace so that the number keeps growing across restarts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional, Tuple, Union
+
+from active_labeling.local.tabular import read_table
+from active_labeling.storage.base import Pool, Queries
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class FileQueriesSource:
+    """The queries file, with its generation counted in the workspace.
+
+    Parameters
+    ----------
+    path : str or Path
+        The queries file (it may not exist yet: generation 0, no queries).
+    db : sqlite3.Connection
+        The workspace database (``queries_state`` table).
+    """
+
+    def __init__(self, path: Union[str, Path], db: sqlite3.Connection):
+        self.path = Path(path)
+        self._db = db
+        self._lock = threading.Lock()
+        self._stat: Optional[Tuple[int, int]] = None
+        self._generation = 0
+        row = db.execute("SELECT generation FROM queries_state WHERE source = ?",
+                         (str(self.path.resolve()),)).fetchone()
+        if row:
+            self._generation = int(row[0])
+
+    def generation(self) -> int:
+        """The current generation: bumped when the file's content changes."""
+        with self._lock:
+            try:
+                stat = os.stat(self.path)
+            except OSError:
+                return self._generation
+            signature = (stat.st_mtime_ns, stat.st_size)
+            if signature == self._stat:
+                return self._generation
+            self._stat = signature
+            content = _file_hash(self.path)
+            source = str(self.path.resolve())
+            row = self._db.execute("SELECT signature, generation FROM queries_state WHERE source = ?",
+                                   (source,)).fetchone()
+            if row and row[0] == content:
+                return self._generation
+            self._generation = (int(row[1]) if row else 0) + 1
+            date = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            self._db.execute("INSERT OR REPLACE INTO queries_state VALUES (?, ?, ?, ?)",
+                             (source, content, self._generation, date))
+            return self._generation
+
+    def load(self, pool: Pool) -> Queries:
+        """The queries, most useful first, as pool item ids (rows not in the pool are dropped)."""
+        generation = self.generation()
+        if not self.path.exists():
+            return Queries(generation)
+        rows = read_table(self.path)
+        if "rank" in rows.columns:
+            rows = rows.sort_values("rank", kind="stable")
+        elif "score" in rows.columns:
+            rows = rows.sort_values("score", ascending=False, kind="stable")
+        ids = pool.ids_for_rows(rows)
+        if "score" in rows.columns:
+            scores = rows["score"].astype(float).tolist()
+        else:
+            scores = [float("nan")] * len(ids)
+        kept = [(i, s) for i, s in zip(ids, scores) if i is not None]
+        return Queries(generation, [i for i, _ in kept], [s for _, s in kept])

@@ -1,0 +1,62 @@
+"""The workspace database's schema, its version, and the migrations from older versions.
+
+Version history:
+1. decisions, labels, reservations, meta.
+2. decisions get a ``session`` column; ``queries_state`` records queries generations.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable, Dict, List
+
+SCHEMA_VERSION = 2
+
+TABLES: Dict[str, str] = {
+    "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "decisions": """CREATE TABLE decisions (
+        label_id INTEGER PRIMARY KEY, item_id TEXT NOT NULL, annotator TEXT NOT NULL,
+        date TEXT NOT NULL, status TEXT NOT NULL, label TEXT, comment TEXT NOT NULL DEFAULT '',
+        session TEXT NOT NULL DEFAULT '')""",
+    # One row per item and annotator: the labels dataset, replaced when the label changes.
+    "labels": """CREATE TABLE labels (
+        item_id TEXT NOT NULL, annotator TEXT NOT NULL, label_id INTEGER NOT NULL,
+        date TEXT NOT NULL, label TEXT, item_values TEXT, PRIMARY KEY (item_id, annotator))""",
+    "reservations": """CREATE TABLE reservations (
+        item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL)""",
+    "queries_state": """CREATE TABLE queries_state (
+        source TEXT PRIMARY KEY, signature TEXT NOT NULL, generation INTEGER NOT NULL,
+        date TEXT NOT NULL)""",
+}
+
+COLUMNS: Dict[str, List[str]] = {
+    "meta": ["key", "value"],
+    "decisions": ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session"],
+    "labels": ["item_id", "annotator", "label_id", "date", "label", "item_values"],
+    "reservations": ["item_id", "annotator", "expires"],
+    "queries_state": ["source", "signature", "generation", "date"],
+}
+
+# The version 1 schema, kept to migrate from and to test the migration.
+V1_TABLES: Dict[str, str] = {
+    "meta": TABLES["meta"],
+    "decisions": """CREATE TABLE decisions (
+        label_id INTEGER PRIMARY KEY, item_id TEXT NOT NULL, annotator TEXT NOT NULL,
+        date TEXT NOT NULL, status TEXT NOT NULL, label TEXT, comment TEXT NOT NULL DEFAULT '')""",
+    "labels": TABLES["labels"],
+    "reservations": TABLES["reservations"],
+}
+
+
+def _v1_to_v2(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE decisions ADD COLUMN session TEXT NOT NULL DEFAULT ''")
+    db.execute(TABLES["queries_state"])
+
+
+# MIGRATIONS[n] turns a version n database into version n + 1.
+MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+
+
+def table_columns(db: sqlite3.Connection, table: str) -> List[str]:
+    """The columns of ``table`` (empty when it does not exist)."""
+    return [row[1] for row in db.execute(f"PRAGMA table_info({table})")]

@@ -1,0 +1,86 @@
+"""The local DecisionStore: decisions and labels in the workspace database.
+
+One decision is one SQLite transaction: a row in ``decisions`` (the metadata) and the matching
+row of ``labels`` replaced (or removed when the decision is a skip). ``append`` returns only
+after the commit, which with ``synchronous=FULL`` is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+
+from active_labeling.local.workspace import connect
+from active_labeling.storage.base import LABELED, Decision
+
+
+def _encode(label) -> Optional[str]:
+    return None if label is None else json.dumps(label, ensure_ascii=False)
+
+
+class SqliteDecisionStore:
+    """Decisions stored in a workspace database.
+
+    Parameters
+    ----------
+    db_path : str or Path
+        The workspace's database (already created by ``Workspace``).
+    """
+
+    def __init__(self, db_path: Union[str, Path]):
+        self._db = connect(db_path)
+        self._lock = threading.Lock()
+
+    def load(self) -> List[Decision]:
+        """Every decision, in ``label_id`` order."""
+        rows = self._db.execute(
+            "SELECT label_id, item_id, annotator, date, status, label, comment, session "
+            "FROM decisions ORDER BY label_id").fetchall()
+        return [Decision(r[0], r[1], r[2], r[3], r[4], None if r[5] is None else json.loads(r[5]),
+                         r[6], r[7]) for r in rows]
+
+    def append(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
+        """Store ``decision`` in one transaction; return once it is committed."""
+        label = _encode(decision.label)
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 (decision.label_id, decision.item_id, decision.annotator, decision.date,
+                                  decision.status, label, decision.comment, decision.session))
+                if decision.status == LABELED:
+                    values = None if item_values is None else json.dumps(item_values, default=str)
+                    self._db.execute("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+                                     (decision.item_id, decision.annotator, decision.label_id,
+                                      decision.date, label, values))
+                else:
+                    self._db.execute("DELETE FROM labels WHERE item_id = ? AND annotator = ?",
+                                     (decision.item_id, decision.annotator))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def append_many(self, decisions: List[Decision], values: List[Optional[Dict[str, Any]]]) -> None:
+        """Store many decisions in one transaction (imports and benchmarks, not the service)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                     [(d.label_id, d.item_id, d.annotator, d.date, d.status,
+                                       _encode(d.label), d.comment, d.session) for d in decisions])
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+                    [(d.item_id, d.annotator, d.label_id, d.date, _encode(d.label),
+                      None if v is None else json.dumps(v, default=str))
+                     for d, v in zip(decisions, values) if d.status == LABELED])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()

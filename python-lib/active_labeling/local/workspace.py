@@ -1,0 +1,176 @@
+"""The local workspace: a folder holding one SQLite database (WAL) with the labels, the metadata,
+the queries generations, the reservations and what the workspace was made for.
+
+Opening checks the schema version (migrating an older one, refusing a newer one) and the
+tables' columns, and refuses a workspace made for another pool, kind or labeling setup, always
+with a message that says what to do. Nothing is modified before these checks pass.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional, Union
+
+from active_labeling.local.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, table_columns
+
+DB_NAME = "workspace.sqlite"
+
+
+class WorkspaceError(Exception):
+    """The workspace can't be used as asked; the message says why and what to do."""
+
+
+def connect(path: Union[str, Path], synchronous: str = "FULL") -> sqlite3.Connection:
+    """A connection to the workspace database in WAL mode, usable from several threads.
+
+    ``synchronous=FULL`` makes each commit wait until the WAL is on disk: an acknowledged label
+    survives a killed process and also a power loss (NORMAL would only survive the former).
+    """
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute(f"PRAGMA synchronous = {synchronous}")
+    return db
+
+
+class Workspace:
+    """A workspace folder, opened (and created when missing).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The workspace folder.
+    create : bool
+        Create the folder and database when missing; else a missing workspace is an error.
+    """
+
+    def __init__(self, folder: Union[str, Path], create: bool = True):
+        self.folder = Path(folder)
+        self.db_path = self.folder / DB_NAME
+        if not self.db_path.exists():
+            if not create:
+                raise WorkspaceError(f"no workspace in {self.folder}: give the folder that "
+                                     "`active-labeling serve --workspace` used")
+            if self.folder.exists() and not self.folder.is_dir():
+                raise WorkspaceError(f"{self.folder} is a file, not a folder: choose another --workspace")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.db = connect(self.db_path)
+            self._create()
+        else:
+            self.db = connect(self.db_path)
+            try:
+                self._upgrade()
+            except BaseException:
+                self.db.close()
+                raise
+
+    def _create(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        for ddl in TABLES.values():
+            self.db.execute(ddl)
+        self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self.db.execute("COMMIT")
+
+    def _version(self) -> int:
+        if not table_columns(self.db, "meta"):
+            raise WorkspaceError(
+                f"{self.db_path} is not an active-labeling workspace (it has no 'meta' table); it was "
+                "left untouched: choose another --workspace folder")
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        try:
+            return int(row[0])
+        except (TypeError, ValueError):
+            raise WorkspaceError(f"{self.db_path} has no valid schema version; it was left untouched: "
+                                 "choose another --workspace folder") from None
+
+    def _upgrade(self) -> None:
+        version = self._version()
+        if version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"the workspace {self.folder} was made by a newer active-labeling (schema version "
+                f"{version}; this one reads up to {SCHEMA_VERSION}). Upgrade active-labeling "
+                "(pip install -U active-labeling), or choose another --workspace folder.")
+        if version < SCHEMA_VERSION:
+            # Keep a copy: a migration is one-way.
+            backup = self.db_path.with_name(f"{DB_NAME}.v{version}.bak")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copyfile(self.db_path, backup)
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](self.db)
+                self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                                (str(SCHEMA_VERSION),))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        for table, expected in COLUMNS.items():
+            found = table_columns(self.db, table)
+            if found != expected:
+                raise WorkspaceError(
+                    f"the table '{table}' of {self.db_path} has columns {found}, expected {expected}; "
+                    "the workspace was left untouched: choose another --workspace folder")
+
+    # -- what the workspace is for ----------------------------------------------------------
+
+    def setup(self) -> Dict[str, Any]:
+        """The setup the workspace was bound to (empty before the first ``bind``)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'setup'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def bind(self, setup: Mapping[str, Any]) -> None:
+        """Bind the workspace to a setup, or check it matches the one it was made for.
+
+        ``setup`` has ``kind``, ``data`` (resolved path), ``id_column``, ``categories`` (names),
+        ``multi_label`` and ``label_column``. Categories may be added; a category used by a
+        stored label may not be removed.
+        """
+        stored = self.setup()
+        new = dict(setup)
+        if stored:
+            for key, what in (("kind", "kind of items"), ("data", "data"), ("id_column", "item id column"),
+                              ("multi_label", "multi-label switch"), ("label_column", "label column")):
+                if stored.get(key) != new.get(key):
+                    raise WorkspaceError(
+                        f"the workspace {self.folder} was made for {what} {stored.get(key)!r}, not "
+                        f"{new.get(key)!r}: give the same value, or choose another --workspace folder "
+                        "for this setup")
+            missing = sorted(self.used_categories() - set(new.get("categories", ())))
+            if missing:
+                raise WorkspaceError(
+                    f"stored labels use the categories {missing}, missing from --categories: add them "
+                    "back, or choose another --workspace folder")
+            if stored == new:
+                return
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('setup', ?)", (json.dumps(new),))
+        self.db.execute("COMMIT")
+
+    def used_categories(self) -> set:
+        """Every category a stored label uses."""
+        used = set()
+        for (label,) in self.db.execute("SELECT DISTINCT label FROM decisions WHERE label IS NOT NULL"):
+            value = json.loads(label)
+            used.update(value if isinstance(value, list) else [value])
+        return used
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+
+def open_workspace(folder: Union[str, Path], setup: Optional[Mapping[str, Any]] = None,
+                   create: bool = True) -> Workspace:
+    """Open (or create) the workspace in ``folder`` and bind it to ``setup`` when given."""
+    workspace = Workspace(folder, create=create)
+    if setup is not None:
+        try:
+            workspace.bind(setup)
+        except BaseException:
+            workspace.close()
+            raise
+    return workspace

@@ -1,0 +1,177 @@
+"""The HTTP API (docs/api.md) as Flask routes on an existing app.
+
+DSS ``exec``s a webapp's backend with a Flask ``app`` already made, so the routes are added to a
+given app rather than making one. The caller is whoever ``identify(request)`` says; a request
+body never names the annotator.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Callable, Dict, Optional
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.routing import BaseConverter
+
+from active_labeling.service.errors import BadRequest, ServiceError
+from active_labeling.service.service import LabelingService
+
+MAX_BODY = 64 * 1024
+MEDIA_VIEWS = ("media", "waveform", "spectrogram")
+_log = logging.getLogger(__name__)
+
+
+class Unauthorized(ServiceError):
+    """The request carries no known annotator (e.g. a missing or wrong team token)."""
+
+    status = 401
+
+
+class TooLarge(ServiceError):
+    """The body is over ``MAX_BODY`` bytes."""
+
+    status = 413
+
+
+class _ItemIdConverter(BaseConverter):
+    # Item ids of folders are paths with a leading "/" ("%2Fcats%2F1.png" arrives decoded):
+    # werkzeug's "path" converter refuses a leading slash, so accept anything non-empty.
+    regex = ".+?"
+    part_isolating = False
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def _body() -> Dict[str, Any]:
+    length = request.content_length
+    if length is not None and length > MAX_BODY:
+        raise TooLarge(f"the body is {length} bytes; at most {MAX_BODY} are accepted")
+    raw = request.stream.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise TooLarge(f"the body is over {MAX_BODY} bytes")
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BadRequest(f"the body should be a JSON object: {error}") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body should be a JSON object")
+    return body
+
+
+def _int_arg(name: str, default: Optional[int]) -> Optional[int]:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"{name} should be an integer, got {value!r}") from None
+
+
+def register_routes(app: Flask, service: LabelingService, identify: Callable[[Any], Optional[str]],
+                    media: Any = None) -> None:
+    """Add the ``/api/*`` routes to ``app``.
+
+    Parameters
+    ----------
+    app : Flask
+    service : LabelingService
+    identify : callable
+        ``identify(flask.request)`` returns the annotator's name, or None when unknown (401).
+    media : object, optional
+        Has ``response(item_id, what, request) -> flask.Response`` for what in
+        ``MEDIA_VIEWS``, raising ``KeyError`` for an unknown item. Without it media routes answer 404.
+    """
+    app.url_map.converters.setdefault("al_item", _ItemIdConverter)
+
+    def who() -> str:
+        name = identify(request)
+        if not name:
+            raise Unauthorized("unknown annotator: open the address the labeling server printed for you")
+        return name
+
+    def api(rule: str, methods=("GET",), **options):
+        def decorate(handler):
+            def view(**kwargs):
+                try:
+                    result = handler(**kwargs)
+                except ServiceError as error:
+                    return _error(error.status, str(error))
+                except Exception:  # the page gets JSON, the log gets the traceback
+                    _log.exception("labeling API %s failed", rule)
+                    return _error(500, "unexpected error in the labeling backend; see its log")
+                if isinstance(result, Response):
+                    return result
+                response = jsonify(result)
+                response.headers["Cache-Control"] = "no-store"
+                return response
+            app.add_url_rule(rule, "active_labeling_" + handler.__name__, view, methods=list(methods),
+                             **options)
+            return handler
+        return decorate
+
+    @api("/api/config")
+    def config():
+        return service.config(who())
+
+    @api("/api/batch")
+    def batch():
+        return service.batch(who(), _int_arg("size", 10))
+
+    @api("/api/label", methods=("POST",))
+    def label():
+        annotator, body = who(), _body()
+        if "label" not in body:
+            raise BadRequest("label is missing")
+        return service.label(annotator, body.get("id"), body["label"], body.get("comment", ""))
+
+    @api("/api/skip", methods=("POST",))
+    def skip():
+        annotator, body = who(), _body()
+        return service.skip(annotator, body.get("id"), body.get("comment", ""))
+
+    @api("/api/release", methods=("POST",))
+    def release():
+        annotator, body = who(), _body()
+        ids = body.get("ids")
+        if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
+            raise BadRequest("ids should be a list of item ids")
+        return {"released": service.release(annotator, ids)}
+
+    @api("/api/history")
+    def history():
+        before, after = _int_arg("before", None), _int_arg("after", None)
+        if before is not None and after is not None:
+            raise BadRequest("give before or after, not both")
+        return {"entry": service.history_entry(who(), before, after)}
+
+    @api("/api/stats")
+    def stats():
+        return service.stats_for(who())
+
+    @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram):what>", merge_slashes=False)
+    def item_media(item_id: str, what: str):
+        who()
+        if media is None or service.settings.kind == "tabular":
+            return _error(404, f"no {what} for this item: the items are not files")
+        if what != "media" and service.settings.kind != "sound":
+            return _error(404, f"no {what} for images")
+        try:
+            return media.response(item_id, what, request)
+        except KeyError:
+            return _error(404, f"unknown item {item_id!r}")
+        except OSError as error:
+            # An unreadable file: the annotator sees the message and can skip the item.
+            return _error(422, f"cannot read item {item_id!r}: {error.strerror or error}")
+        except Exception as error:
+            status = getattr(error, "status", None)  # e.g. the media module's MediaError (422)
+            if isinstance(status, int) and 400 <= status < 500:
+                return _error(status, str(error))
+            raise

@@ -1,0 +1,257 @@
+"""The labeling service: batches, labels, skips, history and stats over the storage interfaces.
+
+Framework-free and thread-safe. At start it rebuilds an in-memory index from the stored
+decisions; afterwards a batch or a label costs O(batch), whatever the size of the pool or the
+number of labels stored. Two locks: ``_lock`` guards the index (short holds); ``_write_lock``
+serialises the durable appends, so label ids reach the store in increasing order and the index
+is updated only after the store has the decision.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict, List, Optional, Sequence
+from urllib.parse import quote
+
+import numpy as np
+
+from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
+from active_labeling.service.history import History
+from active_labeling.service.order import ServingOrder
+from active_labeling.service.reservations import Reservations
+from active_labeling.service.settings import ServiceSettings
+from active_labeling.service.stats import Stats
+from active_labeling.storage.base import LABELED, SKIPPED, Decision, DecisionStore, Pool, QueriesSource
+
+MAX_BATCH = 100
+
+
+def utc_now_iso() -> str:
+    """The current UTC time as ISO 8601 with milliseconds and a ``Z``."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+class LabelingService:
+    """Serve items to annotators and record their decisions.
+
+    Parameters
+    ----------
+    pool : Pool
+    store : DecisionStore
+    reservations : Reservations
+    settings : ServiceSettings
+    queries : QueriesSource, optional
+        When set, the queries are served first, most useful first (active learning).
+    refresh_seconds : float
+        How often (at most) a batch checks for new pool items or a new queries generation.
+    """
+
+    def __init__(self, pool: Pool, store: DecisionStore, reservations: Reservations,
+                 settings: ServiceSettings, queries: Optional[QueriesSource] = None,
+                 refresh_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic):
+        self.pool = pool
+        self.store = store
+        self.reservations = reservations
+        self.settings = settings
+        self.queries = queries
+        self.refresh_seconds = refresh_seconds
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._session = uuid.uuid4().hex[:12]
+        self.history = History()
+        decisions = store.load()
+        for decision in decisions:
+            self.history.add(decision)
+        self._next_label_id = max((d.label_id for d in decisions), default=0) + 1
+        del decisions
+        self._generation = -1
+        self._load_pool()
+        self._load_order()
+        self._checked = clock()
+
+    # -- index -------------------------------------------------------------------------------
+
+    def _load_pool(self) -> None:
+        self._ids: Sequence[str] = list(self.pool.item_ids())
+        self._positions: Dict[str, int] = dict(zip(self._ids, range(len(self._ids))))
+        self.stats = Stats.rebuilt(len(self._ids), self.settings.annotators_per_item,
+                                   self._positions, self.history.decisions())
+        self._mine: Dict[str, np.ndarray] = {}
+
+    def _load_order(self) -> None:
+        positions: List[int] = []
+        scores: List[float] = []
+        generation = 0
+        if self.queries is not None:
+            loaded = self.queries.load(self.pool)
+            generation = loaded.generation
+            for item_id, score in zip(loaded.item_ids, loaded.scores or [np.nan] * len(loaded.item_ids)):
+                position = self._positions.get(item_id)
+                if position is not None:
+                    positions.append(position)
+                    scores.append(score)
+        self.order = ServingOrder(len(self._ids), self.settings.seed, positions, scores)
+        self._generation = generation
+
+    def _mine_mask(self, annotator: str) -> np.ndarray:
+        mask = self._mine.get(annotator)
+        if mask is None:
+            mask = np.zeros(len(self._ids), dtype=bool)
+            decided = [self._positions.get(i) for i in self.history.decided(annotator)]
+            mask[[p for p in decided if p is not None]] = True
+            self._mine[annotator] = mask
+        return mask
+
+    def _maybe_refresh(self) -> None:
+        now = self._clock()
+        if now - self._checked < self.refresh_seconds:
+            return
+        self._checked = now
+        pool_changed = self.pool.refresh()
+        if pool_changed:
+            self._load_pool()
+        if pool_changed or (self.queries is not None and self.queries.generation() != self._generation):
+            self._load_order()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def config(self, annotator: str) -> Dict[str, Any]:
+        """What ``GET /api/config`` answers."""
+        config = self.settings.config()
+        config["active_learning"] = self.queries is not None
+        config["annotator"] = annotator
+        return config
+
+    def item_view(self, item_id: str) -> Dict[str, Any]:
+        """An item as the page shows it: data, media URLs, active-learning info, error."""
+        position = self._positions.get(item_id)
+        view: Dict[str, Any] = {"id": item_id, "data": {}, "media": None,
+                                "al": None if position is None else self.order.al(position),
+                                "error": None}
+        if position is None:
+            view["error"] = "this item is no longer in the pool"
+            return view
+        try:
+            view["data"] = self.pool.display(item_id)
+            check = getattr(self.pool, "item_error", None)
+            view["error"] = check(item_id) if check is not None else None
+        except Exception as error:  # an unreadable item is the annotator's to skip, not a crash
+            view["error"] = f"cannot read this item: {error}"
+        if self.settings.kind != "tabular":
+            base = "/api/items/" + quote(item_id, safe="")
+            sound = self.settings.kind == "sound"
+            view["media"] = {"url": base + "/media",
+                             "waveform": base + "/waveform" if sound else None,
+                             "spectrogram": base + "/spectrogram" if sound else None}
+        return view
+
+    def batch(self, annotator: str, size: int = 10) -> Dict[str, Any]:
+        """Reserve up to ``size`` new items for ``annotator`` and return them in serving order.
+
+        Items the annotator already holds are not returned again, but their reservation is
+        renewed: the annotator is still at work on them.
+        """
+        if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_BATCH:
+            raise BadRequest(f"size should be an integer from 1 to {MAX_BATCH}, got {size!r}")
+        with self._lock:
+            self._maybe_refresh()
+            mine = self._mine_mask(annotator)
+            done = self.stats.done_mask
+            holder = self.reservations.holder
+            ids = self._ids
+
+            def available(position: int) -> bool:
+                return holder(ids[position]) is None
+
+            positions = self.order.take(annotator, size, lambda p: done(p) | mine[p], available)
+            chosen = [ids[p] for p in positions]
+            held = self.reservations.held_by(annotator)
+            self.reservations.reserve(annotator, held + chosen, self.settings.reservation_seconds)
+            return {"items": [self.item_view(i) for i in chosen],
+                    "stats": self.stats.snapshot(annotator),
+                    "generation": self._generation}
+
+    def stats_for(self, annotator: str) -> Dict[str, Any]:
+        """What ``GET /api/stats`` answers."""
+        with self._lock:
+            return self.stats.snapshot(annotator)
+
+    def history_entry(self, annotator: str, before: Optional[int] = None,
+                      after: Optional[int] = None) -> Optional[Dict[str, Any]]:
+        """The caller's decision before / after ``label_id`` (the latest without either)."""
+        with self._lock:
+            found = self.history.entry(annotator, before, after)
+            if found is None:
+                return None
+            decision, position = found
+            return {"label_id": decision.label_id, "id": decision.item_id, "status": decision.status,
+                    "label": decision.label, "comment": decision.comment, "date": decision.date,
+                    "item": self.item_view(decision.item_id), "position": position,
+                    "count": self.history.count(annotator)}
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def label(self, annotator: str, item_id: Any, label: Any, comment: Any = "") -> Dict[str, Any]:
+        """Record ``annotator``'s label on ``item_id`` (a change when they decided it before)."""
+        return self._decide(annotator, item_id, LABELED, self._checked_label(label), comment)
+
+    def skip(self, annotator: str, item_id: Any, comment: Any = "") -> Dict[str, Any]:
+        """Record that ``annotator`` skips ``item_id``; it is not served to them again."""
+        return self._decide(annotator, item_id, SKIPPED, None, comment)
+
+    def release(self, annotator: str, item_ids: Optional[List[str]] = None) -> int:
+        """Release ``annotator``'s reservations on ``item_ids`` (all when None)."""
+        with self._lock:
+            return self.reservations.release(annotator, item_ids)
+
+    def _checked_label(self, label: Any):
+        names = self.settings.category_names
+        if self.settings.multi_label:
+            if not isinstance(label, list) or not label or not all(isinstance(x, str) for x in label):
+                raise BadRequest("label should be a non-empty list of category names (multi-label mode)")
+            unknown = [x for x in label if x not in names]
+            if unknown:
+                raise BadRequest(f"unknown category {unknown[0]!r}; categories are {sorted(names)}")
+            return list(dict.fromkeys(label))
+        if not isinstance(label, str):
+            raise BadRequest("label should be one category name (text)")
+        if label not in names:
+            raise BadRequest(f"unknown category {label!r}; categories are {sorted(names)}")
+        return label
+
+    def _decide(self, annotator: str, item_id: Any, status: str, label, comment: Any) -> Dict[str, Any]:
+        if not isinstance(item_id, str) or not item_id:
+            raise BadRequest("id should be the item's id (non-empty text)")
+        if comment is None:
+            comment = ""
+        if not isinstance(comment, str):
+            raise BadRequest("comment should be text")
+        with self._lock:
+            in_pool = item_id in self._positions
+            if not in_pool and self.history.current(annotator, item_id) is None:
+                raise UnknownItem(f"unknown item {item_id!r}")
+            holder = self.reservations.holder(item_id)
+            if holder is not None and holder != annotator:
+                raise Reserved(f"item {item_id!r} is reserved by another annotator; ask for a new batch")
+            if holder is None and in_pool:
+                # Hold it while it is written, so that no batch hands it to someone else meanwhile.
+                self.reservations.reserve(annotator, [item_id], self.settings.reservation_seconds)
+        values = self.pool.values(item_id) if status == LABELED and in_pool else None
+        with self._write_lock:
+            decision = Decision(self._next_label_id, item_id, annotator, utc_now_iso(), status,
+                                label, comment, self._session)
+            self.store.append(decision, values)  # raises: nothing acknowledged, index untouched
+            self._next_label_id += 1
+            with self._lock:
+                previous = self.history.add(decision)
+                self.stats.change(self._positions.get(item_id), previous, decision)
+                position = self._positions.get(item_id)
+                if position is not None and annotator in self._mine:
+                    self._mine[annotator][position] = True
+                self.reservations.release(annotator, [item_id])
+                return {"label_id": decision.label_id, "id": item_id,
+                        "stats": self.stats.snapshot(annotator)}

@@ -1,0 +1,95 @@
+"""What a labeling service is configured with, validated once at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+KINDS = ("tabular", "image", "sound")
+
+
+@dataclass(frozen=True)
+class Category:
+    """One category an annotator can choose."""
+
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """Settings of one labeling webapp.
+
+    Parameters
+    ----------
+    kind : str
+        "tabular", "image" or "sound".
+    categories : sequence of Category
+        In display order; the first nine get hotkeys 1-9.
+    multi_label : bool
+        When true a label is a list of category names.
+    label_column : str
+        Name of the label column in the labels dataset.
+    columns : sequence of str
+        Columns shown to the annotator (tabular); empty for folders.
+    reservation_seconds : float
+        How long an item served to one annotator is kept from the others.
+    annotators_per_item : int
+        How many annotators must label each item.
+    seed : int
+        Seed of the random serving order used without queries.
+    """
+
+    kind: str
+    categories: Tuple[Category, ...]
+    multi_label: bool = False
+    label_column: str = "label"
+    columns: Tuple[str, ...] = ()
+    reservation_seconds: float = 600.0
+    annotators_per_item: int = 1
+    seed: int = 0
+    category_names: frozenset = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind should be one of {', '.join(KINDS)}, got {self.kind!r}")
+        if not self.categories:
+            raise ValueError("at least one category is needed")
+        names = [c.name for c in self.categories]
+        if any(not isinstance(n, str) or not n.strip() for n in names):
+            raise ValueError("category names must be non-empty text")
+        if len(set(names)) != len(names):
+            raise ValueError(f"category names must be unique, got {names}")
+        if not self.label_column:
+            raise ValueError("the label column name must not be empty")
+        if self.reservation_seconds <= 0:
+            raise ValueError("the reservation time must be positive")
+        if int(self.annotators_per_item) < 1:
+            raise ValueError("at least one annotator per item is needed")
+        object.__setattr__(self, "category_names", frozenset(names))
+
+    def config(self) -> Dict[str, Any]:
+        """The settings as ``GET /api/config`` shows them (without the caller's name)."""
+        hotkeys: List[Optional[str]] = [str(i + 1) for i in range(9)]
+        return {
+            "kind": self.kind,
+            "categories": [
+                {"name": c.name, "description": c.description,
+                 "hotkey": hotkeys[i] if i < len(hotkeys) else None}
+                for i, c in enumerate(self.categories)],
+            "multi_label": bool(self.multi_label),
+            "label_column": self.label_column,
+            "columns": list(self.columns),
+            "reservation_seconds": self.reservation_seconds,
+            "annotators_per_item": int(self.annotators_per_item),
+        }
+
+
+def parse_categories(specs: Sequence[str]) -> Tuple[Category, ...]:
+    """Categories from ``name`` or ``name=description`` strings (the CLI's ``--categories``)."""
+    categories = []
+    for spec in specs:
+        name, _, description = str(spec).partition("=")
+        if name.strip():
+            categories.append(Category(name.strip(), description.strip()))
+    return tuple(categories)

@@ -1,0 +1,119 @@
+"""Labeling progress: labeled, skipped and remaining items, per category, overall and per annotator.
+
+Counts are kept up to date decision by decision, so reading them costs nothing. An item's state
+depends on every annotator's current decision on it: it is *labeled* when someone labeled it,
+*skipped* when someone skipped it and nobody labeled it, and *done* (no longer remaining) when
+it has as many labels as annotators are asked for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Dict, Iterable, Mapping, Optional
+
+import numpy as np
+
+from active_labeling.storage.base import LABELED, SKIPPED, Decision
+
+
+def _categories(decision: Optional[Decision]) -> Iterable[str]:
+    if decision is None or decision.status != LABELED or decision.label is None:
+        return ()
+    return decision.label if isinstance(decision.label, list) else (decision.label,)
+
+
+class _AnnotatorCounts:
+    __slots__ = ("labeled", "skipped", "per_category")
+
+    def __init__(self):
+        self.labeled = 0
+        self.skipped = 0
+        self.per_category: Counter = Counter()
+
+
+class Stats:
+    """Progress counters over a pool of ``total`` items.
+
+    Parameters
+    ----------
+    total : int
+        Number of items in the pool.
+    annotators_per_item : int
+        Labels needed before an item is done.
+    """
+
+    def __init__(self, total: int, annotators_per_item: int = 1):
+        self.total = int(total)
+        self.needed = int(annotators_per_item)
+        # Per pool position: how many current labels / skips the item has.
+        self.labels = np.zeros(self.total, dtype=np.int32)
+        self.skips = np.zeros(self.total, dtype=np.int32)
+        self.labeled = 0
+        self.skipped = 0
+        self.done = 0
+        self.per_category: Counter = Counter()
+        self.annotators: Dict[str, _AnnotatorCounts] = {}
+
+    def change(self, position: Optional[int], old: Optional[Decision], new: Decision) -> None:
+        """Account for ``new`` replacing ``old`` (the same annotator's earlier decision, if any).
+
+        ``position`` is the item's pool position, None when the item left the pool.
+        """
+        mine = self.annotators.setdefault(new.annotator, _AnnotatorCounts())
+        for decision, sign in ((old, -1), (new, 1)):
+            if decision is None:
+                continue
+            mine.labeled += sign * (decision.status == LABELED)
+            mine.skipped += sign * (decision.status == SKIPPED)
+            for category in _categories(decision):
+                self.per_category[category] += sign
+                mine.per_category[category] += sign
+        if position is None:
+            return
+        before = self._state(position)
+        for decision, sign in ((old, -1), (new, 1)):
+            if decision is None:
+                continue
+            if decision.status == LABELED:
+                self.labels[position] += sign
+            else:
+                self.skips[position] += sign
+        after = self._state(position)
+        self.labeled += after[0] - before[0]
+        self.skipped += after[1] - before[1]
+        self.done += after[2] - before[2]
+
+    def _state(self, position: int):
+        labels = int(self.labels[position])
+        return (int(labels > 0), int(labels == 0 and int(self.skips[position]) > 0),
+                int(labels >= self.needed))
+
+    def done_mask(self, positions: np.ndarray) -> np.ndarray:
+        """True for the positions that have all the labels they need."""
+        return self.labels[positions] >= self.needed
+
+    def snapshot(self, annotator: str) -> Dict[str, Any]:
+        """The counters as ``GET /api/stats`` shows them, for ``annotator``."""
+        mine = self.annotators.get(annotator) or _AnnotatorCounts()
+        return {
+            "total": self.total,
+            "labeled": int(self.labeled),
+            "skipped": int(self.skipped),
+            "remaining": int(self.total - self.done),
+            "per_category": _positive(self.per_category),
+            "annotator": {"name": annotator, "labeled": mine.labeled, "skipped": mine.skipped,
+                          "per_category": _positive(mine.per_category)},
+        }
+
+    @classmethod
+    def rebuilt(cls, total: int, annotators_per_item: int, positions: Mapping[str, int],
+                current: Iterable[Decision]) -> Stats:
+        """Counters recomputed from every current decision (at start, or when the pool changes)."""
+        stats = cls(total, annotators_per_item)
+        for decision in current:
+            stats.change(positions.get(decision.item_id), None, decision)
+        return stats
+
+
+def _positive(counter: Counter) -> Dict[str, int]:
+    return {name: int(count) for name, count in counter.items() if count > 0}
