@@ -16,6 +16,8 @@ from active_labeling import __version__
 
 SUBCOMMANDS = [
     "active_labeling.commands.serve",
+    "active_labeling.commands.export",
+    "active_labeling.commands.demo",
     # "active_labeling.local.commands.serve",  (added by each feature)
     "active_labeling.commands.dss",
     "active_labeling.commands.sample",

@@ -1,0 +1,36 @@
+"""``active-labeling demo``: serve the labeling app on bundled sample data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    """Add the ``demo`` subcommand."""
+    parser = subparsers.add_parser("demo", help="serve the labeling app on sample data",
+                                   description="Build a small sample (iris rows, generated pictures "
+                                               "or sounds) and serve the labeling app on it.")
+    parser.add_argument("--kind", choices=("tabular", "image", "sound"), default="tabular",
+                        help="what to label (default: tabular)")
+    parser.add_argument("--folder", type=Path, default=Path("active-labeling-demo"),
+                        help="where the sample and its workspace go (default: ./active-labeling-demo)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port (default: 8080; 0: any free port)")
+    parser.add_argument("--annotator", help="your name in the labels (default: your OS login)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    """Build the sample, say what it is, and serve it."""
+    from active_labeling.commands.serve import start
+    from active_labeling.local.app import LocalSetup
+    from active_labeling.local.demo import build_sample
+
+    folder = args.folder / args.kind
+    data, categories, description = build_sample(args.kind, folder)
+    names = ", ".join(c.split("=")[0] for c in categories)
+    print(f"Demo: {description}.\n  data: {data}\n  categories: {names}\n  labels: export them with "
+          f"`active-labeling export --workspace {folder / 'workspace'} --out DIR`", flush=True)
+    setup = LocalSetup(kind=args.kind, data=data, categories=categories, workspace=folder / "workspace",
+                       annotator=args.annotator)
+    return start(setup, args.host, args.port)
