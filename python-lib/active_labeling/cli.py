@@ -21,6 +21,7 @@ SUBCOMMANDS = [
     # "active_labeling.local.commands.serve",  (added by each feature)
     "active_labeling.commands.dss",
     "active_labeling.commands.sample",
+    "active_labeling.commands.deploy",
 ]
 
 
