@@ -7,3 +7,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PYTHON_LIB = REPO_ROOT / "python-lib"
 if str(PYTHON_LIB) not in sys.path:
     sys.path.insert(0, str(PYTHON_LIB))
+
+# The file-backed DSS stand-in (tests/dss_standin): `import dataiku` gets it, and the `dss` fixture.
+STANDIN_DIR = REPO_ROOT / "tests" / "dss_standin"
+if str(STANDIN_DIR) not in sys.path:
+    sys.path.insert(0, str(STANDIN_DIR))
+from fixtures import dss  # noqa: E402, F401

@@ -1,0 +1,291 @@
+"""Contract of ``dataiku.Dataset`` (shared/dss-runtime.md, section Dataset): one test per rule."""
+
+from __future__ import annotations
+
+import dataiku
+import pandas as pd
+import pytest
+from contract_helpers import entry_point, last_json
+
+
+def labels_frame(start: int, n: int) -> pd.DataFrame:
+    return pd.DataFrame({"id": [f"{i:03d}" for i in range(start, start + n)], "label": ["cat"] * n})
+
+
+LABELS_SCHEMA = [{"name": "id", "type": "string"}, {"name": "label", "type": "string"}]
+
+
+# -- names and the flow ------------------------------------------------------------------------
+def test_name_short_name_and_project_key(dss):
+    dss.create_dataset("pool")
+    short, full = dataiku.Dataset("pool"), dataiku.Dataset("PROJ.pool")
+    assert (short.name, short.short_name, short.project_key) == ("PROJ.pool", "pool", "PROJ")
+    assert (full.name, full.short_name, full.project_key) == ("PROJ.pool", "pool", "PROJ")
+    assert dataiku.Dataset("pool", project_key="OTHER").name == "OTHER.pool"
+
+
+def test_recipe_refuses_undeclared_dataset_unless_ignore_flow(dss, tmp_path):
+    dss.create_dataset("pool", labels_frame(0, 3))
+    dss.create_dataset("elsewhere", labels_frame(0, 2))
+    recipe = entry_point(tmp_path, "r", "recipe.py", """
+        import json, dataiku
+        try:
+            dataiku.Dataset("elsewhere")
+            refused = None
+        except Exception as e:
+            refused = str(e)
+        n = len(dataiku.Dataset("elsewhere", ignore_flow=True).get_dataframe())
+        declared = len(dataiku.Dataset("pool").get_dataframe())
+        print(json.dumps({"refused": refused, "ignore_flow_rows": n, "declared_rows": declared}))
+    """)
+    out = last_json(dss.run_recipe(recipe, inputs={"pool": ["pool"]}).check().stdout)
+    assert out["refused"] == ("Dataset PROJ.elsewhere cannot be used : "
+                              "declare it as input or output of your recipe")
+    assert out["ignore_flow_rows"] == 2 and out["declared_rows"] == 3
+
+
+def test_no_flow_outside_recipes_any_dataset_opens(dss):
+    dss.create_dataset("anything", labels_frame(0, 2))
+    assert len(dataiku.Dataset("anything").get_dataframe()) == 2
+
+
+def test_recipe_cannot_write_its_input_nor_set_partitions(dss, tmp_path):
+    dss.create_dataset("pool", labels_frame(0, 3))
+    recipe = entry_point(tmp_path, "r", "recipe.py", """
+        import json, dataiku
+        errors = []
+        for attempt in (lambda: dataiku.Dataset("pool").get_writer(),
+                        lambda: dataiku.Dataset("out").set_write_partition("2024")):
+            try:
+                attempt()
+                errors.append(None)
+            except Exception as e:
+                errors.append(str(e))
+        print(json.dumps(errors))
+    """)
+    errors = last_json(dss.run_recipe(recipe, {"pool": ["pool"]}, {"out": ["out"]}).check().stdout)
+    assert all(errors), errors
+    assert len(dss.read_dataset("pool")) == 3
+
+
+# -- schema ------------------------------------------------------------------------------------
+def test_read_schema_raises_when_empty_unless_told(dss):
+    dss.create_dataset("empty")
+    with pytest.raises(Exception, match="schema"):
+        dataiku.Dataset("empty").read_schema()
+    assert dataiku.Dataset("empty").read_schema(raise_if_empty=False) == []
+
+
+def test_write_schema_accepts_dss_types_only(dss):
+    dss.create_dataset("typed")
+    ds = dataiku.Dataset("typed")
+    types = ("string", "int", "bigint", "float", "double", "boolean", "date")
+    columns = [{"name": t + "_col", "type": t} for t in types]
+    ds.write_schema(columns)
+    assert ds.read_schema() == columns
+    with pytest.raises(Exception, match="varchar"):
+        ds.write_schema([{"name": "x", "type": "varchar"}])
+
+
+def test_write_with_schema_sets_schema_from_dtypes_and_replaces_content(dss):
+    dss.create_dataset("out", labels_frame(0, 5))
+    df = pd.DataFrame({"n": [1, 2], "x": [0.5, 1.5], "ok": [True, False], "s": ["a", "b"],
+                       "when": pd.to_datetime(["2024-01-02", "2024-03-04"])})
+    dataiku.Dataset("out").write_with_schema(df)
+    assert dss.dataset_schema("out") == [{"name": "n", "type": "bigint"}, {"name": "x", "type": "double"},
+                                         {"name": "ok", "type": "boolean"}, {"name": "s", "type": "string"},
+                                         {"name": "when", "type": "date"}]
+    assert len(dss.read_dataset("out")) == 2
+    assert len(dss.dataset_data_files("out")) == 1
+
+
+def test_schema_types_come_back_with_infer_with_pandas_false(dss):
+    schema = [{"name": "id", "type": "string"}, {"name": "count", "type": "int"},
+              {"name": "big", "type": "bigint"},
+              {"name": "score", "type": "double"}, {"name": "flag", "type": "boolean"},
+              {"name": "when", "type": "date"}]
+    df = pd.DataFrame({"id": ["007", "1e3"], "count": [3, 4], "big": [2**40, -1], "score": [0.1, 2.0],
+                       "flag": [True, False],
+                       "when": pd.to_datetime(["2024-01-02 03:04:05", "2023-12-31 00:00:00"])})
+    dss.create_dataset("typed", df, schema=schema)
+    back = dataiku.Dataset("typed").get_dataframe(infer_with_pandas=False)
+    assert back["id"].tolist() == ["007", "1e3"]
+    assert str(back["count"].dtype) == "int32" and back["count"].tolist() == [3, 4]
+    assert str(back["big"].dtype) == "int64" and back["big"].tolist() == [2**40, -1]
+    assert back["score"].tolist() == [0.1, 2.0]
+    assert back["flag"].tolist() == [True, False]
+    assert back["when"].tolist() == [pd.Timestamp("2024-01-02 03:04:05", tz="UTC"),
+                                     pd.Timestamp("2023-12-31", tz="UTC")]
+
+
+def test_default_infer_with_pandas_lets_pandas_guess_like_dss(dss):
+    """DSS's default (infer_with_pandas=True) ignores the schema's types: digits become numbers."""
+    dss.create_dataset("ids", pd.DataFrame({"id": ["007", "010"]}), schema=[{"name": "id", "type": "string"}])
+    assert dataiku.Dataset("ids").get_dataframe()["id"].tolist() == [7, 10]
+
+
+def test_dates_parsed_only_with_parse_dates(dss):
+    dss.create_dataset("d", pd.DataFrame({"when": pd.to_datetime(["2024-05-06"])}))
+    parsed = dataiku.Dataset("d").get_dataframe()["when"].iloc[0]
+    raw = dataiku.Dataset("d").get_dataframe(parse_dates=False)["when"].iloc[0]
+    assert parsed == pd.Timestamp("2024-05-06", tz="UTC")
+    assert isinstance(raw, str) and raw.startswith("2024-05-06T00:00:00")
+
+
+def test_empty_cells_come_back_as_missing(dss):
+    dss.create_dataset("gaps", pd.DataFrame({"s": ["a", "", None], "x": [1.0, None, 3.0]}))
+    back = dss.read_dataset("gaps")
+    assert back["s"].isna().tolist() == [False, True, True]
+    assert back["x"].isna().tolist() == [False, True, False]
+
+
+# -- reading -----------------------------------------------------------------------------------
+def test_get_dataframe_columns_and_limit(dss):
+    dss.create_dataset("pool", pd.DataFrame({"a": range(50), "b": range(50), "c": ["x"] * 50}))
+    df = dataiku.Dataset("pool").get_dataframe(columns=["c", "a"], limit=7)
+    assert list(df.columns) == ["c", "a"] and len(df) == 7
+    with pytest.raises(Exception, match="nope"):
+        dataiku.Dataset("pool").get_dataframe(columns=["nope"])
+
+
+def _three_sessions(dss, name="pool"):
+    dss.create_dataset(name, pd.DataFrame({"n": range(10), "t": ["x"] * 10}))
+    ds = dataiku.Dataset(name)
+    ds.spec_item["appendMode"] = True
+    for start in (10, 20):
+        with ds.get_writer() as writer:
+            writer.write_dataframe(pd.DataFrame({"n": range(start, start + 8), "t": ["y"] * 8}))
+    return ds
+
+
+def test_iter_dataframes_chunk_sizes_and_columns(dss):
+    _three_sessions(dss)
+    chunks = list(dataiku.Dataset("pool").iter_dataframes(chunksize=7, columns=["n"]))
+    assert [len(c) for c in chunks] == [7, 7, 7, 5]
+    assert all(list(c.columns) == ["n"] for c in chunks)
+    assert pd.concat(chunks)["n"].tolist() == list(range(18)) + list(range(20, 28))
+    assert pd.concat(chunks).index.tolist() == list(range(26))
+
+
+def test_iter_dataframes_streams_files_lazily(dss, monkeypatch):
+    _three_sessions(dss)
+    opened = []
+    original = pd.read_csv
+
+    def spy(path, *args, **kwargs):
+        opened.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(dataiku._tables.pd, "read_csv", spy)
+    chunks = dataiku.Dataset("pool").iter_dataframes(chunksize=5)
+    first = next(chunks)
+    assert len(first) == 5 and len(opened) == 1  # the other data files are not read yet
+    assert sum(len(c) for c in chunks) == 21 and len(opened) == 3
+
+
+# -- writing -----------------------------------------------------------------------------------
+def test_only_one_writer_open_per_dataset(dss):
+    dss.create_dataset("labels", schema=LABELS_SCHEMA)
+    ds = dataiku.Dataset("labels")
+    with ds.get_writer() as writer:
+        with pytest.raises(Exception, match="already another active writer"):
+            dataiku.Dataset("labels").get_writer()
+        writer.write_row_dict({"id": "1", "label": "dog"})
+    with ds.get_writer() as writer:  # closed: a new one may open
+        writer.write_row_dict({"id": "2", "label": "cat"})
+    assert dss.read_dataset("labels")["id"].tolist() == ["2"]
+
+
+def test_writer_needs_a_schema(dss):
+    dss.create_dataset("labels")
+    writer = dataiku.Dataset("labels").get_writer()
+    with pytest.raises(Exception, match="schema"):
+        writer.write_row_dict({"id": "1"})
+    dataiku.dataset.DatasetWriter.active_writers.clear()
+
+
+def test_write_row_dict_leaves_missing_keys_empty(dss):
+    dss.create_dataset("labels", schema=LABELS_SCHEMA)
+    with dataiku.Dataset("labels").get_writer() as writer:
+        writer.write_row_dict({"id": "1"})
+        writer.write_dataframe(labels_frame(5, 1))
+    back = dss.read_dataset("labels")
+    assert back["id"].tolist() == ["1", "005"] and back["label"].isna().tolist() == [True, False]
+
+
+def test_outside_flow_spec_item_starts_overwrite_and_replaces(dss):
+    dss.create_dataset("labels", labels_frame(0, 4), schema=LABELS_SCHEMA)
+    ds = dataiku.Dataset("labels")
+    assert ds.spec_item == {"appendMode": False}
+    with ds.get_writer() as writer:
+        writer.write_dataframe(labels_frame(100, 1))
+    assert dss.read_dataset("labels")["id"].tolist() == ["100"]
+    assert len(dss.dataset_data_files("labels")) == 1
+
+
+def test_outside_flow_append_mode_adds_a_data_file_and_keeps_rows(dss):
+    dss.create_dataset("labels", labels_frame(0, 4), schema=LABELS_SCHEMA)
+    ds = dataiku.Dataset("labels")
+    ds.spec_item["appendMode"] = True
+    for i in (100, 101):
+        with ds.get_writer() as writer:
+            writer.write_row_dict({"id": str(i), "label": "dog"})
+    assert dss.read_dataset("labels")["id"].tolist() == ["000", "001", "002", "003", "100", "101"]
+    assert len(dss.dataset_data_files("labels")) == 3
+
+
+def test_writer_rows_appear_when_it_closes(dss):
+    dss.create_dataset("labels", labels_frame(0, 2), schema=LABELS_SCHEMA)
+    ds = dataiku.Dataset("labels")
+    ds.spec_item["appendMode"] = True
+    with ds.get_writer() as writer:
+        writer.write_row_dict({"id": "9", "label": "dog"})
+        assert len(dss.read_dataset("labels")) == 2
+    assert len(dss.read_dataset("labels")) == 3
+
+
+RECIPE_WRITING_ONE_ROW = """
+    import dataiku, pandas as pd
+    from dataiku.customrecipe import get_output_names_for_role
+    out = dataiku.Dataset(get_output_names_for_role("labels")[0])
+    with out.get_writer() as writer:
+        writer.write_dataframe(pd.DataFrame({"id": ["new"], "label": ["dog"]}))
+    print(out.spec_item["appendMode"])
+"""
+
+
+def test_recipe_append_mode_comes_from_the_flow(dss, tmp_path):
+    dss.create_dataset("labels", labels_frame(0, 3), schema=LABELS_SCHEMA)
+    recipe = entry_point(tmp_path, "r", "recipe.py", RECIPE_WRITING_ONE_ROW)
+    run = dss.run_recipe(recipe, outputs={"labels": ["labels"]}, append={"labels"}).check()
+    assert run.stdout.split()[-1] == "True"
+    assert dss.read_dataset("labels")["id"].tolist() == ["000", "001", "002", "new"]
+    assert len(dss.dataset_data_files("labels")) == 2
+
+
+def test_recipe_without_append_overwrites(dss, tmp_path):
+    dss.create_dataset("labels", labels_frame(0, 3), schema=LABELS_SCHEMA)
+    recipe = entry_point(tmp_path, "r", "recipe.py", RECIPE_WRITING_ONE_ROW)
+    run = dss.run_recipe(recipe, outputs={"labels": ["labels"]}).check()
+    assert run.stdout.split()[-1] == "False"
+    assert dss.read_dataset("labels")["id"].tolist() == ["new"]
+    assert len(dss.dataset_data_files("labels")) == 1
+
+
+def test_write_dataframe_columns_must_match_schema(dss):
+    """Stricter than DSS (which maps values by position): a mismatch would corrupt data there."""
+    dss.create_dataset("labels", schema=LABELS_SCHEMA)
+    with pytest.raises(Exception, match="names and order"), dataiku.Dataset("labels").get_writer() as writer:
+        writer.write_dataframe(pd.DataFrame({"label": ["dog"], "id": ["1"]}))
+
+
+def test_metadata_round_trip(dss):
+    dss.create_dataset("labels", schema=LABELS_SCHEMA)
+    ds = dataiku.Dataset("labels")
+    meta = ds.read_metadata()
+    assert set(meta) >= {"checklists", "custom", "tags"}
+    meta["tags"] = ["labeled"]
+    meta["custom"]["kv"]["generation"] = 3
+    ds.write_metadata(meta)
+    assert dataiku.Dataset("labels").read_metadata()["custom"]["kv"] == {"generation": 3}
+    assert dataiku.Dataset("labels").read_metadata()["tags"] == ["labeled"]

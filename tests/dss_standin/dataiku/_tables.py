@@ -1,0 +1,147 @@
+"""How dataset rows sit on disk: header-less CSV data files (one per write session) read with the schema.
+
+Reading mimics DSS's ``get_dataframe``: with ``infer_with_pandas=True`` (DSS's default) pandas guesses
+the types, so a string column of digits comes back as numbers, exactly as in DSS; with
+``infer_with_pandas=False`` the schema types are applied (int -> int32, bigint -> int64, float ->
+float32, double -> float64, boolean -> bool, string -> object). Empty cells come back as NaN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator, List, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+DSS_TYPES = ("string", "int", "bigint", "float", "double", "boolean", "date",
+             "tinyint", "smallint", "array", "object", "map", "geopoint", "geometry")
+
+_PANDAS_OF_DSS = {"tinyint": np.int8, "smallint": np.int16, "int": np.int32, "bigint": np.int64,
+                  "float": np.float32, "double": np.float64, "boolean": np.bool_}
+
+_DSS_OF_PANDAS = {"int64": "bigint", "int32": "int", "int16": "smallint", "int8": "tinyint",
+                  "float64": "double", "float32": "float", "bool": "boolean", "boolean": "boolean",
+                  "Int64": "bigint", "Int32": "int"}
+
+
+def schema_from_dataframe(df: pd.DataFrame) -> List[dict]:
+    """DSS's ``get_schema_from_df``: one column per DataFrame column, unknown dtypes as string."""
+    if len(set(df.columns)) != len(df.columns):
+        raise Exception("DSS doesn't support dataframes containing multiple columns with the same name.")
+    schema = []
+    for name in df.columns:
+        dtype = str(df[name].dtype)
+        dss_type = "date" if dtype.startswith("datetime64") else _DSS_OF_PANDAS.get(dtype, "string")
+        schema.append({"name": str(name), "type": dss_type})
+    return schema
+
+
+def _iso_dates(values: pd.Series) -> pd.Series:
+    dates = pd.to_datetime(values, utc=True)
+    text = dates.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
+    return text.where(dates.notna(), "")
+
+
+def _bool_text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return "true" if bool(value) else "false"
+
+
+def encode_frame(df: pd.DataFrame, schema: Sequence[dict]) -> pd.DataFrame:
+    """The frame as DSS would store it: booleans as true/false, dates as ISO-8601 UTC, ints without '.0'."""
+    out = df.copy()
+    for col in schema:
+        name, dss_type = col["name"], col["type"]
+        values = out[name]
+        if dss_type == "boolean":
+            out[name] = values.map(_bool_text)
+        elif dss_type == "date":
+            out[name] = _iso_dates(values)
+        elif dss_type in ("int", "bigint", "tinyint", "smallint") and values.dtype.kind == "f":
+            finite = values.dropna()
+            if (finite == np.floor(finite)).all():
+                out[name] = values.astype("Int64")
+    return out
+
+
+def encode_row(row: dict, schema: Sequence[dict]) -> list:
+    """One row dict as CSV cells in schema order; missing keys are empty cells."""
+    cells = []
+    for col in schema:
+        value = row.get(col["name"])
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            cells.append("")
+        elif col["type"] == "boolean":
+            cells.append(_bool_text(value))
+        elif col["type"] == "date":
+            cells.append(_iso_dates(pd.Series([value])).iloc[0])
+        else:
+            cells.append(value)
+    return cells
+
+
+def _read_options(schema: Sequence[dict], columns: Optional[Sequence[str]], infer_with_pandas: bool) -> dict:
+    names = [c["name"] for c in schema]
+    if columns is not None:
+        unknown = [c for c in columns if c not in names]
+        if unknown:
+            raise Exception(f"Column(s) {unknown} not in the dataset schema {names}")
+    dtypes = None
+    if not infer_with_pandas:
+        dtypes = {c["name"]: _PANDAS_OF_DSS.get(c["type"], object) for c in schema}
+    return {"header": None, "names": names, "usecols": list(columns) if columns is not None else None,
+            "dtype": dtypes, "float_precision": "round_trip"}
+
+
+def _finish(df: pd.DataFrame, schema: Sequence[dict], columns, parse_dates: bool) -> pd.DataFrame:
+    if columns is not None:
+        df = df[list(columns)]
+    if parse_dates:
+        for col in schema:
+            if col["type"] == "date" and col["name"] in df.columns:
+                df[col["name"]] = pd.to_datetime(df[col["name"]], utc=True)
+    return df
+
+
+def empty_frame(schema: Sequence[dict], columns, infer_with_pandas: bool, parse_dates: bool) -> pd.DataFrame:
+    wanted = [c for c in schema if columns is None or c["name"] in columns]
+    data = {}
+    for c in wanted:
+        dtype = object if infer_with_pandas else _PANDAS_OF_DSS.get(c["type"], object)
+        data[c["name"]] = pd.Series([], dtype=dtype)
+    return _finish(pd.DataFrame(data), schema, columns, parse_dates)
+
+
+def iter_chunks(files: Sequence[Path], schema: Sequence[dict], chunksize: int, columns=None,
+                infer_with_pandas: bool = True, parse_dates: bool = True) -> Iterator[pd.DataFrame]:
+    """Stream the data files, at most ``chunksize`` rows in memory at once, in chunks of exactly
+    ``chunksize`` rows (the last one may be shorter), indexed by row number in the dataset."""
+    if chunksize < 1:
+        raise ValueError("chunksize must be >= 1")
+    options = _read_options(schema, columns, infer_with_pandas)
+    pending: List[pd.DataFrame] = []
+    pending_rows = 0
+    start = 0
+
+    def emit(parts: List[pd.DataFrame]) -> pd.DataFrame:
+        nonlocal start
+        df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        df.index = pd.RangeIndex(start, start + len(df))
+        start += len(df)
+        return _finish(df, schema, columns, parse_dates)
+
+    for path in files:
+        if path.stat().st_size == 0:
+            continue
+        for piece in pd.read_csv(path, chunksize=chunksize, **options):
+            pending.append(piece)
+            pending_rows += len(piece)
+            while pending_rows >= chunksize:
+                merged = pd.concat(pending, ignore_index=True)
+                yield emit([merged.iloc[:chunksize]])
+                rest = merged.iloc[chunksize:]
+                pending, pending_rows = ([rest], len(rest)) if len(rest) else ([], 0)
+    if pending_rows:
+        yield emit(pending)

@@ -1,0 +1,223 @@
+"""``dataiku.Dataset`` and its writer, backed by ``<root>/projects/<KEY>/datasets/<name>/``.
+
+On disk: ``schema.json``, ``metadata.json`` and ``data/part-NNNNN.csv``, one data file per write
+session. An OVERWRITE session replaces every data file by its own; an APPEND session adds one file,
+which is how tests tell an append from a rewrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import pandas as pd
+
+from . import _tables
+from ._base import check_declared, read_json, split_name, standin_root, write_json
+
+
+class Dataset:
+    """A dataset of the project (``name`` is ``"KEY.name"`` or ``"name"`` in the current project)."""
+
+    def __init__(self, name: str, project_key: Optional[str] = None, ignore_flow: bool = False):
+        self.project_key, self.short_name = split_name(name, project_key)
+        self.name = f"{self.project_key}.{self.short_name}"
+        self.full_name = self.name
+        self.ignore_flow = ignore_flow
+        entry, direction = check_declared("Dataset", self.name, ignore_flow)
+        # In a recipe: the flow's entry (with the appendMode the user chose); elsewhere a plain dict.
+        self.spec_item = entry if entry is not None else {"appendMode": False}
+        self.writable = direction != "in"
+        self.readable = True
+        self.writePartition = None
+        self._in_flow = entry is not None
+
+    # -- storage ---------------------------------------------------------------------------
+    @property
+    def _dir(self) -> Path:
+        return standin_root() / "projects" / self.project_key / "datasets" / self.short_name
+
+    def _require_exists(self) -> None:
+        if not (self._dir / "schema.json").exists():
+            raise Exception(f"Dataset {self.name} does not exist")
+
+    def _data_files(self) -> List[Path]:
+        return sorted((self._dir / "data").glob("part-*.csv"))
+
+    # -- schema and metadata ---------------------------------------------------------------
+    def read_schema(self, raise_if_empty: bool = True) -> List[dict]:
+        self._require_exists()
+        columns = read_json(self._dir / "schema.json", {"columns": []})["columns"]
+        if raise_if_empty and not columns:
+            raise Exception(f"No column in schema of {self.name}. "
+                            "Have you set up the schema for this dataset?")
+        return [dict(c) for c in columns]
+
+    def write_schema(self, columns: List[dict]) -> None:
+        self._require_exists()
+        if not self.writable:
+            raise Exception(f"You cannot write the schema for the dataset {self.name}, "
+                            "as it is not declared as an output")
+        clean = []
+        for column in columns:
+            if not isinstance(column.get("name"), str) or not isinstance(column.get("type"), str):
+                raise Exception(f"Columns {column} has no string attributes name and type")
+            if column["type"] not in _tables.DSS_TYPES:
+                raise Exception("Column {}: unknown DSS type {!r}".format(column["name"], column["type"]))
+            clean.append({"name": column["name"], "type": column["type"]})
+        write_json(self._dir / "schema.json", {"columns": clean})
+
+    def write_schema_from_dataframe(self, df: pd.DataFrame) -> None:
+        self.write_schema(_tables.schema_from_dataframe(df))
+
+    def read_metadata(self) -> dict:
+        self._require_exists()
+        return read_json(self._dir / "metadata.json", {"checklists": {"checklists": []}, "custom": {"kv": {}},
+                                                        "tags": []})
+
+    def write_metadata(self, meta: dict) -> None:
+        self._require_exists()
+        for key in ("checklists", "custom", "tags"):
+            if key not in meta:
+                raise Exception(f"Metadata must have the key {key!r}")
+        write_json(self._dir / "metadata.json", meta)
+
+    def set_write_partition(self, spec: str) -> None:
+        if self._in_flow:
+            raise Exception("You cannot explicitly set partitions when running within Dataiku Flow")
+        self.writePartition = spec
+
+    # -- reading ---------------------------------------------------------------------------
+    def iter_dataframes(self, chunksize: int = 10000, infer_with_pandas: bool = True, sampling: str = "head",
+                        sampling_column=None, parse_dates: bool = True, limit: Optional[int] = None,
+                        ratio=None, columns: Optional[List[str]] = None) -> Iterator[pd.DataFrame]:
+        if sampling != "head":
+            raise NotImplementedError("The DSS stand-in only implements sampling='head'")
+        schema = self.read_schema()
+        seen = 0
+        for chunk in _tables.iter_chunks(self._data_files(), schema, chunksize, columns,
+                                         infer_with_pandas, parse_dates):
+            if limit is not None and seen + len(chunk) >= limit:
+                yield chunk.iloc[: limit - seen]
+                return
+            seen += len(chunk)
+            yield chunk
+
+    def get_dataframe(self, columns: Optional[List[str]] = None, sampling: str = "head", sampling_column=None,
+                      limit: Optional[int] = None, ratio=None, infer_with_pandas: bool = True,
+                      parse_dates: bool = True, bool_as_str: bool = False, float_precision=None,
+                      na_values=None, keep_default_na: bool = True) -> pd.DataFrame:
+        chunks = list(self.iter_dataframes(chunksize=10000, infer_with_pandas=infer_with_pandas,
+                                           sampling=sampling, parse_dates=parse_dates, limit=limit,
+                                           columns=columns))
+        if not chunks:
+            return _tables.empty_frame(self.read_schema(), columns, infer_with_pandas, parse_dates)
+        return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
+
+    # -- writing ---------------------------------------------------------------------------
+    def get_writer(self) -> DatasetWriter:
+        return DatasetWriter(self)
+
+    def write_with_schema(self, df: pd.DataFrame, **_ignored) -> None:
+        """Set the schema from the dtypes, then write ``df`` through a writer (which, like DSS's, appends
+        instead of replacing when ``spec_item["appendMode"]`` is true)."""
+        if not hasattr(df, "to_csv"):
+            raise ValueError("Method write_with_schema expects a dataframe as argument.")
+        self.write_schema_from_dataframe(df)
+        with self.get_writer() as writer:
+            writer.write_dataframe(df)
+
+    def write_dataframe(self, df: pd.DataFrame, infer_schema: bool = False, **_ignored) -> None:
+        if infer_schema:
+            self.write_schema_from_dataframe(df)
+        with self.get_writer() as writer:
+            writer.write_dataframe(df)
+
+
+class DatasetWriter:
+    """One write session; rows become visible when it closes, in one new data file."""
+
+    active_writers: Dict[str, DatasetWriter] = {}
+
+    def __init__(self, dataset: Dataset):
+        if DatasetWriter.active_writers.get(dataset.full_name):
+            raise Exception("Unable to instanciate a new dataset writer. There is already another active "
+                            f"writer for this dataset ({dataset.full_name}).")
+        if not dataset.writable:
+            raise Exception(f"Dataset {dataset.full_name} is an input of the recipe: it cannot be written")
+        dataset._require_exists()
+        self.dataset = dataset
+        self.write_mode = "APPEND" if dataset.spec_item.get("appendMode") else "OVERWRITE"
+        self._schema: Optional[List[dict]] = None
+        self._tmp: Optional[Path] = None
+        self._file = None
+        self._csv = None
+        self._rows = 0
+        self._closed = False
+        DatasetWriter.active_writers[dataset.full_name] = self
+
+    def _start_once(self) -> None:
+        if self._closed:
+            raise Exception(f"This writer of {self.dataset.full_name} is closed")
+        if self._file is None:
+            self._schema = self.dataset.read_schema()
+            data_dir = self.dataset._dir / "data"
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self._tmp = data_dir / f".session-{os.getpid()}-{id(self)}.tmp"
+            self._file = open(self._tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
+            self._csv = csv.writer(self._file, lineterminator="\n")
+
+    def write_dataframe(self, df: pd.DataFrame) -> None:
+        self._start_once()
+        names = [c["name"] for c in self._schema]
+        if [str(c) for c in df.columns] != names:
+            # Stricter than DSS, which streams the values by position: a mismatch is a bug either way.
+            raise Exception(f"Cannot write {self.dataset.full_name}: the DataFrame's columns "
+                            f"{list(df.columns)} differ from the schema's {names} "
+                            "(names and order must match)")
+        _tables.encode_frame(df, self._schema).to_csv(self._file, header=False, index=False, na_rep="")
+        self._rows += len(df)
+
+    def write_row_dict(self, row_dict: dict) -> None:
+        self._start_once()
+        names = [c["name"] for c in self._schema]
+        unknown = [k for k in row_dict if k not in names]
+        if unknown:
+            raise Exception(f"Cannot write {self.dataset.full_name}: keys {unknown} "
+                            f"are not in the schema {names}")
+        self._csv.writerow(_tables.encode_row(row_dict, self._schema))
+        self._rows += 1
+
+    def write_tuple(self, row) -> None:
+        self._start_once()
+        self.write_row_dict(dict(zip([c["name"] for c in self._schema], row)))
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        if DatasetWriter.active_writers.get(self.dataset.full_name) is self:
+            del DatasetWriter.active_writers[self.dataset.full_name]
+        self._start_once()
+        self._closed = True
+        self._file.close()
+        self._commit()
+
+    def _commit(self) -> None:
+        existing = self.dataset._data_files()
+        if self.write_mode == "APPEND" and self._rows == 0:
+            self._tmp.unlink()
+            return
+        last = int(existing[-1].stem.split("-")[1]) if existing else 0
+        target = self._tmp.with_name(f"part-{last + 1:05d}.csv")
+        os.replace(self._tmp, target)
+        if self.write_mode == "OVERWRITE":
+            for old in existing:
+                old.unlink()
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,153 @@
+"""What a DSS administrator (or the UI) would do, for tests: create datasets, folders, saved models,
+users, and look at what plugin code wrote. Used in-process through the ``dss`` fixture."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import secrets
+import time
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+import dataiku
+import pandas as pd
+from dataiku._base import read_json, write_json
+from dataiku.auth import SESSION_COOKIE
+
+PREDICTION_TYPES = ("BINARY_CLASSIFICATION", "MULTICLASS", "REGRESSION")
+
+
+class StandInAdmin:
+    """Set-up and inspection of one stand-in root (``self.root``) for project ``self.project_key``."""
+
+    def __init__(self, root: Path, project_key: str = "PROJ"):
+        self.root = Path(root)
+        self.project_key = project_key
+        self._project_dir.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def _project_dir(self) -> Path:
+        return self.root / "projects" / self.project_key
+
+    # -- datasets --------------------------------------------------------------------------
+    def create_dataset(self, name: str, df: Optional[pd.DataFrame] = None,
+                       schema: Optional[List[dict]] = None) -> str:
+        """Create a dataset (empty schema unless ``schema`` or ``df`` gives one); returns its full name."""
+        ds_dir = self._project_dir / "datasets" / name
+        if ds_dir.exists():
+            raise ValueError(f"Dataset {name} already exists")
+        write_json(ds_dir / "schema.json", {"columns": []})
+        ds = self.dataset(name)
+        if schema is not None:
+            ds.write_schema(schema)
+        if df is not None:
+            ds.write_dataframe(df, infer_schema=schema is None)
+        return ds.full_name
+
+    def dataset(self, name: str) -> dataiku.Dataset:
+        return dataiku.Dataset(name, project_key=self.project_key, ignore_flow=True)
+
+    def read_dataset(self, name: str, columns: Optional[List[str]] = None,
+                     infer_with_pandas: bool = False) -> pd.DataFrame:
+        """The dataset's rows, typed by its schema by default (an int column with blanks then raises)."""
+        return self.dataset(name).get_dataframe(columns=columns, infer_with_pandas=infer_with_pandas)
+
+    def dataset_schema(self, name: str) -> List[dict]:
+        return self.dataset(name).read_schema(raise_if_empty=False)
+
+    def dataset_data_files(self, name: str) -> List[Path]:
+        """One file per write session kept: an append adds one, an overwrite leaves exactly one."""
+        return sorted((self._project_dir / "datasets" / name / "data").glob("part-*.csv"))
+
+    def dataset_exists(self, name: str) -> bool:
+        return (self._project_dir / "datasets" / name / "schema.json").exists()
+
+    # -- managed folders -------------------------------------------------------------------
+    def create_folder(self, folder_id: str, files: Optional[Dict[str, bytes]] = None, local: bool = False,
+                      name: Optional[str] = None) -> str:
+        """Create a managed folder; ``local=True`` makes ``get_path()`` work (filesystem connection)."""
+        base = self._project_dir / "folders" / folder_id
+        write_json(base / "folder.json", {"id": folder_id, "name": name or folder_id, "local": bool(local)})
+        (base / "files").mkdir(parents=True, exist_ok=True)
+        folder = dataiku.Folder(folder_id, project_key=self.project_key, ignore_flow=True)
+        for path, data in (files or {}).items():
+            folder.upload_data(path, data)
+        return folder_id
+
+    def folder_files(self, folder_id: str) -> Dict[str, bytes]:
+        """``{"/path": content}`` of every file in the folder."""
+        base = self._project_dir / "folders" / folder_id / "files"
+        files = sorted(p for p in base.rglob("*") if p.is_file())
+        return {"/" + p.relative_to(base).as_posix(): p.read_bytes() for p in files}
+
+    # -- saved models ----------------------------------------------------------------------
+    def create_saved_model(self, model_id: str, estimator, features: List[str],
+                           prediction_type: str = "MULTICLASS", version_id: str = "v1",
+                           metrics: Optional[dict] = None, drop_rows_with_missing: bool = True,
+                           name: Optional[str] = None) -> str:
+        """A saved model whose first (active) version is the fitted ``estimator``, given ``features``."""
+        if prediction_type not in PREDICTION_TYPES:
+            raise ValueError(f"prediction_type must be one of {PREDICTION_TYPES}")
+        meta = {"id": model_id, "name": name or model_id, "predictionType": prediction_type, "versions": []}
+        write_json(self._model_dir(model_id) / "model.json", meta)
+        self.add_model_version(model_id, estimator, features, version_id=version_id, metrics=metrics,
+                               drop_rows_with_missing=drop_rows_with_missing)
+        return model_id
+
+    def add_model_version(self, model_id: str, estimator, features: Optional[List[str]] = None,
+                          version_id: Optional[str] = None, active: bool = True,
+                          metrics: Optional[dict] = None, drop_rows_with_missing: bool = True) -> str:
+        """Add a version (active by default, which deactivates the others); returns its id."""
+        meta = read_json(self._model_dir(model_id) / "model.json")
+        versions = meta["versions"]
+        if features is None:
+            features = read_json(self._model_dir(model_id) / "versions" / versions[-1]["versionId"]
+                                 / "version.json")["features"]
+        version_id = version_id or f"v{len(versions) + 1}"
+        version_dir = self._model_dir(model_id) / "versions" / version_id
+        version_dir.mkdir(parents=True)
+        with open(version_dir / "estimator.pkl", "wb") as f:
+            pickle.dump(estimator, f)
+        write_json(version_dir / "version.json",
+                   {"features": list(features), "dropRowsWithMissing": drop_rows_with_missing})
+        now = int(time.time() * 1000)
+        if active:
+            for v in versions:
+                v["active"] = False
+        versions.append({"versionId": version_id, "active": bool(active),
+                         "snippet": {"trainDate": now, "trainInfo": {"state": "DONE", "startTime": now,
+                                                                     "endTime": now}, **(metrics or {})}})
+        write_json(self._model_dir(model_id) / "model.json", meta)
+        return version_id
+
+    def _model_dir(self, model_id: str) -> Path:
+        return self._project_dir / "models" / model_id
+
+    # -- project variables -----------------------------------------------------------------
+    def get_variables(self) -> dict:
+        return dataiku.Project(self.project_key).get_variables()
+
+    def set_variables(self, variables: dict) -> None:
+        dataiku.Project(self.project_key).set_variables(variables)
+
+    # -- users -----------------------------------------------------------------------------
+    def add_user(self, login: str, groups: Iterable[str] = ()) -> None:
+        users = read_json(self.root / "users.json", {})
+        users[login] = {"groups": list(groups), "token": secrets.token_hex(16)}
+        write_json(self.root / "users.json", users)
+
+    def auth_headers(self, login: str) -> Dict[str, str]:
+        """Headers a browser of ``login`` sends (DSS's session cookie): pass them to the test client."""
+        users = read_json(self.root / "users.json", {})
+        if login not in users:
+            raise ValueError(f"Unknown user {login}: call add_user first")
+        return {"Cookie": f"{SESSION_COOKIE}={users[login]['token']}"}
+
+    # -- triggers --------------------------------------------------------------------------
+    def trigger_fires(self) -> List[dict]:
+        """Every ``Trigger.fire`` so far: ``{"trigger", "state", "params", "run", "time"}``."""
+        path = self.root / "trigger_fires.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
