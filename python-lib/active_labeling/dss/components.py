@@ -29,6 +29,7 @@ from typing import Any, Callable, Dict, List
 
 CONFIG_PARSERS: Dict[str, str] = {
     "python-triggers/every-n-labelings": "active_labeling.trigger_config:parse_trigger_config",
+    "custom-recipes/query-sampler": "active_labeling.dss.sampler_config:parse_sampler_config",
 }
 
 CONFIG_EXAMPLES: Dict[str, List[Dict[str, Any]]] = {}
