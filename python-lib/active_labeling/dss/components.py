@@ -30,9 +30,20 @@ from typing import Any, Callable, Dict, List
 CONFIG_PARSERS: Dict[str, str] = {
     "python-triggers/every-n-labelings": "active_labeling.trigger_config:parse_trigger_config",
     "custom-recipes/query-sampler": "active_labeling.dss.sampler_config:parse_sampler_config",
+    "webapps/tabular-labeling": "active_labeling.dss.webapp_config:parse_tabular_config",
+    "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
+    "webapps/sound-labeling": "active_labeling.dss.webapp_config:parse_sound_config",
 }
 
-CONFIG_EXAMPLES: Dict[str, List[Dict[str, Any]]] = {}
+# The labeling webapps refuse the same dataset as labels, metadata and input: name them apart.
+_LABELING_OUTPUTS = {"labels_dataset": "labels", "metadata_dataset": "labels_metadata",
+                     "categories": [{"from": "cat", "to": "Cats"}, {"from": "dog", "to": "Dogs"}]}
+CONFIG_EXAMPLES: Dict[str, List[Dict[str, Any]]] = {
+    "webapps/tabular-labeling": [dict(_LABELING_OUTPUTS, input_dataset="rows", columns=["text"],
+                                      id_column="id", hotkeys=[{"from": "dog", "to": "d"}])],
+    "webapps/image-labeling": [dict(_LABELING_OUTPUTS, input_folder="images")],
+    "webapps/sound-labeling": [dict(_LABELING_OUTPUTS, input_folder="sounds")],
+}
 
 
 def load_parser(component: str) -> Callable[[Any], Any]:
