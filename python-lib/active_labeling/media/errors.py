@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from active_labeling.service.errors import ServiceError
+
 _WHAT = {"image": "an image", "sound": "a sound"}
 
 
-class MediaError(Exception):
+class MediaError(ServiceError):
     """An item's file can't be decoded (corrupt, empty, unsupported format).
 
-    The routes answer it with HTTP 422 and ``{"error": str(error)}``; the annotator skips the item.
+    A :class:`ServiceError`: the routes answer it with HTTP 422 and ``{"error": str(error)}``, and
+    the annotator skips the item.
 
     Parameters
     ----------

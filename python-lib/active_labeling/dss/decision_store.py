@@ -1,0 +1,208 @@
+"""Decisions stored in two DSS datasets: the metadata (every decision) and the labels (current labels).
+
+Metadata columns: ``item_id, annotator, date, status, label, comment, session, label_id``.
+Labels columns: the item's columns (tabular) or ``path`` (folders), the label column, then
+``annotator, date, label_id``. In multi-label mode a label is stored as a JSON list of category
+names in one text column, e.g. ``["cat", "dog"]`` (parse it with ``json.loads``).
+
+Each decision is one small append (a DSS write session in APPEND mode) to the metadata dataset
+and, for a label, one to the labels dataset. A changed label appends a new labels row; the old
+row is dropped later by a compaction (one rewrite of the labels dataset from its full content),
+only when superseded rows pile up or at start, never for each label.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import dataiku
+import pandas as pd
+
+from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, labels_columns
+from active_labeling.storage.base import LABELED, Decision
+
+_log = logging.getLogger(__name__)
+Key = Tuple[str, str]  # (item_id, annotator)
+
+
+class DssDecisionStore:
+    """A :class:`~active_labeling.storage.base.DecisionStore` over DSS datasets.
+
+    Both schemas are checked when the store is made: an empty dataset gets its schema written, a
+    dataset with other columns is refused (``SchemaMismatch``) before anything is written to either.
+
+    Parameters
+    ----------
+    metadata_dataset, labels_dataset : str
+        Dataset names, as the webapp's settings give them.
+    item_columns : sequence of {"name", "type"}
+        Columns of an item in the labels dataset (the input's schema, or ``path``).
+    label_column : str
+    multi_label : bool
+    component : str
+        How the user knows the webapp, for messages.
+    compact_ratio, compact_minimum : float, int
+        Compact when superseded label rows exceed both ``compact_ratio`` of the labels rows and
+        ``compact_minimum``: the rewrite's cost is spread over many labels.
+    """
+
+    def __init__(self, metadata_dataset: str, labels_dataset: str, item_columns: Sequence[Dict[str, Any]],
+                 label_column: str = "label", multi_label: bool = False,
+                 component: str = "Labeling webapp", compact_ratio: float = 0.2, compact_minimum: int = 50):
+        self.label_column = label_column
+        self.multi_label = multi_label
+        self.compact_ratio = compact_ratio
+        self.compact_minimum = compact_minimum
+        self._columns = labels_columns(item_columns, label_column)
+        self._item_names = [str(c["name"]) for c in item_columns]
+        self._metadata = dataiku.Dataset(metadata_dataset)
+        self._labels = dataiku.Dataset(labels_dataset)
+        # Every write to either dataset goes through this lock: DSS allows one writer per dataset.
+        self._lock = threading.Lock()
+        needs = [check_schema(metadata_dataset, "metadata", self._metadata.read_schema(raise_if_empty=False),
+                              METADATA_COLUMNS, component),
+                 check_schema(labels_dataset, "labels", self._labels.read_schema(raise_if_empty=False),
+                              self._columns, component)]
+        # Both checked before either is written: a refused dataset never gets a half-set-up partner.
+        if needs[0]:
+            self._metadata.write_schema(METADATA_COLUMNS)
+        if needs[1]:
+            self._labels.write_schema(self._columns)
+        self._current: Dict[Key, Decision] = {}
+        self._key_of: Dict[int, Key] = {}
+        self._label_rows = 0
+        self._superseded = 0
+        self.compactions = 0
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def load(self) -> List[Decision]:
+        """Every decision in the metadata dataset, in ``label_id`` order (read once, at start).
+
+        Also counts the labels rows no longer current, and compacts the labels dataset when
+        there are any (left by the previous run).
+        """
+        frame = self._metadata.get_dataframe(infer_with_pandas=False, parse_dates=False)
+        decisions = sorted((self._decision(row) for row in frame.to_dict("records")),
+                           key=lambda d: d.label_id)
+        for decision in decisions:
+            self._track(decision)
+        label_ids = self._labels.get_dataframe(columns=["label_id"], infer_with_pandas=False,
+                                               parse_dates=False)["label_id"]
+        self._label_rows = len(label_ids)
+        self._superseded = sum(1 for value in label_ids.tolist() if not self._is_current(value))
+        if self._superseded:
+            self.compact()
+        return decisions
+
+    def _decision(self, row: Dict[str, Any]) -> Decision:
+        status = _text(row.get("status")) or LABELED
+        label = _text(row.get("label")) if status == LABELED else None
+        if label is not None and self.multi_label:
+            label = _json_list(label)
+        return Decision(label_id=int(row["label_id"]), item_id=_text(row.get("item_id")),
+                        annotator=_text(row.get("annotator")), date=_text(row.get("date")),
+                        status=status, label=label, comment=_text(row.get("comment")),
+                        session=_text(row.get("session")))
+
+    def _track(self, decision: Decision) -> bool:
+        """Remember ``decision`` as current; True when it makes a stored labels row stale."""
+        key = (decision.item_id, decision.annotator)
+        previous = self._current.get(key)
+        if previous is not None and previous.label_id > decision.label_id:
+            return False
+        self._current[key] = decision
+        self._key_of[decision.label_id] = key
+        return previous is not None and previous.status == LABELED
+
+    def _is_current(self, label_id: Any) -> bool:
+        try:
+            key = self._key_of.get(int(label_id))
+        except (TypeError, ValueError):
+            return True  # not ours to judge: kept
+        if key is None:
+            return True  # a row the metadata doesn't know: kept, never lost
+        current = self._current[key]
+        return current.label_id == int(label_id) and current.status == LABELED
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def append(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
+        """Append the decision to the metadata and, for a label, the item and label to the labels.
+
+        Returns once both writers are closed (the rows are durable in DSS).
+        """
+        label_text = self._label_text(decision.label) if decision.status == LABELED else None
+        metadata_row = {"item_id": decision.item_id, "annotator": decision.annotator,
+                        "date": decision.date, "status": decision.status, "label": label_text,
+                        "comment": decision.comment or "", "session": decision.session or "",
+                        "label_id": int(decision.label_id)}
+        with self._lock:
+            _append(self._metadata, [c["name"] for c in METADATA_COLUMNS], metadata_row)
+            if decision.status == LABELED:
+                row = {name: (item_values or {}).get(name) for name in self._item_names}
+                row.update({self.label_column: label_text, "annotator": decision.annotator,
+                            "date": decision.date, "label_id": int(decision.label_id)})
+                _append(self._labels, [c["name"] for c in self._columns], row)
+                self._label_rows += 1
+            if self._track(decision):
+                self._superseded += 1
+            if self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows):
+                self._compact_locked()
+
+    def _label_text(self, label: Any) -> str:
+        if self.multi_label:
+            labels = list(label) if isinstance(label, (list, tuple)) else [label]
+            return json.dumps(labels, ensure_ascii=False)
+        return str(label)
+
+    def compact(self) -> None:
+        """Rewrite the labels dataset with only its current rows (the latest label per item and annotator)."""
+        with self._lock:
+            self._compact_locked()
+
+    def _compact_locked(self) -> None:
+        # Under the write lock: no label can be appended between the read and the rewrite.
+        frame = self._labels.get_dataframe(infer_with_pandas=False)
+        keep = frame[[self._is_current(value) for value in frame["label_id"].tolist()]]
+        self._labels.spec_item["appendMode"] = False
+        with self._labels.get_writer() as writer:
+            writer.write_dataframe(keep[[c["name"] for c in self._columns]])
+        self._labels.spec_item["appendMode"] = True
+        _log.info("compacted the labels dataset: %d rows kept of %d", len(keep), len(frame))
+        self._label_rows = len(keep)
+        self._superseded = 0
+        self.compactions += 1
+
+    def close(self) -> None:
+        """Nothing stays open between appends."""
+
+
+def _append(dataset, names: List[str], row: Dict[str, Any]) -> None:
+    # Outside a flow, a writer appends exactly when spec_item["appendMode"] is true.
+    dataset.spec_item["appendMode"] = True
+    with dataset.get_writer() as writer:
+        writer.write_dataframe(pd.DataFrame([row], columns=names))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _json_list(text: str) -> List[str]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return [text]  # written by hand or by an older version: one category
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+

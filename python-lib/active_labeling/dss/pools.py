@@ -1,0 +1,238 @@
+"""Pools read from DSS: the rows of a dataset, or the files of a managed folder.
+
+Costs, honestly: a tabular pool reads its whole dataset once at start and again on ``refresh``
+(at most every ``recheck_seconds``, default 5 minutes), because the dataiku API has no cheap
+"row count" for every kind of connection. A folder pool lists its folder once at start and on
+``refresh`` (at most every ``recheck_seconds``, default 30 s): one listing call, no file read.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import time
+from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence
+
+import dataiku
+import numpy as np
+import pandas as pd
+
+from active_labeling import items
+
+EXTENSIONS = {
+    "image": (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"),
+    "sound": (".wav", ".flac", ".ogg", ".oga", ".mp3", ".m4a", ".aac", ".webm", ".opus"),
+}
+
+
+class PoolError(RuntimeError):
+    """The input can't be used as a pool; the message says which setting to change."""
+
+
+def cell(value: Any) -> Any:
+    """A cell as plain JSON: numpy scalars to Python, missing values to None, dates to ISO text."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+class DssTabularPool:
+    """The rows of a DSS dataset.
+
+    Parameters
+    ----------
+    dataset_name : str
+    id_column : str, optional
+        A column of unique ids; without it, ids are content hashes of all columns
+        (``active_labeling.items``), as the Query Sampler computes them.
+    columns : sequence of str
+        Columns shown to the annotator; empty for all (but the id column).
+    recheck_seconds : float
+        ``refresh`` re-reads the dataset at most this often.
+    """
+
+    kind = "tabular"
+
+    def __init__(self, dataset_name: str, id_column: Optional[str] = None, columns: Sequence[str] = (),
+                 recheck_seconds: float = 300.0, clock: Callable[[], float] = time.monotonic):
+        self.name = dataset_name
+        self.id_column = id_column or None
+        self._wanted = list(columns)
+        self.recheck_seconds = recheck_seconds
+        self._clock = clock
+        self._dataset = dataiku.Dataset(dataset_name)
+        self.schema: List[Dict[str, str]] = []
+        self._read()
+
+    def _read(self) -> None:
+        self.schema = [{"name": str(c["name"]), "type": str(c.get("type") or "string")}
+                       for c in self._dataset.read_schema(raise_if_empty=False) or []]
+        if not self.schema:
+            raise PoolError(f"the dataset '{self.name}' (Rows to label) has no columns: build it first, "
+                            "or choose another dataset.")
+        frame = self._dataset.get_dataframe()
+        frame.columns = [str(c) for c in frame.columns]
+        names = list(frame.columns)
+        if self.id_column and self.id_column not in names:
+            raise PoolError(f"the 'Item id column' {self.id_column!r} is not a column of '{self.name}' "
+                            f"(columns: {', '.join(names)}); choose one of them or leave it empty.")
+        unknown = [c for c in self._wanted if c not in names]
+        if unknown:
+            raise PoolError(f"'Columns to show' names {', '.join(unknown)}, not in '{self.name}' "
+                            f"(columns: {', '.join(names)}); fix the list or leave it empty for all.")
+        self.item_columns = names
+        if self.id_column:
+            try:
+                ids = items.ids_from_column(frame[self.id_column], self.id_column)
+            except ValueError as error:
+                raise PoolError(str(error)) from None
+        else:
+            ids = items.ids_from_hashes(items.row_hashes(frame, names))
+        self.columns = self._wanted or [c for c in names if c != self.id_column]
+        self._ids = ids
+        self._positions = dict(zip(ids, range(len(ids))))
+        self._arrays = {c: frame[c].to_numpy() for c in names}
+        self._read_at = self._clock()
+
+    def item_ids(self) -> List[str]:
+        """Every item id, in the dataset's order."""
+        return self._ids
+
+    def _row(self, item_id: str, columns: Sequence[str]) -> Dict[str, Any]:
+        position = self._positions[item_id]
+        return {c: cell(self._arrays[c][position]) for c in columns}
+
+    def values(self, item_id: str) -> Dict[str, Any]:
+        """Every column of the row, for the labels dataset."""
+        return self._row(item_id, self.item_columns)
+
+    def display(self, item_id: str) -> Dict[str, Any]:
+        """The columns shown to the annotator."""
+        return self._row(item_id, self.columns)
+
+    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
+        """Item ids of the rows of a queries dataset (None for rows not in the pool)."""
+        if self.id_column and self.id_column in rows.columns:
+            found = rows[self.id_column].astype(str).tolist()
+        else:
+            missing = [c for c in self.item_columns if c not in rows.columns]
+            if missing:
+                raise PoolError(f"the queries dataset lacks the columns {', '.join(missing)} of "
+                                f"'{self.name}': run the Query Sampler on this dataset.")
+            # The k-th queried row with some content is the k-th such row of the pool.
+            found = items.ids_from_hashes(items.row_hashes(rows, self.item_columns))
+        return [i if i in self._positions else None for i in found]
+
+    def refresh(self) -> bool:
+        """Re-read the dataset when ``recheck_seconds`` passed; True when its rows changed."""
+        if self._clock() - self._read_at < self.recheck_seconds:
+            return False
+        before = self._ids
+        self._read()
+        return self._ids != before
+
+
+class DssFolderPool:
+    """The image or sound files of a DSS managed folder; ids are paths with a leading "/".
+
+    Parameters
+    ----------
+    folder_name : str
+    kind : str
+        "image" or "sound": which file extensions are items.
+    recheck_seconds : float
+        ``refresh`` lists the folder again at most this often.
+    """
+
+    def __init__(self, folder_name: str, kind: str, recheck_seconds: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.name = folder_name
+        self.kind = kind
+        self.columns: List[str] = []
+        self.item_columns = ["path"]
+        self.schema = [{"name": "path", "type": "string"}]
+        self.recheck_seconds = recheck_seconds
+        self._clock = clock
+        self.folder = dataiku.Folder(folder_name)
+        self._list()
+        if not self._ids:
+            raise PoolError(f"the folder '{folder_name}' (Files to label) holds no {kind} files "
+                            f"({', '.join(EXTENSIONS[kind])}); upload some or choose another folder.")
+
+    def _list(self) -> None:
+        paths = [str(p) for p in self.folder.list_paths_in_partition()]
+        found = []
+        for path in paths:
+            path = path if path.startswith("/") else "/" + path
+            name = posixpath.basename(path)
+            if name.lower().endswith(EXTENSIONS[self.kind]) and not name.startswith("."):
+                found.append(path)
+        self._ids = sorted(found)
+        self._known = frozenset(self._ids)
+        self._listed_at = self._clock()
+
+    def item_ids(self) -> List[str]:
+        """Every file's path, sorted."""
+        return self._ids
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self._known
+
+    def values(self, item_id: str) -> Dict[str, Any]:
+        """``{"path": item_id}``, for the labels dataset."""
+        return {"path": item_id}
+
+    def display(self, item_id: str) -> Dict[str, Any]:
+        """``{"path": item_id}``: the page shows the file itself."""
+        return {"path": item_id}
+
+    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
+        """Item ids of the rows of a queries dataset, from its ``path`` column."""
+        if "path" not in rows.columns:
+            raise PoolError("the queries dataset has no 'path' column: run the Query Sampler on this folder.")
+        result: List[Optional[str]] = []
+        for value in rows["path"].tolist():
+            path = cell(value)
+            path = None if path is None else (path if str(path).startswith("/") else "/" + str(path))
+            result.append(path if path in self._known else None)
+        return result
+
+    def refresh(self) -> bool:
+        """List the folder again when ``recheck_seconds`` passed; True when files came or went."""
+        if self._clock() - self._listed_at < self.recheck_seconds:
+            return False
+        before = self._ids
+        self._list()
+        return self._ids != before
+
+    def media_source(self) -> DssFolderMediaSource:
+        """A MediaSource over this pool's files."""
+        return DssFolderMediaSource(self)
+
+
+class DssFolderMediaSource:
+    """Bytes of a folder pool's files, through ``get_download_stream`` (works on any storage).
+
+    Only paths the folder listed are opened: a path made up by a request (``..``, another
+    folder) is a ``KeyError`` before anything reaches DSS.
+    """
+
+    def __init__(self, pool: DssFolderPool):
+        self.pool = pool
+
+    def open(self, item_id: str) -> BinaryIO:
+        """A readable stream of the file; ``KeyError`` when the folder did not list it."""
+        if not isinstance(item_id, str) or ".." in item_id.split("/") or item_id not in self.pool:
+            raise KeyError(item_id)
+        return self.pool.folder.get_download_stream(item_id)

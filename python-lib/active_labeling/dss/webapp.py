@@ -1,0 +1,99 @@
+"""A labeling webapp's backend in DSS: config, pool, datasets, queries, media, routes.
+
+``webapps/<kind>-labeling/backend.py`` only calls :func:`setup_labeling_webapp`. Anything wrong
+in the settings or datasets raises at start, with a message saying what to change: the backend
+then fails to start and DSS shows the message in the backend's log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
+
+from flask import Flask
+
+from active_labeling.dss.decision_store import DssDecisionStore
+from active_labeling.dss.identity import identify
+from active_labeling.dss.pools import DssFolderPool, DssTabularPool
+from active_labeling.dss.queries import DssQueriesSource
+from active_labeling.dss.webapp_config import KIND_COMPONENTS, WebappConfig
+from active_labeling.media import MediaService
+from active_labeling.service.reservations import Reservations
+from active_labeling.service.routes import register_routes
+from active_labeling.service.service import LabelingService
+from active_labeling.service.settings import Category, ServiceSettings
+
+# Where reservations and rendered media are kept across backend restarts; unset: in memory only.
+STATE_DIR_VARIABLE = "ACTIVE_LABELING_STATE_DIR"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Settings(ServiceSettings):
+    """Service settings with the hotkeys chosen in the webapp's settings."""
+
+    hotkeys: Tuple[str, ...] = ()
+
+    def config(self) -> Dict[str, Any]:
+        config = super().config()
+        for category, key in zip(config["categories"], self.hotkeys):
+            category["hotkey"] = key or None
+        return config
+
+
+def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
+    """Build the labeling service of a webapp and add its ``/api/*`` routes to ``app``.
+
+    Parameters
+    ----------
+    app : Flask
+        The app DSS made for the backend.
+    config : WebappConfig
+        The webapp's settings, parsed (``webapp_config.parse_<kind>_config``).
+
+    Raises
+    ------
+    PoolError, SchemaMismatch
+        With a message saying which setting or dataset to change.
+    """
+    kind = config.kind
+    component = KIND_COMPONENTS[kind]
+    media = None
+    if kind == "tabular":
+        pool = DssTabularPool(config.source, config.id_column, config.columns)
+    else:
+        pool = DssFolderPool(config.source, kind)
+        media = MediaService(pool.media_source(), kind, cache_dir=_state_path(config, "media"),
+                             max_side=config.max_side)
+        pool.item_error = media.error_for  # batches show a file already known to be unreadable
+    store = DssDecisionStore(config.metadata_dataset, config.labels_dataset, pool.schema,
+                             config.label_column, config.multi_label, component)
+    queries = DssQueriesSource(config.queries_dataset) if config.active_learning else None
+    reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")
+    service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries)
+    register_routes(app, service, identify, media)
+    _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
+              "active learning on" if queries else "random order")
+    return service
+
+
+def _settings(config: WebappConfig, columns) -> _Settings:
+    return _Settings(kind=config.kind,
+                     categories=tuple(Category(name, description) for name, description in config.categories),
+                     multi_label=config.multi_label, label_column=config.label_column,
+                     columns=tuple(columns), reservation_seconds=float(config.reservation_seconds),
+                     annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys)
+
+
+def _state_path(config: WebappConfig, name: str) -> Optional[str]:
+    root = os.environ.get(STATE_DIR_VARIABLE)
+    if not root:
+        return None
+    # One sub-folder per webapp (its labels dataset tells webapps apart).
+    webapp = hashlib.sha1(f"{config.kind}:{config.labels_dataset}".encode()).hexdigest()[:12]
+    folder = os.path.join(root, webapp)
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, name)
