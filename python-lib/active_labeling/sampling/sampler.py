@@ -150,7 +150,9 @@ class QuerySampler:
             if not classes:
                 raise SamplerError("the model returned no class probabilities: "
                                    "choose a classification model, not a regression one")
-        values = probabilities[classes].to_numpy(dtype=np.float64)
+        if list(probabilities.columns) != classes:  # selecting columns copies: only when needed
+            probabilities = probabilities[classes]
+        values = probabilities.to_numpy(dtype=np.float64)
         if len(probabilities) == len(chunk) and probabilities.index.equals(chunk.index):
             rows = chunk
         else:

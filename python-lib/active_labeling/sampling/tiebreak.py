@@ -28,13 +28,22 @@ def position_keys(positions: np.ndarray, seed: int) -> np.ndarray:
     -------
     keys : ndarray of uint64
     """
-    seed_offset = np.uint64((int(seed) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF)
+    # The seed is mixed on its own first: adding it to the positions would only shift the sequence.
+    seed_mix = np.uint64(_mix_scalar(int(seed)))
     with np.errstate(over="ignore"):
         # Wrapping uint64 arithmetic is the point of the hash.
-        z = np.asarray(positions, dtype=np.uint64) * _GOLDEN + seed_offset
+        z = (np.asarray(positions, dtype=np.uint64) * _GOLDEN) ^ seed_mix
         z = (z ^ (z >> np.uint64(30))) * _MIX_1
         z = (z ^ (z >> np.uint64(27))) * _MIX_2
         return z ^ (z >> np.uint64(31))
+
+
+def _mix_scalar(value: int) -> int:
+    mask = 0xFFFFFFFFFFFFFFFF
+    z = (value * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
 
 
 def uniform_from_keys(keys: np.ndarray) -> np.ndarray:

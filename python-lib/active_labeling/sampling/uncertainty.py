@@ -45,6 +45,8 @@ def margin(proba) -> np.ndarray:
     proba = _as_probabilities(proba)
     if proba.shape[1] == 1:
         return np.zeros(proba.shape[0])
+    if proba.shape[1] == 2:  # the common binary case, without a partition
+        return 1.0 - np.abs(proba[:, 0] - proba[:, 1])
     top_two = -np.partition(-proba, 1, axis=1)[:, :2]
     return 1.0 - (top_two[:, 0] - top_two[:, 1])
 

@@ -1,0 +1,130 @@
+"""Query Sampler speed and memory against the model's own predict_proba.
+
+Generates numeric Parquet pools (20 features, row groups of 100,000) in a temporary folder, fits a
+scikit-learn logistic regression on a small sample, then measures:
+
+- wall time of (a) reading the pool in chunks + ``predict_proba`` only, and (b) the full sampler
+  (margin strategy, 1,000 queries) on the same reading, at two chunk sizes; target (b)/(a) ≤ 1.15;
+- peak RSS of the sampler on the small and the large pool, each in a fresh subprocess
+  (``resource.getrusage``); target: the large run within 300 MB of the small one.
+
+Usage: ``python benchmarks/bench_sampler.py [--quick]`` (quick: 100,000 and 500,000 rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-lib"))
+
+N_FEATURES = 20
+ROW_GROUP = 100_000
+REPEATS = 3
+
+
+def write_pool(path: str, n_rows: int, seed: int = 0) -> None:
+    """A numeric Parquet pool, written a row group at a time so that generating it stays small."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(seed)
+    names = [f"f{i}" for i in range(N_FEATURES)]
+    writer = None
+    for start in range(0, n_rows, ROW_GROUP):
+        block = rng.normal(size=(min(ROW_GROUP, n_rows - start), N_FEATURES))
+        table = pa.table({name: block[:, i] for i, name in enumerate(names)})
+        writer = writer or pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+    writer.close()
+
+
+def fit_model(pool: str, model_path: str) -> None:
+    import pyarrow.parquet as pq
+    from sklearn.linear_model import LogisticRegression
+
+    sample = next(pq.ParquetFile(pool).iter_batches(batch_size=20_000)).to_pandas()
+    rng = np.random.default_rng(1)
+    weights = rng.normal(size=N_FEATURES)
+    labels = np.where(sample.to_numpy() @ weights + rng.normal(size=len(sample)) > 0, "yes", "no")
+    with open(model_path, "wb") as handle:
+        pickle.dump(LogisticRegression(max_iter=500).fit(sample, labels), handle)
+
+
+def predict_only(pool: str, model_path: str, chunk_size: int) -> float:
+    from active_labeling.local.models import PickledClassifier
+    from active_labeling.sampling.file_chunks import table_chunks
+
+    estimator = PickledClassifier(model_path).estimator
+    started = time.perf_counter()
+    for chunk in table_chunks(pool, chunk_size):
+        estimator.predict_proba(chunk)
+    return time.perf_counter() - started
+
+
+def sample(pool: str, model_path: str, chunk_size: int) -> float:
+    from active_labeling.local.models import PickledClassifier
+    from active_labeling.sampling.file_chunks import table_chunks
+    from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
+
+    sampler = QuerySampler(SamplerSettings(strategy="margin", n_queries=1000), PickledClassifier(model_path))
+    started = time.perf_counter()
+    sampler.run(table_chunks(pool, chunk_size))
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(pool: str, model_path: str, chunk_size: int) -> float:
+    """Peak RSS of one sampler run in a fresh interpreter."""
+    output = subprocess.run([sys.executable, __file__, "--rss-child", pool, model_path, str(chunk_size)],
+                            check=True, capture_output=True, text=True).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100,000 and 500,000 rows")
+    parser.add_argument("--rss-child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        pool, model_path, chunk_size = args.rss_child
+        sample(pool, model_path, int(chunk_size))
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
+        return
+    small, large = (100_000, 500_000) if args.quick else (1_000_000, 5_000_000)
+    with tempfile.TemporaryDirectory() as folder:
+        small_pool, large_pool = os.path.join(folder, "small.parquet"), os.path.join(folder, "large.parquet")
+        model_path = os.path.join(folder, "model.pkl")
+        write_pool(small_pool, small)
+        fit_model(small_pool, model_path)
+        print(f"Query Sampler vs predict_proba: {small:,} rows x {N_FEATURES} features, "
+              f"logistic regression, margin, 1,000 queries "
+              f"(median of {REPEATS}, load {os.getloadavg()[0]:.1f})")
+        print(f"{'chunk size':>10} | {'predict only (s)':>16} | {'sampler (s)':>11} | {'ratio':>5} | target")
+        for chunk_size in (10_000, ROW_GROUP):
+            base, full = [], []
+            for _ in range(REPEATS):  # interleaved so that a busy neighbour hurts both alike
+                base.append(predict_only(small_pool, model_path, chunk_size))
+                full.append(sample(small_pool, model_path, chunk_size))
+            b, f = statistics.median(base), statistics.median(full)
+            print(f"{chunk_size:>10,} | {b:>16.3f} | {f:>11.3f} | {f / b:>5.2f} | ≤ 1.15")
+        write_pool(large_pool, large, seed=2)
+        rss_small = peak_rss_mb(small_pool, model_path, ROW_GROUP)
+        rss_large = peak_rss_mb(large_pool, model_path, ROW_GROUP)
+        print()
+        print(f"{'pool rows':>10} | {'peak RSS (MB)':>13}")
+        print(f"{small:>10,} | {rss_small:>13.0f}")
+        print(f"{large:>10,} | {rss_large:>13.0f}")
+        print(f"difference: {rss_large - rss_small:.0f} MB (target ≤ 300)")
+
+
+if __name__ == "__main__":
+    main()

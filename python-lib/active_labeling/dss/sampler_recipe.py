@@ -1,0 +1,42 @@
+"""The Query Sampler recipe's story: open the inputs, sample, write the queries, bump the generation."""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from active_labeling.dss import sampler_io
+from active_labeling.dss.sampler_config import COMPONENT, SamplerConfig
+from active_labeling.sampling.errors import SamplerError
+from active_labeling.sampling.exclusion import LabeledFilter
+from active_labeling.sampling.report import SamplingReport
+from active_labeling.sampling.sampler import QuerySampler
+
+log = logging.getLogger("active_labeling.query_sampler")
+
+
+def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Optional[str],
+                      queries: str) -> SamplingReport:
+    """Run the recipe on full names of its inputs and output; logs and returns the report.
+
+    Raises
+    ------
+    SamplerError
+        With a message that says what to change.
+    """
+    try:
+        scorer = sampler_io.open_saved_model(model)
+        source = sampler_io.open_pool(pool, scorer, config.chunk_size, config.item_id_column)
+        labeled = LabeledFilter(sampler_io.read_labeled_ids(metadata), source.id_column) if metadata else None
+        sampler = QuerySampler(config.settings, source.scorer, labeled, scorer.version, source.id_column)
+        rows, report = sampler.run(source.chunks)
+    except SamplerError as error:
+        raise SamplerError(f"{COMPONENT}: {error}") from None
+    if source.folder_rows is not None:
+        report.unreadable_files = source.folder_rows.unreadable
+    sampler_io.write_queries(queries, rows)
+    generation = sampler_io.bump_generation(queries)
+    for line in report.lines():
+        log.info("%s: %s", COMPONENT, line)
+    log.info("%s: queries generation of %s is now %d", COMPONENT, queries, generation)
+    return report
