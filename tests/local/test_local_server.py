@@ -1,0 +1,132 @@
+import io
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+from local_helpers import Api, running, write_pool
+from PIL import Image
+
+from active_labeling.local.app import LocalSetup
+
+
+@pytest.fixture()
+def tabular(tmp_path):
+    write_pool(tmp_path / "pool.csv")
+    setup = LocalSetup(kind="tabular", data=tmp_path / "pool.csv", categories=["cat=Cats", "dog"],
+                       workspace=tmp_path / "ws", annotator="alice")
+    with running(setup) as (local, port):
+        yield Api(port), local
+
+
+def test_every_api_route_over_http(tabular):
+    api, local = tabular
+    status, config = api.get("/api/config")
+    assert status == 200 and config["annotator"] == "alice" and config["columns"] == ["text", "length"]
+    assert config["categories"][0] == {"name": "cat", "description": "Cats", "hotkey": "1"}
+    status, batch = api.get("/api/batch?size=4")
+    ids = [item["id"] for item in batch["items"]]
+    assert status == 200 and len(set(ids)) == 4 and batch["stats"]["total"] == 20
+    status, answer = api.post("/api/label", {"id": ids[0], "label": "cat", "comment": "a cat"})
+    assert status == 200 and answer["stats"]["labeled"] == 1
+    status, answer = api.post("/api/skip", {"id": ids[1]})
+    assert status == 200 and answer["stats"]["annotator"]["skipped"] == 1
+    assert api.post("/api/release", {"ids": ids[2:]}) == (200, {"released": 2})
+    status, history = api.get("/api/history")
+    assert history["entry"]["id"] == ids[1] and history["entry"]["status"] == "skipped"
+    status, back = api.get(f"/api/history?before={history['entry']['label_id']}")
+    assert back["entry"]["label"] == "cat" and back["entry"]["item"]["data"]["text"].startswith("row")
+    status, stats = api.get("/api/stats")
+    assert stats["remaining"] == 19 and stats["per_category"] == {"cat": 1}
+    assert api.post("/api/label", {"id": "nope", "label": "cat"})[0] == 404
+    assert api.post("/api/label", {"id": ids[2], "label": "bird"})[0] == 400
+    assert api.get("/api/items/x/media")[0] == 404
+
+
+def test_the_page_is_composed_like_a_dss_webapp(tabular):
+    api, _ = tabular
+    status, page = api.get("/")
+    page = page.decode()
+    assert status == 200
+    assert '<link rel="stylesheet" href="/webapp/style.css">' in page
+    assert page.index("window.dataiku") < page.index('<script type="module" src="/webapp/app.js">')
+    status, _ = api.get("/webapp/app.js")
+    assert status == 200
+    assert api.get("/webapp/backend.py")[0] == 404
+
+
+def test_resource_paths_cannot_leave_the_resource_folder(tabular):
+    api, _ = tabular
+    for path in ("/plugins/active-labeling/resource/../../python-lib/active_labeling/cli.py",
+                 "/plugins/active-labeling/resource/%2e%2e/%2e%2e/pyproject.toml",
+                 "/plugins/active-labeling/resource/..%2f..%2fpyproject.toml",
+                 "/webapp/..%2f..%2fpyproject.toml"):
+        status, body = api.get(path)
+        assert status in (400, 404), path
+        assert b"[project]" not in (body if isinstance(body, bytes) else b"")
+
+
+def test_team_mode_maps_secret_tokens_to_names_and_refuses_others(tmp_path):
+    write_pool(tmp_path / "pool.parquet")
+    setup = LocalSetup(kind="tabular", data=tmp_path / "pool.parquet", categories=["cat", "dog"],
+                       workspace=tmp_path / "ws", annotators=["alice", "bob"])
+    with running(setup) as (local, port):
+        tokens = local.team.tokens
+        assert tokens["alice"] != tokens["bob"]
+        assert Api(port).get("/api/config")[0] == 401
+        assert Api(port, "forged").get("/api/config")[0] == 401
+        assert Api(port, tokens["bob"]).get("/api/config")[1]["annotator"] == "bob"
+        browser = Api(port)
+        status, _ = browser.get(f"/?token={tokens['alice']}")
+        assert status == 303
+        # A browser sends back the cookie the redirect set.
+        cookie = {"Cookie": f"active_labeling_token={tokens['alice']}"}
+        assert Api(port).get("/api/config", headers=cookie)[1]["annotator"] == "alice"
+        assert Api(port).get("/?token=forged")[0] == 403
+    # The same URLs keep working after a restart.
+    with running(setup) as (local, port):
+        assert local.team.tokens == tokens
+
+
+def _image_folder(root):
+    (root / "sub").mkdir(parents=True)
+    Image.fromarray(np.zeros((8, 8, 3), dtype=np.uint8)).save(root / "sub" / "black.png")
+    (root / "broken.png").write_bytes(b"not an image")
+    (root / "empty.png").write_bytes(b"")
+    (root / "notes.txt").write_text("not an item")
+    return root
+
+
+def test_image_items_media_and_unreadable_files(tmp_path):
+    root = _image_folder(tmp_path / "images")
+    (tmp_path / "secret.png").write_bytes(b"outside")
+    (root / "escape.png").symlink_to(tmp_path / "secret.png")
+    setup = LocalSetup(kind="image", data=root, categories=["dark", "light"], workspace=tmp_path / "ws")
+    with running(setup) as (_, port):
+        api = Api(port)
+        status, batch = api.get("/api/batch?size=10")
+        items = {item["id"]: item for item in batch["items"]}
+        assert set(items) == {"/sub/black.png", "/broken.png", "/empty.png", "/escape.png"}
+        assert items["/sub/black.png"]["media"]["url"] == "/api/items/%2Fsub%2Fblack.png/media"
+        assert items["/sub/black.png"]["error"] is None
+        assert items["/empty.png"]["error"] and items["/escape.png"]["error"]
+        status, body = api.get("/api/items/%2Fsub%2Fblack.png/media")
+        assert status == 200 and Image.open(io.BytesIO(body)).size == (8, 8)
+        status, error = api.get("/api/items/%2Fbroken.png/media")
+        assert status == 422 and error["error"]
+        assert api.get("/api/items/%2Fescape.png/media")[0] == 404
+        assert api.get("/api/items/%2F..%2Fsecret.png/media")[0] == 404
+        assert api.get("/api/items/%2Fsub%2Fblack.png/waveform")[0] == 404
+        # An unreadable item can be skipped like any other.
+        assert api.post("/api/skip", {"id": "/broken.png"})[0] == 200
+
+
+def test_labels_are_in_the_workspace_once_acknowledged(tabular):
+    api, local = tabular
+    _, batch = api.get("/api/batch?size=3")
+    for item in batch["items"]:
+        assert api.post("/api/label", {"id": item["id"], "label": "dog"})[0] == 200
+    db = sqlite3.connect(local.workspace.db_path)
+    rows = db.execute("SELECT item_id, label, item_values FROM labels").fetchall()
+    assert {r[0] for r in rows} == {item["id"] for item in batch["items"]}
+    assert all(json.loads(r[1]) == "dog" and "text" in json.loads(r[2]) for r in rows)

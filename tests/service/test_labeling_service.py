@@ -1,0 +1,166 @@
+import pytest
+from service_helpers import FakeClock, FixedQueries, ListPool, MemoryStore, make_service
+
+from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
+from active_labeling.storage.base import LABELED, Decision
+
+
+def _ids(batch):
+    return [item["id"] for item in batch["items"]]
+
+
+def test_two_annotators_never_get_the_same_reserved_item():
+    service = make_service(n=30)
+    alice = _ids(service.batch("alice", 10))
+    bob = _ids(service.batch("bob", 10))
+    assert len(set(alice)) == 10 and not set(alice) & set(bob)
+    # Asking again gives new items, not those already held.
+    assert not set(_ids(service.batch("alice", 10))) & set(alice + bob)
+
+
+def test_labeled_items_are_not_served_again_and_stats_follow():
+    service = make_service(n=5)
+    first = _ids(service.batch("alice", 5))
+    answer = service.label("alice", first[0], "cat", "sure")
+    assert answer["label_id"] == 1 and answer["stats"]["labeled"] == 1
+    service.release("alice")
+    again = _ids(service.batch("bob", 5))
+    assert first[0] not in again and len(again) == 4
+    stats = service.stats_for("alice")
+    assert stats["remaining"] == 4 and stats["per_category"] == {"cat": 1}
+    assert stats["annotator"] == {"name": "alice", "labeled": 1, "skipped": 0, "per_category": {"cat": 1}}
+
+
+def test_a_skipped_item_goes_to_someone_else_but_not_back_to_the_skipper():
+    service = make_service(n=3)
+    item = _ids(service.batch("alice", 1))[0]
+    service.skip("alice", item)
+    assert item not in _ids(service.batch("alice", 3))
+    assert item in _ids(service.batch("bob", 3))
+    assert service.stats_for("bob")["skipped"] == 1
+
+
+def test_more_annotators_per_item_serve_a_labeled_item_to_the_next_one():
+    service = make_service(n=2, annotators_per_item=2)
+    for item in _ids(service.batch("alice", 2)):
+        service.label("alice", item, "cat")
+    assert sorted(_ids(service.batch("bob", 2))) == ["i0", "i1"]
+    assert service.stats_for("bob")["remaining"] == 2
+    assert _ids(service.batch("alice", 2)) == []
+
+
+def test_labeling_an_item_someone_else_holds_is_refused_and_writes_nothing():
+    store = MemoryStore()
+    service = make_service(store=store)
+    item = _ids(service.batch("alice", 1))[0]
+    with pytest.raises(Reserved):
+        service.label("bob", item, "cat")
+    assert store.decisions == []
+
+
+def test_reservations_expire_and_the_item_is_served_again():
+    clock = FakeClock()
+    service = make_service(n=1, clock=clock, reservation_seconds=30)
+    assert _ids(service.batch("alice", 1)) == ["i0"]
+    assert _ids(service.batch("bob", 1)) == []
+    clock.now += 31
+    assert _ids(service.batch("bob", 1)) == ["i0"]
+
+
+@pytest.mark.parametrize("label, error", [("bird", "unknown category 'bird'"), (3, "label should be"),
+                                          (None, "label should be")])
+def test_bad_labels_are_refused_with_the_reason(label, error):
+    store = MemoryStore()
+    service = make_service(store=store)
+    with pytest.raises(BadRequest, match=error):
+        service.label("alice", "i0", label)
+    with pytest.raises(UnknownItem):
+        service.label("alice", "nope", "cat")
+    with pytest.raises(BadRequest, match="comment"):
+        service.label("alice", "i0", "cat", comment=5)
+    assert store.decisions == []
+
+
+def test_multi_label_takes_a_list_of_known_categories():
+    service = make_service(multi_label=True)
+    service.label("alice", "i0", ["cat", "dog", "cat"])
+    assert service.history_entry("alice")["label"] == ["cat", "dog"]
+    assert service.stats_for("alice")["per_category"] == {"cat": 1, "dog": 1}
+    with pytest.raises(BadRequest):
+        service.label("alice", "i1", "cat")
+    with pytest.raises(BadRequest):
+        service.label("alice", "i1", [])
+
+
+def test_history_steps_back_and_forth_and_a_change_keeps_its_place():
+    store = MemoryStore()
+    service = make_service(store=store)
+    ids = _ids(service.batch("alice", 3))
+    label_ids = [service.label("alice", item, "cat")["label_id"] for item in ids]
+    latest = service.history_entry("alice")
+    assert latest["id"] == ids[2] and latest["position"] == 2 and latest["count"] == 3
+    back = service.history_entry("alice", before=latest["label_id"])
+    assert back["id"] == ids[1]
+    changed = service.label("alice", ids[1], "dog", "on second thought")
+    assert service.history_entry("alice", before=label_ids[2])["label"] == "dog"
+    forward = service.history_entry("alice", after=changed["label_id"])
+    assert forward["id"] == ids[2]
+    assert service.history_entry("alice", after=forward["label_id"]) is None
+    assert service.history_entry("alice", before=label_ids[0]) is None
+    assert service.history_entry("bob") is None
+    stats = service.stats_for("alice")
+    assert stats["labeled"] == 3 and stats["per_category"] == {"cat": 2, "dog": 1}
+    assert len(store.decisions) == 4  # the metadata keeps the change as a new decision
+
+
+def test_a_failed_write_is_not_acknowledged_and_changes_nothing():
+    store = MemoryStore()
+    service = make_service(store=store)
+    item = _ids(service.batch("alice", 1))[0]
+    store.fail = True
+    with pytest.raises(OSError):
+        service.label("alice", item, "cat")
+    store.fail = False
+    assert service.stats_for("alice")["labeled"] == 0 and service.history_entry("alice") is None
+    assert service.label("alice", item, "cat")["label_id"] == 1
+
+
+def test_the_index_is_rebuilt_from_stored_decisions():
+    stored = [Decision(1, "i0", "alice", "2026-01-01T00:00:00.000Z", LABELED, "cat"),
+              Decision(5, "i0", "alice", "2026-01-01T00:01:00.000Z", LABELED, "dog"),
+              Decision(6, "gone", "alice", "2026-01-01T00:02:00.000Z", LABELED, "dog")]
+    service = make_service(n=3, store=MemoryStore(stored))
+    assert service.stats_for("alice")["labeled"] == 1
+    assert service.history_entry("alice")["id"] == "gone"
+    assert "i0" not in _ids(service.batch("bob", 3))
+    service.release("bob")
+    assert service.label("alice", "i1", "cat")["label_id"] == 7
+
+
+def test_queries_come_first_and_a_new_generation_is_followed_without_restart():
+    queries = FixedQueries(["i7", "i3"], [0.9, 0.4])
+    service = make_service(queries=queries)
+    batch = service.batch("alice", 3)
+    assert _ids(batch)[:2] == ["i7", "i3"] and batch["generation"] == 1
+    assert batch["items"][0]["al"] == {"score": 0.9, "rank": 1}
+    assert service.config("alice")["active_learning"] is True
+    service.release("alice")
+    queries.queries.generation, queries.queries.item_ids, queries.queries.scores = 2, ["i5"], [0.7]
+    batch = service.batch("alice", 1)
+    assert _ids(batch) == ["i5"] and batch["generation"] == 2
+
+
+def test_new_pool_rows_are_served_without_restart():
+    pool = ListPool(2)
+    service = make_service(pool=pool)
+    assert len(_ids(service.batch("alice", 5))) == 2
+    pool.grow(3)
+    assert sorted(_ids(service.batch("alice", 5))) == ["i2", "i3", "i4"]
+    assert service.stats_for("alice")["total"] == 5
+
+
+def test_batch_size_is_checked():
+    service = make_service()
+    for size in (0, 101, "3"):
+        with pytest.raises(BadRequest, match="size"):
+            service.batch("alice", size)
