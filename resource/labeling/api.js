@@ -25,8 +25,8 @@ const ADVICE = {
   404: "This item no longer exists (it may have been removed from the data). Skip it or reload the page.",
   409: "Someone else is labeling this item right now. Move on to another item.",
   413: "The request is too large: shorten the comment and try again.",
-  500: "The labeling service had an unexpected problem. It will be retried; if it persists, " +
-       "ask the webapp's owner to look at the backend log.",
+  500: "The labeling service failed on this request. It is retried by itself; if this message " +
+       "stays, ask the webapp's owner to look at the backend's log.",
   502: "The labeling service is not answering (it may be restarting). It will be retried; " +
        "if it persists, ask the webapp's owner to restart the webapp's backend.",
 };
@@ -35,7 +35,9 @@ const ADVICE = {
 export function errorFor(status, serverMessage) {
   let advice = ADVICE[status];
   if (!advice) advice = status >= 500 ? ADVICE[502] : ADVICE[400];
-  const message = serverMessage ? `${serverMessage} — ${advice}` : advice;
+  // A 5xx message is for the backend's owner: the annotator gets what to do instead.
+  const shown = status >= 500 ? "" : serverMessage.trim().replace(/[.\s]+$/, "");
+  const message = shown ? `${shown.charAt(0).toUpperCase()}${shown.slice(1)}. ${advice}` : advice;
   return new ApiError(message, { status, retriable: status === 0 || status >= 500, serverMessage });
 }
 

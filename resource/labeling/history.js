@@ -9,7 +9,7 @@ export class Trail {
   constructor(source, onPrepend = () => {}) {
     this._source = source;
     this._onPrepend = onPrepend;
-    this.entries = [];       // oldest first
+    this.entries = [];       // oldest first; entry.position is 0-based, as the service counts
     this.count = 0;          // how many decisions the annotator has in total
     this._older = null;      // promise of the older entry being fetched
     this.startReached = false;
@@ -34,7 +34,7 @@ export class Trail {
   add(item, decision) {
     this.count += 1;
     const entry = { item, status: decision.type === "skip" ? "skipped" : "labeled", label: decision.label,
-      comment: decision.comment, labelId: null, position: this.count, decision, fromServer: false };
+      comment: decision.comment, labelId: null, position: this.count - 1, decision, fromServer: false };
     decision.done.then((d) => { if (d.state === "saved" && entry.labelId === null) entry.labelId = d.labelId; });
     this.entries.push(entry);
     return entry;

@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { el, replaceChildren } from "./escape.js";
 import { Trail } from "./history.js";
 import { assignHotkeys, COMMAND_HELP, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
-import { Decision, Prefetcher, SendQueue } from "./queue.js";
+import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
 import * as imageView from "./views/image.js";
 import * as soundView from "./views/sound.js";
@@ -15,6 +15,8 @@ const VIEWS = { tabular: tabularView, image: imageView, sound: soundView };
 const TITLES = { tabular: "Label rows", image: "Label images", sound: "Label sounds" };
 const CACHE_SIZE = 40;       // prepared media kept for going back
 const BATCH = 10;
+// Media loads at once: leaves some of the browser's 6 connections per host to the API calls.
+const MEDIA_SLOTS = { tabular: 8, image: 3, sound: 1 };
 
 function loadStylesheet() {
   const href = new URL("./labeling.css", import.meta.url).href;
@@ -46,6 +48,7 @@ class LabelingApp {
     this.cache = new Map();    // item id -> {promise, value (once settled)}
     this.notices = new Map();  // key -> {text, action}
     this.exhaustedShown = false;
+    this.loader = new MediaLoader(MEDIA_SLOTS[kind]);
     this._buildShell();
   }
 
@@ -113,7 +116,7 @@ class LabelingApp {
     this.queue = new SendQueue((d) => (d.type === "skip" ? api.skip(d.itemId, d.comment)
       : api.label(d.itemId, d.label, d.comment)), () => this._onQueueChange());
     this.prefetch = new Prefetcher((size) => api.batch(size), (item) => this._prepare(item).promise, {
-      size: BATCH, low: 5,
+      size: BATCH, low: 6,
       onStats: (stats) => this._setStats(stats),
       onError: (error) => this.setNotice("batch", error && `Could not load the next items: ${error.message}`),
       onChange: () => { if (!this.fresh && this.trailIndex === null) this._showFresh(); },
@@ -132,6 +135,7 @@ class LabelingApp {
       api.releaseBeacon(ids);
     });
 
+    this._onQueueChange();
     await Promise.all([this.trail.init().catch(() => {}), this.prefetch.fill(true)]);
     this._advanceFresh();
     this._render();
@@ -165,7 +169,7 @@ class LabelingApp {
   }
 
   // ---------------------------------------------------------------- media cache
-  _prepare(item) {
+  _prepare(item, urgent = false) {
     let entry = this.cache.get(item.id);
     if (entry) {
       this.cache.delete(item.id);   // refresh its place in the LRU order
@@ -174,7 +178,7 @@ class LabelingApp {
     }
     entry = { value: undefined, promise: null };
     entry.promise = Promise.resolve()
-      .then(() => (item.error ? { error: item.error } : this.view.prepare(item)))
+      .then(() => (item.error ? { error: item.error } : this.loader.run(() => this.view.prepare(item), urgent)))
       .catch(() => ({ error: "This item could not be loaded. Skip it (S)." }))
       .then((value) => { entry.value = value; return value; });
     this.cache.set(item.id, entry);
@@ -341,12 +345,13 @@ class LabelingApp {
         el("p", { class: "al-done-title", text: done ? "Nothing left to label for now." : "Loading the next items…" }),
         done ? el("p", { class: "al-muted", text: "Every item is labeled, skipped or being labeled by someone else. " +
           "Go back (←) to review your labels, or reload the page later." }) : null));
-      this.view = null;
+      this._viewDetached = true;
     } else {
-      if (!this.view || !this.stage.querySelector(":scope > div:not(.al-done)")) {
+      if (this._viewDetached) {
         this.view = VIEWS[this.kind].createView(this.stage, { config: this.config });
+        this._viewDetached = false;
       }
-      const prepared = this._prepare(item);
+      const prepared = this._prepare(item, true);
       this.view.show(item, prepared.value);
       this.stage.dataset.itemId = item.id;
       if (prepared.value === undefined) {
@@ -427,7 +432,7 @@ class LabelingApp {
     const entry = this.current.entry;
     const count = this.trail.count;
     this.position.textContent = entry
-      ? `Your decision ${entry.position ?? "?"} of ${count}`
+      ? `Your decision ${Number.isFinite(entry.position) ? entry.position + 1 : "?"} of ${count}`
       : `New item · ${count} decided by you`;
   }
 

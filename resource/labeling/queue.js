@@ -183,3 +183,35 @@ export class Prefetcher {
     this.prepared.delete(id);
   }
 }
+
+/**
+ * Runs media loads a few at a time, in the order asked (urgent ones first), so that prefetching
+ * never takes every connection the browser allows per host: API calls (labels, batches) get through.
+ */
+export class MediaLoader {
+  constructor(limit) {
+    this._limit = limit;
+    this._running = 0;
+    this._waiting = [];
+  }
+
+  /** Run `task` (returns a promise) when a slot is free; resolves with its result. */
+  run(task, urgent = false) {
+    return new Promise((resolve, reject) => {
+      const job = { task, resolve, reject };
+      if (urgent) this._waiting.unshift(job); else this._waiting.push(job);
+      this._next();
+    });
+  }
+
+  _next() {
+    while (this._running < this._limit && this._waiting.length) {
+      const job = this._waiting.shift();
+      this._running += 1;
+      Promise.resolve().then(job.task).then(job.resolve, job.reject).finally(() => {
+        this._running -= 1;
+        this._next();
+      });
+    }
+  }
+}

@@ -59,6 +59,8 @@ export function createView(stage, ctx) {
   let peaks = null;
   let duration = 0;
   let frame = 0;
+  let shownId = null;
+  let wantPlay = false;   // Space pressed before the clip was loaded: play it when it is
   speedSelect.value = String(speed);
   autoplayBox.checked = autoplay;
 
@@ -156,8 +158,13 @@ export function createView(stage, ctx) {
   window.addEventListener("resize", () => tick());
 
   function apply(command) {
-    if (command === "playPause") { if (audio.paused) play(); else audio.pause(); }
-    else if (command === "replay") { audio.currentTime = 0; play(); }
+    if (command === "playPause") {
+      if (!audio.getAttribute("src")) wantPlay = !wantPlay;
+      else if (audio.paused) play(); else audio.pause();
+    } else if (command === "replay") {
+      if (!audio.getAttribute("src")) wantPlay = true;
+      else { audio.currentTime = 0; play(); }
+    }
     else if (command === "slower" || command === "faster") {
       const i = SPEEDS.indexOf(speed) + (command === "faster" ? 1 : -1);
       setSpeed(SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, i))]);
@@ -192,6 +199,7 @@ export function createView(stage, ctx) {
       };
     },
     show(item, prepared) {
+      if (item.id !== shownId) { shownId = item.id; wantPlay = false; }
       audio.pause();
       cancelAnimationFrame(frame);
       frame = 0;
@@ -206,7 +214,7 @@ export function createView(stage, ctx) {
       audio.currentTime = 0;
       audio.playbackRate = speed;
       tick();
-      if (autoplay && p.clipUrl) play();
+      if ((autoplay || wantPlay) && p.clipUrl) { wantPlay = false; play(); }
     },
     command: apply,
     dispose(prepared) { if (prepared && prepared.clipUrl) URL.revokeObjectURL(prepared.clipUrl); },

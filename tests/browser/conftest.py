@@ -1,0 +1,42 @@
+"""Fixtures of the browser tests: generated data, the real local server, headless Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from labeling_ui_support import CATEGORIES, LabelingServer, launch_chromium, make_data
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def datasets(tmp_path_factory):
+    root = tmp_path_factory.mktemp("labeling-data")
+    cache = {}
+
+    def get(kind):
+        if kind not in cache:
+            cache[kind] = make_data(kind, root / kind)
+        return cache[kind]
+    return get
+
+
+@pytest.fixture
+def serve(tmp_path, datasets):
+    """``serve(kind, extra=[...])`` starts a server on fresh workspace; all are stopped at the end."""
+    servers = []
+
+    def start(kind, extra=(), categories=None):
+        server = LabelingServer(kind, datasets(kind), tmp_path / f"workspace-{len(servers)}",
+                                categories or CATEGORIES[kind], extra)
+        servers.append(server)
+        return server
+    yield start
+    for server in servers:
+        server.stop()
