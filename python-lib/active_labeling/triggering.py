@@ -10,10 +10,12 @@ Rules
   label (the same annotator labeling the same item again) **counts**: it changes the labels the
   model is trained on, and counting it needs no more than the two cheap columns.
 * With a queries dataset, a labeling belongs to the current generation when it is dated at or
-  after the generation's date. The trigger fires once ``n`` labelings exist in the current
-  generation. After a fire it fires again only when a *new* generation holds ``n`` labelings, or
-  when ``n`` more labelings were made since the last fire (a retrain that failed is thus retried
-  later, and the trigger never loops while the scenario it started is running).
+  after the generation's date. The first fire needs ``n`` labelings in the current generation
+  (older ones did not answer these queries). After a fire, the trigger fires again when a *new*
+  generation holds ``n`` labelings, or when ``n`` labelings were made since the last fire,
+  whatever the generation: labelings made while the scenario runs count for the next fire, a
+  failed retrain is retried ``n`` labelings later, and the same labelings never fire twice, so the
+  trigger never loops while its scenario runs.
 * Without a queries dataset: ``n`` labelings since the last fire (since the start before any fire).
 """
 

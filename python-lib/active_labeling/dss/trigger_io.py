@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Optional
 
 import dataiku
@@ -70,4 +71,9 @@ def evaluate(config: TriggerConfig, state: Optional[str], project_key: Optional[
         generation = read_generation(variables, queries)
         since = read_generation_date(variables, queries)
     counts = count_labelings(decisions["status"], decisions["date"], since)
-    return decide(counts, config.n, generation, FireState.from_json(state))
+    decision = decide(counts, config.n, generation, FireState.from_json(state))
+    if not len(decisions):
+        note = (f"the metadata dataset {config.metadata_dataset} holds no decision yet (nothing labeled "
+                "with the webapp so far, or another dataset was picked)")
+        decision = replace(decision, reason=f"{note}; {decision.reason}")
+    return decision
