@@ -53,8 +53,10 @@ lint: install
 plugin:
 	$(PYTHON) tools/build_plugin.py
 
+# DSS_URL and DSS_API_KEY reach the command through the environment (make exports command-line
+# variables), so that the key is not echoed.
 deploy: install plugin
-	$(BIN)/active-labeling deploy --url "$(DSS_URL)" --api-key "$(DSS_API_KEY)" --zip dist/dss-plugin-active-labeling-$(VERSION).zip
+	$(BIN)/active-labeling deploy --zip dist/dss-plugin-active-labeling-$(VERSION).zip
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
