@@ -28,13 +28,19 @@ def test_get_variables_returns_a_copy(dss):
 
 def test_auth_info_from_browser_headers(dss):
     dss.add_user("alice", ["annotators"])
+    dss.add_user("bob")
     headers = {"Host": "dss", **dss.auth_headers("alice")}
     info = dataiku.api_client().get_auth_info_from_browser_headers(headers)
     assert info["authIdentifier"] == "alice" and info["groups"] == ["annotators"]
+    cookie = dss.auth_cookie("bob")
+    info = dataiku.api_client().get_auth_info_from_browser_headers({"Cookie": f"a=1; {cookie['name']}="
+                                                                              f"{cookie['value']}"})
+    assert info == {**info, "authIdentifier": "bob", "groups": []}
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-DKU-User": "alice", "Cookie": "user=alice"},
-                                     {"Cookie": "dss-standin-session=forged"}])
+                                     {"Cookie": "dss-standin-session=forged"},
+                                     {"X-DSS-Standin-Session": ""}])
 def test_no_valid_auth_raises(dss, headers):
     dss.add_user("alice")
     with pytest.raises(Exception, match="(?i)auth"):

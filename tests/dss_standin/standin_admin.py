@@ -13,7 +13,7 @@ from typing import Dict, Iterable, List, Optional
 import dataiku
 import pandas as pd
 from dataiku._base import read_json, write_json
-from dataiku.auth import SESSION_COOKIE
+from dataiku.auth import SESSION_COOKIE, SESSION_HEADER
 
 PREDICTION_TYPES = ("BINARY_CLASSIFICATION", "MULTICLASS", "REGRESSION")
 
@@ -138,11 +138,18 @@ class StandInAdmin:
         write_json(self.root / "users.json", users)
 
     def auth_headers(self, login: str) -> Dict[str, str]:
-        """Headers a browser of ``login`` sends (DSS's session cookie): pass them to the test client."""
+        """Headers that authenticate ``login`` (a session token): pass them to the test client."""
+        return {SESSION_HEADER: self._token(login)}
+
+    def auth_cookie(self, login: str) -> Dict[str, str]:
+        """The same session as a cookie ``{"name", "value"}``, for a real browser."""
+        return {"name": SESSION_COOKIE, "value": self._token(login)}
+
+    def _token(self, login: str) -> str:
         users = read_json(self.root / "users.json", {})
         if login not in users:
             raise ValueError(f"Unknown user {login}: call add_user first")
-        return {"Cookie": f"{SESSION_COOKIE}={users[login]['token']}"}
+        return users[login]["token"]
 
     # -- triggers --------------------------------------------------------------------------
     def trigger_fires(self) -> List[dict]:

@@ -1,9 +1,10 @@
 """``dataiku.api_client()``, reduced to what a webapp needs: who sent this request.
 
 The stand-in knows users from ``<root>/users.json`` (``{login: {"groups": [...], "token": ...}}``).
-A request is authenticated by the cookie ``dss-standin-session=<token>`` (what the fixture's
-``auth_headers(login)`` sends), the way DSS authenticates by its session cookie: a header that only
-names a user authenticates nobody.
+A request is authenticated by a secret session token, as DSS does with its session cookie: either
+the header ``X-DSS-Standin-Session: <token>`` (what the fixture's ``auth_headers(login)`` gives; a
+header survives every test client) or the cookie ``dss-standin-session=<token>`` (for browsers). A
+header that only names a user authenticates nobody.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Mapping
 from ._base import read_json, standin_root
 
 SESSION_COOKIE = "dss-standin-session"
+SESSION_HEADER = "X-DSS-Standin-Session"
 
 
 class DataikuException(Exception):
@@ -23,12 +25,14 @@ class DataikuException(Exception):
 class DSSClient:
     def get_auth_info_from_browser_headers(self, headers_dict: Mapping[str, str],
                                            with_secrets: bool = False) -> dict:
-        cookie_header = next((v for k, v in dict(headers_dict).items() if k.lower() == "cookie"), "")
+        headers = {str(k).lower(): v for k, v in dict(headers_dict).items()}
         try:
-            cookies = SimpleCookie(cookie_header)
+            cookies = SimpleCookie(headers.get("cookie", ""))
         except CookieError:
             cookies = SimpleCookie()
-        token = cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else None
+        token = headers.get(SESSION_HEADER.lower())
+        if not token and SESSION_COOKIE in cookies:
+            token = cookies[SESSION_COOKIE].value
         users = read_json(standin_root() / "users.json", {})
         for login, user in users.items():
             if token and user.get("token") == token:
