@@ -25,6 +25,10 @@ from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, labels_c
 from active_labeling.storage.base import LABELED, Decision
 
 _log = logging.getLogger(__name__)
+# Compact when superseded label rows exceed both this share of the labels rows and this count:
+# the rewrite's cost is then spread over many labels.
+COMPACT_RATIO = 0.2
+COMPACT_MINIMUM = 50
 Key = Tuple[str, str]  # (item_id, annotator)
 
 
@@ -44,18 +48,18 @@ class DssDecisionStore:
     multi_label : bool
     component : str
         How the user knows the webapp, for messages.
-    compact_ratio, compact_minimum : float, int
-        Compact when superseded label rows exceed both ``compact_ratio`` of the labels rows and
-        ``compact_minimum``: the rewrite's cost is spread over many labels.
+    compact_ratio, compact_minimum : float, int, optional
+        Default ``COMPACT_RATIO`` and ``COMPACT_MINIMUM``.
     """
 
     def __init__(self, metadata_dataset: str, labels_dataset: str, item_columns: Sequence[Dict[str, Any]],
                  label_column: str = "label", multi_label: bool = False,
-                 component: str = "Labeling webapp", compact_ratio: float = 0.2, compact_minimum: int = 50):
+                 component: str = "Labeling webapp", compact_ratio: Optional[float] = None,
+                 compact_minimum: Optional[int] = None):
         self.label_column = label_column
         self.multi_label = multi_label
-        self.compact_ratio = compact_ratio
-        self.compact_minimum = compact_minimum
+        self.compact_ratio = COMPACT_RATIO if compact_ratio is None else compact_ratio
+        self.compact_minimum = COMPACT_MINIMUM if compact_minimum is None else compact_minimum
         self._columns = labels_columns(item_columns, label_column)
         self._item_names = [str(c["name"]) for c in item_columns]
         self._metadata = dataiku.Dataset(metadata_dataset)

@@ -28,6 +28,8 @@ from active_labeling.service.settings import Category, ServiceSettings
 
 # Where reservations and rendered media are kept across backend restarts; unset: in memory only.
 STATE_DIR_VARIABLE = "ACTIVE_LABELING_STATE_DIR"
+# How often (at most) a batch looks for new items or a new queries generation.
+REFRESH_SECONDS = 5.0
 _log = logging.getLogger(__name__)
 
 
@@ -71,9 +73,11 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
         pool.item_error = media.error_for  # batches show a file already known to be unreadable
     store = DssDecisionStore(config.metadata_dataset, config.labels_dataset, pool.schema,
                              config.label_column, config.multi_label, component)
-    queries = DssQueriesSource(config.queries_dataset) if config.active_learning else None
+    queries = (DssQueriesSource(config.queries_dataset, cache_seconds=min(3.0, REFRESH_SECONDS))
+               if config.active_learning else None)
     reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")
-    service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries)
+    service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries,
+                              refresh_seconds=REFRESH_SECONDS)
     register_routes(app, service, identify, media)
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")

@@ -1,0 +1,104 @@
+"""Labeling webapps loaded from their real backend.py through the DSS stand-in."""
+
+from __future__ import annotations
+
+import io
+from typing import Dict
+
+import numpy as np
+import pandas as pd
+import pytest
+import soundfile
+from PIL import Image
+
+from active_labeling.dss import webapp
+
+CATEGORIES = [{"from": "pos", "to": "Positive"}, {"from": "neg", "to": "Negative"},
+              {"from": "neutral", "to": "Neither"}]
+
+
+@pytest.fixture(autouse=True)
+def _no_refresh_delay(monkeypatch):
+    # A batch then checks for a new queries generation every time, as it would after 5 s in DSS.
+    monkeypatch.setattr(webapp, "REFRESH_SECONDS", 0.0)
+
+
+class Client:
+    """A Flask test client that always sends one DSS user's auth headers."""
+
+    def __init__(self, app, headers: Dict[str, str]):
+        self._client = app.test_client(use_cookies=False)  # the Cookie header is sent as given
+        self.headers = headers
+
+    def get(self, path: str, **kwargs):
+        return self._client.get(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)
+
+    def post(self, path: str, json=None, **kwargs):
+        return self._client.post(path, json=json, headers={**self.headers, **kwargs.pop("headers", {})},
+                                 **kwargs)
+
+
+@pytest.fixture
+def users(dss):
+    for login in ("alice", "bob"):
+        dss.add_user(login, groups=["annotators"])
+    return {login: dss.auth_headers(login) for login in ("alice", "bob")}
+
+
+@pytest.fixture
+def client_for(users):
+    return lambda app, login: Client(app, users[login])
+
+
+@pytest.fixture
+def rows() -> pd.DataFrame:
+    return pd.DataFrame({"text": [f"review number {i}" for i in range(12)] + ["same", "same"],
+                         "stars": list(range(12)) + [3, 3]})
+
+
+@pytest.fixture
+def tabular(dss, rows):
+    """Config of a tabular webapp over a 14-row dataset (two identical rows)."""
+    dss.create_dataset("reviews", rows)
+    dss.create_dataset("labels")
+    dss.create_dataset("labels_metadata")
+    return {"input_dataset": "reviews", "categories": CATEGORIES, "labels_dataset": "labels",
+            "metadata_dataset": "labels_metadata"}
+
+
+def _jpeg(color) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 900), color).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def _wav(frequency: float) -> bytes:
+    t = np.arange(11025) / 22050
+    out = io.BytesIO()
+    soundfile.write(out, (0.3 * np.sin(2 * np.pi * frequency * t)).astype(np.float32), 22050, format="WAV")
+    return out.getvalue()
+
+
+@pytest.fixture
+def image_files() -> Dict[str, bytes]:
+    return {"/cats/1.jpg": _jpeg((200, 10, 10)), "/cats/2.jpg": _jpeg((10, 200, 10)),
+            "/dogs/3.jpg": _jpeg((10, 10, 200)), "/dogs/broken.jpg": b"\xff\xd8\xff not really a jpeg",
+            "/notes.txt": b"not an item"}
+
+
+@pytest.fixture
+def images(dss, image_files):
+    dss.create_folder("photos", files=image_files)
+    dss.create_dataset("labels")
+    dss.create_dataset("labels_metadata")
+    return {"input_folder": "photos", "categories": CATEGORIES[:2], "labels_dataset": "labels",
+            "metadata_dataset": "labels_metadata", "max_side": 800}
+
+
+@pytest.fixture
+def sounds(dss):
+    dss.create_folder("clips", files={"/a.wav": _wav(440), "/b.wav": _wav(880)})
+    dss.create_dataset("labels")
+    dss.create_dataset("labels_metadata")
+    return {"input_folder": "clips", "categories": CATEGORIES, "labels_dataset": "labels",
+            "metadata_dataset": "labels_metadata", "multi_label": True}
