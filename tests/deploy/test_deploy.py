@@ -163,6 +163,7 @@ def test_make_deploy_builds_the_committed_plugin_and_installs_it(tmp_path):
                                "deploy", f"DSS_URL={dss.url}", "DSS_API_KEY=secret"],
                               capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "Installing plugin" in done.stdout and "secret" not in done.stdout + done.stderr  # key not echoed
     built = clone / "dist" / f"dss-plugin-{PLUGIN['id']}-{PLUGIN['version']}.zip"
     with zipfile.ZipFile(built) as archive:
         assert "plugin.json" in archive.namelist()
