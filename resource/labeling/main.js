@@ -309,6 +309,7 @@ class LabelingApp {
 
   _onKey(event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape" && !this.helpPanel.hidden) { this.toggleHelp(false); event.preventDefault(); return; }
     if (isTyping(event)) {
       if (event.key === "Escape") { event.target.blur(); event.preventDefault(); }
       return;

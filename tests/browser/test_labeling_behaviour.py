@@ -1,0 +1,254 @@
+"""What the annotator notices beyond the main session: failures, comments, multi-label, mouse,
+shortcut list and hotkeys, zoom, playback. Every check goes through the real local server."""
+
+from __future__ import annotations
+
+import pytest
+from labeling_ui_support import (
+    current_id,
+    open_app,
+    press_and_wait_change,
+    wait_all_saved,
+    wait_ready,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def _rows_for(server, item_id):
+    return [r for r in server.decision_rows() if r["item_id"] == item_id]
+
+
+def test_a_failed_label_request_is_retried_and_stored_once(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    attempts = []
+
+    def fail_first(route):
+        attempts.append(route.request.post_data_json)
+        if len(attempts) == 1:
+            route.abort("connectionfailed")
+        else:
+            route.continue_()
+    page.route("**/api/label", fail_first)
+
+    item = current_id(page)
+    next_item = press_and_wait_change(page, "2")   # the next item shows without waiting
+    assert next_item != item
+    wait_all_saved(page)
+    assert [a["id"] for a in attempts] == [item, item]
+    rows = _rows_for(server, item)
+    assert [(r["status"], r["label"]) for r in rows] == [("labeled", '"versicolor"')]
+    assert server.get("/api/stats")["labeled"] == 1
+    # Nothing is sent again later.
+    page.wait_for_timeout(1200)
+    assert len(attempts) == 2
+    assert page.errors == []
+
+
+def test_a_network_blip_keeps_the_label_warns_before_closing_and_sends_it_once(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    item = current_id(page)
+    page.context.set_offline(True)
+    press_and_wait_change(page, "1")
+    # The page says the label is not saved yet, and what to do.
+    page.wait_for_selector(".al-notice[data-notice=send]", timeout=10000)
+    assert "not saved yet" in page.inner_text(".al-notice[data-notice=send]")
+    assert "keep this page open" in page.inner_text(".al-notice[data-notice=send]")
+    assert "unsent" in page.inner_text(".al-sync")
+    # Closing now would lose it: the browser asks first.
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+    page.on("dialog", on_dialog)
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"] and not page.is_closed()
+    assert _rows_for(server, item) == []
+
+    page.context.set_offline(False)   # back online: sent at once, once
+    wait_all_saved(page)
+    assert [(r["status"], r["label"]) for r in _rows_for(server, item)] == [("labeled", '"setosa"')]
+    page.wait_for_selector(".al-notice[data-notice=send]", state="detached")
+    page.close(run_before_unload=True)   # nothing pending: no question asked
+    assert dialogs == ["beforeunload"]
+
+
+def test_a_refused_label_is_explained_in_place_and_not_retried(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    attempts = []
+
+    def reserved(route):
+        attempts.append(1)
+        route.fulfill(status=409, content_type="application/json",
+                      body='{"error": "item x is reserved by another annotator; ask for a new batch"}')
+    page.route("**/api/label", reserved)
+    press_and_wait_change(page, "1")
+    notice = page.wait_for_selector(".al-notice[data-notice^=failed]", timeout=10000)
+    text = notice.inner_text()
+    assert "not saved" in text and "reserved by another annotator" in text
+    assert "Move on to another item" in text
+    page.wait_for_timeout(1000)
+    assert len(attempts) == 1
+    wait_all_saved(page)
+    page.keyboard.press("Backspace")
+    page.wait_for_selector(".al-badge-failed")
+
+
+def test_typing_a_comment_never_triggers_a_hotkey(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    item = current_id(page)
+    page.keyboard.press("c")          # C goes to the comment box
+    page.keyboard.type("3 petals, s? [odd] 12")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("ArrowLeft")
+    assert current_id(page) == item
+    assert page.input_value(".al-comment") == "3 petals, s? [odd] 1"
+    page.keyboard.press("Escape")     # leave the box, then label
+    press_and_wait_change(page, "3")
+    wait_all_saved(page)
+    rows = _rows_for(server, item)
+    assert [(r["label"], r["comment"]) for r in rows] == [('"virginica"', "3 petals, s? [odd] 1")]
+    assert page.input_value(".al-comment") == ""
+
+
+def test_multi_label_toggles_and_confirms_with_enter(browser, serve):
+    server = serve("tabular", extra=["--multi-label"])
+    page = open_app(browser, server.url)
+    item = current_id(page)
+    page.keyboard.press("Enter")       # nothing chosen yet: nothing sent, the page says why
+    assert current_id(page) == item
+    assert "at least one category" in page.inner_text(".al-notices")
+    for key in ["1", "3", "2", "2"]:   # 2 toggled on then off
+        page.keyboard.press(key)
+    pressed = page.eval_on_selector_all(".al-category[aria-pressed=true]", "e => e.map(x => x.dataset.category)")
+    assert pressed == ["setosa", "virginica"]
+    press_and_wait_change(page, "Enter")
+    wait_all_saved(page)
+    assert server.history()[-1]["label"] == ["setosa", "virginica"]
+
+
+def test_everything_works_with_the_mouse(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    first = current_id(page)
+    page.click(".al-category[data-category=versicolor]")
+    page.wait_for_function("(b) => document.querySelector('.al-stage').dataset.itemId !== b", arg=first)
+    second = current_id(page)
+    page.click("button:has-text('Skip')")
+    page.wait_for_function("(b) => document.querySelector('.al-stage').dataset.itemId !== b", arg=second)
+    page.click("button:has-text('Back')")
+    page.wait_for_function("(b) => document.querySelector('.al-stage').dataset.itemId === b", arg=second)
+    page.click("button:has-text('Back')")
+    page.wait_for_function("(b) => document.querySelector('.al-stage').dataset.itemId === b", arg=first)
+    page.click(".al-category[data-category=setosa]")      # change it
+    page.wait_for_function("(b) => document.querySelector('.al-stage').dataset.itemId === b", arg=second)
+    wait_all_saved(page)
+    history = server.history()
+    assert [(e["id"], e["status"], e["label"]) for e in history] == [
+        (first, "labeled", "setosa"), (second, "skipped", None)]
+
+
+def test_shortcut_list_shows_every_key_and_a_hotkey_can_be_changed(browser, serve):
+    server = serve("sound")
+    page = open_app(browser, server.url)
+    page.keyboard.press("?")
+    help_text = page.inner_text(".al-help")
+    for expected in ["Backspace", "→", "Skip", "Space", "Slower / faster", "Autoplay", "low", "mid", "high"]:
+        assert expected in help_text
+    page.fill(".al-hotkey-input[aria-label='Hotkey of high']", "h")
+    page.keyboard.press("Tab")
+    assert page.inner_text(".al-category[data-category=high] kbd") == "H"
+    page.fill(".al-hotkey-input[aria-label='Hotkey of mid']", "s")   # S is Skip: refused, said why
+    page.keyboard.press("Tab")
+    assert "can't be a hotkey" in page.inner_text(".al-help-error")
+    page.keyboard.press("Escape")
+    assert page.is_hidden(".al-help")
+    item = current_id(page)
+    press_and_wait_change(page, "h")
+    wait_all_saved(page)
+    last = server.history()[-1]
+    assert (last["id"], last["label"]) == (item, "high")
+    page.reload()                      # kept in this browser
+    wait_ready(page)
+    assert page.inner_text(".al-category[data-category=high] kbd") == "H"
+
+
+def test_image_fits_zooms_pans_and_shows_original_size(browser, serve):
+    server = serve("image")
+    page = open_app(browser, server.url)
+    page.wait_for_selector(".al-image-img")
+
+    def scale():
+        return page.eval_on_selector(".al-image-img", "e => new DOMMatrix(getComputedStyle(e).transform).a")
+    fitted = scale()
+    box = page.eval_on_selector(".al-image-img", "e => e.getBoundingClientRect().toJSON()")
+    viewport = page.eval_on_selector(".al-image-viewport", "e => e.getBoundingClientRect().toJSON()")
+    # Fit: the whole image is visible and fills one dimension of the viewport.
+    assert box["width"] <= viewport["width"] + 1 and box["height"] <= viewport["height"] + 1
+    assert max(box["width"] / viewport["width"], box["height"] / viewport["height"]) > 0.98
+    page.keyboard.press("+")
+    assert scale() == pytest.approx(fitted * 1.25, abs=1e-3)
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert scale() < fitted
+    page.mouse.move(viewport["x"] + 200, viewport["y"] + 200)
+    page.mouse.wheel(0, -300)
+    assert scale() > fitted * 0.8 * 0.8 * 1.2  # zoomed in around the pointer
+    page.keyboard.press("o")
+    assert scale() == pytest.approx(1.0, abs=1e-3)
+    assert "100%" in page.inner_text(".al-zoom-label")
+    before = page.eval_on_selector(".al-image-img", "e => e.getBoundingClientRect().x")
+    page.mouse.move(viewport["x"] + 300, viewport["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(viewport["x"] + 380, viewport["y"] + 300, steps=4)
+    page.mouse.up()
+    after = page.eval_on_selector(".al-image-img", "e => e.getBoundingClientRect().x")
+    assert after - before == pytest.approx(80, abs=2)
+    page.keyboard.press("0")
+    assert scale() == pytest.approx(fitted, abs=1e-3)
+    assert "(fit)" in page.inner_text(".al-zoom-label")
+
+
+def test_sound_waveform_spectrogram_speed_seek_and_autoplay(browser, serve):
+    server = serve("sound")
+    page = open_app(browser, server.url)
+    page.wait_for_function("document.querySelector('audio').getAttribute('src')", timeout=20000)
+    page.wait_for_function("document.querySelector('.al-spectro-img').naturalWidth > 0", timeout=20000)
+    # The waveform is drawn (some pixels are not background).
+    drawn = page.eval_on_selector(".al-wave-canvas", """c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n / (c.width * c.height); }""")
+    assert drawn > 0.05
+    page.keyboard.press("]")
+    page.keyboard.press("]")
+    assert page.eval_on_selector("audio", "a => a.playbackRate") == 1.5
+    for _ in range(6):
+        page.keyboard.press("[")
+    assert page.eval_on_selector("audio", "a => a.playbackRate") == 0.5
+    assert page.input_value(".al-speed") == "0.5"
+    wave = page.eval_on_selector(".al-wave", "e => e.getBoundingClientRect().toJSON()")
+    page.mouse.click(wave["x"] + wave["width"] * 0.5, wave["y"] + wave["height"] / 2)
+    seek = page.eval_on_selector("audio", "a => a.currentTime / a.duration")
+    assert seek == pytest.approx(0.5, abs=0.03)
+    assert float(page.eval_on_selector(".al-wave .al-playhead", "e => parseFloat(e.style.left)")) == \
+        pytest.approx(50, abs=3)
+    page.keyboard.press("r")           # replay from the start
+    page.wait_for_function("!document.querySelector('audio').paused")
+    assert page.eval_on_selector("audio", "a => a.currentTime") < 0.5
+    page.keyboard.press(" ")
+    # Autoplay: switched on with A, kept after a reload, plays the next item by itself.
+    page.keyboard.press("a")
+    assert page.is_checked(".al-autoplay-box")
+    page.reload()
+    wait_ready(page)
+    assert page.is_checked(".al-autoplay-box")
+    assert page.input_value(".al-speed") == "0.5"
+    press_and_wait_change(page, "1")
+    page.wait_for_function("!document.querySelector('audio').paused && document.querySelector('audio').currentTime > 0",
+                           timeout=20000)
