@@ -60,9 +60,21 @@ class Workspace:
             self.db = connect(self.db_path)
             self._create()
         else:
+            # Check with a read-only connection first: switching to WAL already writes the file.
+            probe = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+            try:
+                version = self._version(probe)
+                self._refuse_newer(version)
+                if version == SCHEMA_VERSION:
+                    self._check_tables(probe)
+            except sqlite3.DatabaseError as error:
+                raise WorkspaceError(f"{self.db_path} can't be read as a workspace ({error}); it was "
+                                     "left untouched: choose another --workspace folder") from None
+            finally:
+                probe.close()
             self.db = connect(self.db_path)
             try:
-                self._upgrade()
+                self._upgrade(version)
             except BaseException:
                 self.db.close()
                 raise
@@ -74,25 +86,26 @@ class Workspace:
         self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         self.db.execute("COMMIT")
 
-    def _version(self) -> int:
-        if not table_columns(self.db, "meta"):
+    def _version(self, db: sqlite3.Connection) -> int:
+        if not table_columns(db, "meta"):
             raise WorkspaceError(
                 f"{self.db_path} is not an active-labeling workspace (it has no 'meta' table); it was "
                 "left untouched: choose another --workspace folder")
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         try:
             return int(row[0])
         except (TypeError, ValueError):
             raise WorkspaceError(f"{self.db_path} has no valid schema version; it was left untouched: "
                                  "choose another --workspace folder") from None
 
-    def _upgrade(self) -> None:
-        version = self._version()
+    def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"the workspace {self.folder} was made by a newer active-labeling (schema version "
                 f"{version}; this one reads up to {SCHEMA_VERSION}). Upgrade active-labeling "
                 "(pip install -U active-labeling), or choose another --workspace folder.")
+
+    def _upgrade(self, version: int) -> None:
         if version < SCHEMA_VERSION:
             # Keep a copy: a migration is one-way.
             backup = self.db_path.with_name(f"{DB_NAME}.v{version}.bak")
@@ -108,8 +121,11 @@ class Workspace:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+        self._check_tables(self.db)
+
+    def _check_tables(self, db: sqlite3.Connection) -> None:
         for table, expected in COLUMNS.items():
-            found = table_columns(self.db, table)
+            found = table_columns(db, table)
             if found != expected:
                 raise WorkspaceError(
                     f"the table '{table}' of {self.db_path} has columns {found}, expected {expected}; "
