@@ -126,7 +126,8 @@ def test_multi_label_toggles_and_confirms_with_enter(browser, serve):
     assert "at least one category" in page.inner_text(".al-notices")
     for key in ["1", "3", "2", "2"]:   # 2 toggled on then off
         page.keyboard.press(key)
-    pressed = page.eval_on_selector_all(".al-category[aria-pressed=true]", "e => e.map(x => x.dataset.category)")
+    pressed = page.eval_on_selector_all(".al-category[aria-pressed=true]",
+                                        "e => e.map(x => x.dataset.category)")
     assert pressed == ["setosa", "virginica"]
     press_and_wait_change(page, "Enter")
     wait_all_saved(page)
@@ -223,7 +224,9 @@ def test_sound_waveform_spectrogram_speed_seek_and_autoplay(browser, serve):
     # The waveform is drawn (some pixels are not background).
     drawn = page.eval_on_selector(".al-wave-canvas", """c => {
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n / (c.width * c.height); }""")
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n / (c.width * c.height); }""")
     assert drawn > 0.05
     page.keyboard.press("]")
     page.keyboard.press("]")
@@ -250,5 +253,5 @@ def test_sound_waveform_spectrogram_speed_seek_and_autoplay(browser, serve):
     assert page.is_checked(".al-autoplay-box")
     assert page.input_value(".al-speed") == "0.5"
     press_and_wait_change(page, "1")
-    page.wait_for_function("!document.querySelector('audio').paused && document.querySelector('audio').currentTime > 0",
+    page.wait_for_function("(a => !a.paused && a.currentTime > 0)(document.querySelector('audio'))",
                            timeout=20000)
