@@ -1,0 +1,165 @@
+"""The Query Sampler recipe run like DSS runs it, through the DSS stand-in."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from active_labeling.generation import read_generation
+from active_labeling.items import ids_from_hashes, row_hashes
+from active_labeling.sampling.uncertainty import margin
+
+RECIPE = "query-sampler"
+ROLES = {"model": ["clf"], "unlabeled": ["pool"]}
+OUT = {"queries": ["queries"]}
+
+
+def make_pool(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"a": rng.normal(size=n).round(3), "b": rng.normal(size=n).round(3),
+                         "note": [f"row {i % 50}" for i in range(n)]})
+
+
+def classifier(pool):
+    return LogisticRegression().fit(pool[["a", "b"]], np.where(pool.a + 0.5 * pool.b > 0, "yes", "no"))
+
+
+@pytest.fixture
+def tabular(dss):
+    pool = make_pool()
+    dss.create_dataset("pool", pool)
+    estimator = classifier(pool)
+    dss.create_saved_model("clf", estimator, ["a", "b"], prediction_type="BINARY_CLASSIFICATION")
+    return pool, estimator
+
+
+def expected_order(estimator, pool):
+    scores = margin(estimator.predict_proba(pool[["a", "b"]]))
+    return scores, np.argsort(-scores, kind="stable")
+
+
+def test_dataset_pool_gives_ranked_queries_and_bumps_the_generation(dss, tabular):
+    pool, estimator = tabular
+    run = dss.run_recipe(RECIPE, ROLES, OUT, {"strategy": "margin", "n_queries": 20, "chunk_size": 100})
+    run.check()
+    queries = dss.read_dataset("queries", infer_with_pandas=True)
+    assert list(queries.columns) == ["a", "b", "note", "score", "rank", "strategy", "model_version"]
+    scores, order = expected_order(estimator, pool)
+    np.testing.assert_allclose(queries["score"], np.sort(scores)[::-1][:20])
+    best = pool.iloc[order[:20]]
+    assert set(zip(queries.a, queries.b)) == set(zip(best.a, best.b))
+    assert queries["rank"].tolist() == list(range(1, 21))
+    assert set(queries["strategy"]) == {"margin"} and set(queries["model_version"]) == {"v1"}
+    assert read_generation(dss.get_variables(), "PROJ.queries") == 1
+    assert "rows read: 300" in run.stdout + run.stderr
+    dss.run_recipe(RECIPE, ROLES, OUT, {"n_queries": 20}).check()
+    assert read_generation(dss.get_variables(), "PROJ.queries") == 2
+
+
+def test_labeled_items_of_the_metadata_are_left_out(dss, tabular):
+    pool, estimator = tabular
+    _, order = expected_order(estimator, pool)
+    ids = ids_from_hashes(row_hashes(pool))
+    labeled = [ids[i] for i in order[:3]]
+    skipped = ids[order[3]]
+    dss.create_dataset("meta", pd.DataFrame({
+        "label_id": [1, 2, 3, 4], "item_id": labeled + [skipped], "annotator": ["ann"] * 4,
+        "status": ["labeled", "labeled", "labeled", "skipped"], "date": ["2026-11-22T10:00:00Z"] * 4}))
+    run = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"n_queries": 5})
+    run.check()
+    queries = dss.read_dataset("queries", infer_with_pandas=True)
+    kept = set(ids_from_hashes(row_hashes(queries, ["a", "b", "note"])))
+    assert kept.isdisjoint(labeled) and skipped in kept and len(queries) == 5
+    assert "rows excluded as already labeled: 3" in run.stdout + run.stderr
+
+
+def test_rows_the_model_drops_are_counted(dss):
+    pool = make_pool()
+    estimator = classifier(pool)
+    pool.loc[[5, 17, 230], "b"] = np.nan
+    dss.create_dataset("pool", pool)
+    dss.create_saved_model("clf", estimator, ["a", "b"], prediction_type="BINARY_CLASSIFICATION")
+    run = dss.run_recipe(RECIPE, ROLES, OUT, {"n_queries": 0, "chunk_size": 100})
+    run.check()
+    assert "rows dropped by the model's preprocessing: 3" in run.stdout + run.stderr
+    assert len(dss.read_dataset("queries", infer_with_pandas=True)) == 297
+
+
+def png(level):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (level, level, level)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def path_model():
+    """Tells cats from dogs by the folder name in the file's path (enough to rank a generated folder)."""
+    paths = [f"/cats/c{i}.png" for i in range(10)] + [f"/dogs/d{i}.png" for i in range(10)]
+    features = ColumnTransformer([("words", CountVectorizer(token_pattern=r"[a-z]{3,}"), "image")])
+    return make_pipeline(features, LogisticRegression()).fit(
+        pd.DataFrame({"image": paths}), ["cat"] * 10 + ["dog"] * 10)
+
+
+def test_folder_pool_of_generated_images(dss):
+    files = {f"/cats/c{i}.png": png(10 * i) for i in range(4)}
+    files.update({f"/dogs/d{i}.png": png(200 - 10 * i) for i in range(4)})
+    files.update({"/other/x1.png": png(128), "/other/x2.png": png(129), "/other/x3.png": png(130),
+                  "/broken.png": b"not an image", "/readme.txt": b"notes"})
+    dss.create_folder("images", files)
+    dss.create_dataset("meta", pd.DataFrame({"item_id": ["/other/x3.png"], "status": ["labeled"]}))
+    # DSS image models name their path feature as they like: here "image".
+    dss.create_saved_model("clf", path_model(), ["image"], prediction_type="MULTICLASS")
+    run = dss.run_recipe(RECIPE, {"model": ["clf"], "unlabeled": ["images"], "metadata": ["meta"]}, OUT,
+                         {"strategy": "entropy", "n_queries": 5})
+    run.check()
+    queries = dss.read_dataset("queries", infer_with_pandas=True)
+    assert list(queries.columns) == ["path", "score", "rank", "strategy", "model_version"]
+    assert set(queries["path"][:2]) == {"/other/x1.png", "/other/x2.png"}
+    assert len(queries) == 5 and not {"/broken.png", "/other/x3.png"} & set(queries["path"])
+    log = run.stdout + run.stderr
+    assert "unreadable files skipped: 1" in log and "rows excluded as already labeled: 1" in log
+
+
+def failure(run):
+    assert run.returncode != 0, run.stdout
+    return run.stderr.strip().splitlines()[-1]
+
+
+def test_regression_model_is_refused(dss):
+    pool = make_pool()
+    dss.create_dataset("pool", pool)
+    regressor = LinearRegression().fit(pool[["a"]], pool.b)
+    dss.create_saved_model("clf", regressor, ["a"], prediction_type="REGRESSION")
+    message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
+    assert "regression model" in message and "classification model" in message
+
+
+def test_missing_features_are_named(dss):
+    pool = make_pool()
+    dss.create_dataset("pool", pool.drop(columns=["b"]))
+    dss.create_saved_model("clf", classifier(pool), ["a", "b"])
+    message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
+    assert "lacks the model's feature(s) b" in message
+
+
+def test_empty_pool_is_refused(dss):
+    pool = make_pool()
+    dss.create_dataset("pool", schema=[{"name": "a", "type": "double"}, {"name": "b", "type": "double"}])
+    dss.create_saved_model("clf", classifier(pool), ["a", "b"])
+    message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
+    assert "empty" in message
+    assert read_generation(dss.get_variables(), "PROJ.queries") == 0
+
+
+def test_folder_without_readable_file_is_refused(dss):
+    dss.create_folder("images", {"/a.png": b"garbage", "/b.wav": b"RIFF....", "/c.txt": b"text"})
+    dss.create_saved_model("clf", path_model(), ["image"])
+    message = failure(dss.run_recipe(RECIPE, {"model": ["clf"], "unlabeled": ["images"]}, OUT, {}))
+    assert "none of the 2 image or sound files" in message
