@@ -135,13 +135,14 @@ def iter_chunks(files: Sequence[Path], schema: Sequence[dict], chunksize: int, c
     for path in files:
         if path.stat().st_size == 0:
             continue
-        for piece in pd.read_csv(path, chunksize=chunksize, **options):
-            pending.append(piece)
-            pending_rows += len(piece)
-            while pending_rows >= chunksize:
-                merged = pd.concat(pending, ignore_index=True)
-                yield emit([merged.iloc[:chunksize]])
-                rest = merged.iloc[chunksize:]
-                pending, pending_rows = ([rest], len(rest)) if len(rest) else ([], 0)
+        with pd.read_csv(path, chunksize=chunksize, **options) as reader:
+            for piece in reader:
+                pending.append(piece)
+                pending_rows += len(piece)
+                while pending_rows >= chunksize:
+                    merged = pd.concat(pending, ignore_index=True)
+                    yield emit([merged.iloc[:chunksize]])
+                    rest = merged.iloc[chunksize:]
+                    pending, pending_rows = ([rest], len(rest)) if len(rest) else ([], 0)
     if pending_rows:
         yield emit(pending)
