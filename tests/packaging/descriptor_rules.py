@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from active_labeling.params import ParamError, ParamReader
 
 PARAM_TYPES = {
     "STRING", "TEXTAREA", "INT", "DOUBLE", "BOOLEAN", "SELECT", "MULTISELECT", "KEY_VALUE_LIST", "MAP",
@@ -181,6 +184,9 @@ def plausible_value(param: Dict[str, Any]) -> Any:
     return f"{name}_value"
 
 
+_KEEP = object()
+
+
 def _domain(param: Dict[str, Any]) -> list:
     """Values of a parameter that conditions may test: every choice, both booleans, set or not."""
     kind = param.get("type")
@@ -190,7 +196,7 @@ def _domain(param: Dict[str, Any]) -> list:
         return _choice_values(param)
     if kind == "MULTISELECT":
         return [[v] for v in _choice_values(param)] + [[]]
-    return [plausible_value(param), None]
+    return [_KEEP, None]  # as set in the config (so an example's value stays), or not set
 
 
 def config_variants(params: Sequence[Dict[str, Any]], examples: Sequence[Dict[str, Any]] = (),
@@ -225,5 +231,41 @@ def config_variants(params: Sequence[Dict[str, Any]], examples: Sequence[Dict[st
     for overlay in list(examples) or [{}]:
         # The example's values replace generated ones, but not the switch a variant turns.
         variants += [{**minimal, **overlay}, {**full, **overlay}]
-        variants += [{**full, **overlay, **combo} for combo in combos]
+        variants += [{**full, **overlay, **{k: v for k, v in combo.items() if v is not _KEEP}}
+                     for combo in combos]
     return variants
+
+
+@contextmanager
+def recording_readers() -> Iterator[List[ParamReader]]:
+    """Collect every :class:`ParamReader` created inside the block, however its module imported it."""
+    readers: List[ParamReader] = []
+    original = ParamReader.__init__
+
+    def recording_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        readers.append(self)
+
+    ParamReader.__init__ = recording_init
+    try:
+        yield readers
+    finally:
+        ParamReader.__init__ = original
+
+
+def names_read(parse: Callable[[Any], Any],
+               variants: Sequence[Dict[str, Any]]) -> Tuple[List[set], List[str]]:
+    """Parse each raw config; the names its ParamReaders read, and the ParamErrors met.
+
+    A config that does not validate still counts what was read before the error.
+    """
+    reads, errors = [], []
+    with recording_readers() as readers:
+        for raw in variants:
+            del readers[:]
+            try:
+                parse(raw)
+            except ParamError as error:
+                errors.append(f"{raw}: {error}")
+            reads.append(set().union(*(reader.read_names for reader in readers)))
+    return reads, errors

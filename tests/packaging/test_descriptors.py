@@ -16,12 +16,12 @@ from descriptor_rules import (
     config_variants,
     declared_names,
     meta_problems,
+    names_read,
     params_problems,
     roles_problems,
 )
 
 from active_labeling.dss import components
-from active_labeling.params import ParamError, ParamReader
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {  # descriptor glob → files DSS runs or serves next to it
@@ -131,43 +131,21 @@ def test_config_parsers_import_without_dataiku():
     assert done.returncode == 0, done.stderr
 
 
-@pytest.fixture
-def recorded_readers(monkeypatch):
-    """Every ParamReader created while the fixture is active."""
-    readers = []
-    original = ParamReader.__init__
-
-    def recording_init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        readers.append(self)
-
-    monkeypatch.setattr(ParamReader, "__init__", recording_init)
-    return readers
-
-
 @pytest.mark.parametrize("folder,params", _with_params(), ids=[f for f, _ in _with_params()])
-def test_declared_parameters_are_exactly_those_read(folder, params, recorded_readers):
+def test_declared_parameters_are_exactly_those_read(folder, params):
     if folder not in components.CONFIG_PARSERS:
         pytest.skip("no config parser registered (see the test above)")
-    parse = components.load_parser(folder)
     declared = declared_names(params)
-    read, errors = set(), []
     variants = config_variants(params, components.CONFIG_EXAMPLES.get(folder, ()))
-    for raw in variants:
-        del recorded_readers[:]
-        try:
-            parse(raw)
-        except ParamError as error:
-            errors.append(f"{raw}: {error}")
-        names = set().union(*(reader.read_names for reader in recorded_readers))
-        assert names <= declared, f"{folder} reads undeclared parameters {sorted(names - declared)}"
-        read |= names
+    reads, errors = names_read(components.load_parser(folder), variants)
+    read = set().union(*reads)
     assert read, f"{folder}: the parser read nothing through ParamReader"
+    assert read <= declared, f"{folder} reads undeclared parameters {sorted(read - declared)}"
     assert len(errors) < len(variants), f"{folder}: no generated config validates:\n" + "\n".join(errors)
-    unread = declared - read
     hint = ("\nConfigs that did not validate (add raw values that do to CONFIG_EXAMPLES):\n"
             + "\n".join(errors)) if errors else ""
-    assert not unread, f"{folder} declares parameters it never reads: {sorted(unread)}{hint}"
+    unread = sorted(declared - read)
+    assert not unread, f"{folder} declares parameters it never reads: {unread}{hint}"
 
 
 def test_config_parsers_are_called_by_the_components():
