@@ -25,6 +25,11 @@ EXTENSIONS = {
 }
 
 
+# How often (at most) ``refresh`` re-reads a dataset / lists a folder again.
+TABLE_RECHECK_SECONDS = 300.0
+FOLDER_RECHECK_SECONDS = 30.0
+
+
 class PoolError(RuntimeError):
     """The input can't be used as a pool; the message says which setting to change."""
 
@@ -58,18 +63,18 @@ class DssTabularPool:
         (``active_labeling.items``), as the Query Sampler computes them.
     columns : sequence of str
         Columns shown to the annotator; empty for all (but the id column).
-    recheck_seconds : float
-        ``refresh`` re-reads the dataset at most this often.
+    recheck_seconds : float, optional
+        ``refresh`` re-reads the dataset at most this often (default ``TABLE_RECHECK_SECONDS``).
     """
 
     kind = "tabular"
 
     def __init__(self, dataset_name: str, id_column: Optional[str] = None, columns: Sequence[str] = (),
-                 recheck_seconds: float = 300.0, clock: Callable[[], float] = time.monotonic):
+                 recheck_seconds: Optional[float] = None, clock: Callable[[], float] = time.monotonic):
         self.name = dataset_name
         self.id_column = id_column or None
         self._wanted = list(columns)
-        self.recheck_seconds = recheck_seconds
+        self.recheck_seconds = TABLE_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
         self._clock = clock
         self._dataset = dataiku.Dataset(dataset_name)
         self.schema: List[Dict[str, str]] = []
@@ -151,18 +156,18 @@ class DssFolderPool:
     folder_name : str
     kind : str
         "image" or "sound": which file extensions are items.
-    recheck_seconds : float
-        ``refresh`` lists the folder again at most this often.
+    recheck_seconds : float, optional
+        ``refresh`` lists the folder again at most this often (default ``FOLDER_RECHECK_SECONDS``).
     """
 
-    def __init__(self, folder_name: str, kind: str, recheck_seconds: float = 30.0,
+    def __init__(self, folder_name: str, kind: str, recheck_seconds: Optional[float] = None,
                  clock: Callable[[], float] = time.monotonic):
         self.name = folder_name
         self.kind = kind
         self.columns: List[str] = []
         self.item_columns = ["path"]
         self.schema = [{"name": "path", "type": "string"}]
-        self.recheck_seconds = recheck_seconds
+        self.recheck_seconds = FOLDER_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
         self._clock = clock
         self.folder = dataiku.Folder(folder_name)
         self._list()

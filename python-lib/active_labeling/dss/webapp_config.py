@@ -100,6 +100,9 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str) -> WebappConfig:
     if kind == "image":
         extra["max_side"] = reader.integer("max_side", default=1024, minimum=64, maximum=8192)
     categories = tuple(reader.key_values("categories"))
+    if not categories:
+        raise ParamError(f"{reader.component}: 'Categories' is empty; add one line per category "
+                         "(its name → a short description) in the settings.")
     hotkeys = _hotkeys(reader, [name for name, _ in categories])
     labels = reader.string("labels_dataset")
     metadata = reader.string("metadata_dataset")
