@@ -1,7 +1,7 @@
 """How a simulated round picks its batch from the unlabeled pool, one function per strategy.
 
-Scoring reuses the sampler's :func:`active_labeling.sampling.strategies.row_scores`, so the
-simulation ranks rows exactly as the Query Sampler recipe would. What is batch-level (diversity
+Scoring and the batch-diversity choice reuse the sampler's functions, so the simulation ranks
+and picks rows as the Query Sampler recipe would. What is batch-level (diversity
 among the picks, a share of random exploration) is decided here.
 """
 
@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
+import pandas as pd
 
+from active_labeling.sampling.diversity import FEATURES, diverse_choice
 from active_labeling.sampling.strategies import (
     BATCH_DIVERSITY,
     ENTROPY,
@@ -19,6 +21,7 @@ from active_labeling.sampling.strategies import (
     RANDOM,
     row_scores,
 )
+from active_labeling.sampling.topk import Candidates
 
 BALANCED = "balanced"
 DEFAULT_STRATEGY = BALANCED
@@ -101,20 +104,13 @@ def diverse_among_best(scores: np.ndarray, features: np.ndarray, count: int,
                        rng: np.random.Generator) -> np.ndarray:
     """``count`` rows spread over the feature space, taken among the best-scored rows.
 
-    Greedy farthest-point choice among the ``CANDIDATE_FACTOR * count`` best rows, starting with
-    the best one, so that a batch does not spend its labels on near-duplicates.
+    The sampler's own batch-diversity choice (:func:`active_labeling.sampling.diversity.diverse_choice`)
+    on the ``CANDIDATE_FACTOR * count`` best rows, so that the simulation picks as the recipe would.
     """
     if count <= 0:
         return np.zeros(0, dtype=int)
-    candidates = _best(scores, min(len(scores), CANDIDATE_FACTOR * count), rng)
-    points = features[candidates]
-    picked = [0]
-    distance = np.linalg.norm(points - points[0], axis=1)
-    while len(picked) < min(count, len(candidates)):
-        # Weigh distance by uncertainty so that far but certain rows do not win outright.
-        weight = distance * (0.5 + scores[candidates])
-        weight[picked] = -1.0
-        nxt = int(np.argmax(weight))
-        picked.append(nxt)
-        distance = np.minimum(distance, np.linalg.norm(points - points[nxt], axis=1))
-    return candidates[np.asarray(picked)]
+    best = _best(scores, min(len(scores), CANDIDATE_FACTOR * count), rng)
+    candidates = Candidates(rows=pd.DataFrame(features[best]), scores=scores[best],
+                            keys=np.arange(len(best), dtype=np.uint64), proba=np.zeros((len(best), 1)))
+    chosen = diverse_choice(candidates, count, seed=int(rng.integers(2**31 - 1)), space=FEATURES)
+    return best[chosen]
