@@ -234,6 +234,15 @@ def test_outside_flow_append_mode_adds_a_data_file_and_keeps_rows(dss):
     assert len(dss.dataset_data_files("labels")) == 3
 
 
+def test_write_with_schema_writes_through_a_writer_so_append_mode_applies(dss):
+    """DSS's write_with_schema = write the schema, then get_writer(): it appends in append mode."""
+    dss.create_dataset("labels", labels_frame(0, 2))
+    ds = dataiku.Dataset("labels")
+    ds.spec_item["appendMode"] = True
+    ds.write_with_schema(labels_frame(7, 1))
+    assert dss.read_dataset("labels")["id"].tolist() == ["000", "001", "007"]
+
+
 def test_writer_rows_appear_when_it_closes(dss):
     dss.create_dataset("labels", labels_frame(0, 2), schema=LABELS_SCHEMA)
     ds = dataiku.Dataset("labels")

@@ -209,12 +209,18 @@ class DatasetWriter:
         if self.write_mode == "APPEND" and self._rows == 0:
             self._tmp.unlink()
             return
-        last = int(existing[-1].stem.split("-")[1]) if existing else 0
-        target = self._tmp.with_name(f"part-{last + 1:05d}.csv")
-        os.replace(self._tmp, target)
+        number = int(existing[-1].stem.split("-")[1]) if existing else 0
+        while True:  # link, never replace: a concurrent session (another process) must not lose its file
+            number += 1
+            try:
+                os.link(self._tmp, self._tmp.with_name(f"part-{number:05d}.csv"))
+                break
+            except FileExistsError:
+                continue
+        self._tmp.unlink()
         if self.write_mode == "OVERWRITE":
             for old in existing:
-                old.unlink()
+                old.unlink(missing_ok=True)
 
     def __enter__(self) -> DatasetWriter:
         return self
