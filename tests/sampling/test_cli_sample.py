@@ -1,0 +1,113 @@
+"""`active-labeling sample`: the Query Sampler on local files with a pickled scikit-learn model."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from active_labeling.cli import main
+from active_labeling.items import ids_from_hashes, row_hashes
+from active_labeling.sampling.uncertainty import least_confidence
+
+
+@pytest.fixture
+def pool():
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({"a": rng.normal(size=400).round(4), "b": rng.normal(size=400).round(4),
+                         "city": rng.choice(["Lyon", "Oslo"], size=400)})
+
+
+def pickled(tmp_path, estimator, name="model.pkl"):
+    path = tmp_path / name
+    path.write_bytes(pickle.dumps(estimator))
+    return str(path)
+
+
+@pytest.fixture
+def model(tmp_path, pool):
+    estimator = make_pipeline(StandardScaler(), LogisticRegression())
+    estimator.fit(pool[["a", "b"]], np.where(pool.a - pool.b > 0.3, "up", "down"))
+    return estimator, pickled(tmp_path, estimator)
+
+
+def test_csv_and_parquet_pools_give_the_same_queries(tmp_path, pool, model, capsys):
+    estimator, model_path = model
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    pool.to_parquet(tmp_path / "pool.parquet", index=False)
+    common = ["--model", model_path, "--strategy", "least_confidence", "--n", "25", "--chunk-size", "60"]
+    csv_args = ["sample", "--data", str(tmp_path / "pool.csv"), "--out", str(tmp_path / "q.csv")]
+    assert main([*csv_args, *common]) == 0
+    assert "rows read: 400" in capsys.readouterr().out
+    assert main(["sample", "--data", str(tmp_path / "pool.parquet"), "--out", str(tmp_path / "q.parquet"),
+                 *common]) == 0
+    from_csv, from_parquet = pd.read_csv(tmp_path / "q.csv"), pd.read_parquet(tmp_path / "q.parquet")
+    pd.testing.assert_frame_equal(from_csv, from_parquet)
+    expected = np.sort(least_confidence(estimator.predict_proba(pool[["a", "b"]])))[::-1][:25]
+    np.testing.assert_allclose(from_csv["score"], expected)
+    assert from_csv["model_version"].iloc[0].startswith("model.pkl@")
+
+
+def test_labeled_items_are_left_out(tmp_path, pool, model, capsys):
+    _, model_path = model
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    args = ["sample", "--model", model_path, "--data", str(tmp_path / "pool.csv"), "--n", "10"]
+    main([*args, "--out", str(tmp_path / "first.csv")])
+    first = pd.read_csv(tmp_path / "first.csv")
+    labeled = ids_from_hashes(row_hashes(first, ["a", "b", "city"]))[:4]
+    pd.DataFrame({"item_id": labeled, "status": "labeled"}).to_csv(tmp_path / "meta.csv", index=False)
+    main([*args, "--out", str(tmp_path / "second.csv"), "--labeled", str(tmp_path / "meta.csv")])
+    second = pd.read_csv(tmp_path / "second.csv")
+    pd.testing.assert_frame_equal(second.iloc[:6, :3], first.iloc[4:, :3].reset_index(drop=True))
+    assert "rows excluded as already labeled: 4" in capsys.readouterr().out
+
+
+def brightness(frame):
+    """The mean grey level of each image file named in the ``path`` column."""
+    return np.array([[np.asarray(Image.open(p).convert("L")).mean()] for p in frame["path"]])
+
+
+def test_folder_of_images_with_a_model_that_opens_the_files(tmp_path, capsys):
+    folder = tmp_path / "images"
+    (folder / "sub").mkdir(parents=True)
+    for level in (0, 60, 120, 130, 200, 250):
+        Image.new("L", (6, 6), level).save(folder / "sub" / f"g{level:03d}.png")
+    (folder / "broken.png").write_bytes(b"no")
+    training = pd.DataFrame({"path": [str(folder / "sub" / f"g{v:03d}.png") for v in (0, 60, 200, 250)]})
+    estimator = make_pipeline(FunctionTransformer(brightness), LogisticRegression(C=100))
+    estimator.fit(training, ["dark", "dark", "light", "light"])
+    out = tmp_path / "q.csv"
+    assert main(["sample", "--model", pickled(tmp_path, estimator), "--data", str(folder), "--out", str(out),
+                 "--strategy", "margin", "--n", "2"]) == 0
+    queries = pd.read_csv(out)
+    assert queries["path"].tolist() == ["/sub/g130.png", "/sub/g120.png"]
+    assert "unreadable files skipped: 1" in capsys.readouterr().out
+
+
+def failure(capsys, argv):
+    assert main(argv) == 2
+    return capsys.readouterr().err
+
+
+def test_user_mistakes_say_what_to_do(tmp_path, pool, model, capsys):
+    _, model_path = model
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    data, out = str(tmp_path / "pool.csv"), str(tmp_path / "q.csv")
+    regressor = pickled(tmp_path, LinearRegression().fit(pool[["a"]], pool.b), "regressor.pkl")
+    message = failure(capsys, ["sample", "--model", regressor, "--data", data, "--out", out])
+    assert "not a classifier" in message
+    pool[["a", "city"]].to_csv(tmp_path / "narrow.csv", index=False)
+    message = failure(capsys, ["sample", "--model", model_path, "--data", str(tmp_path / "narrow.csv"),
+                               "--out", out])
+    assert "lacks 1 of the model's features: b" in message
+    (tmp_path / "empty.csv").write_text("")
+    assert "empty" in failure(capsys, ["sample", "--model", model_path, "--data", str(tmp_path / "empty.csv"),
+                                       "--out", out])
+    assert ".csv or .parquet" in failure(capsys, ["sample", "--model", model_path, "--data", data,
+                                                  "--out", str(tmp_path / "q.xlsx")])
