@@ -298,3 +298,10 @@ def test_metadata_round_trip(dss):
     ds.write_metadata(meta)
     assert dataiku.Dataset("labels").read_metadata()["custom"]["kv"] == {"generation": 3}
     assert dataiku.Dataset("labels").read_metadata()["tags"] == ["labeled"]
+
+
+def test_dataset_without_rows_reads_as_empty_frame_with_its_columns(dss):
+    dss.create_dataset("labels", schema=LABELS_SCHEMA)
+    df = dataiku.Dataset("labels").get_dataframe()
+    assert list(df.columns) == ["id", "label"] and len(df) == 0
+    assert list(dataiku.Dataset("labels").iter_dataframes()) == []
