@@ -38,7 +38,8 @@ class LabelingApp {
   constructor(kind, root) {
     this.kind = kind;
     this.root = root;
-    this.metrics = { samples: [], sentRequests: 0, pending: 0 };
+    // Read by the browser tests and benchmarks/bench_ui.py: paint delays (ms) and label round trips.
+    this.metrics = { samples: [], acks: [], sentRequests: 0, pending: 0 };
     window.__labelingMetrics = this.metrics;
     this.config = null;
     this.stats = null;
@@ -283,11 +284,15 @@ class LabelingApp {
   /** Record the time from the key press to the next frame painted. */
   _measure(startedAt, type) {
     if (startedAt === undefined) return;
-    const itemId = this.current.item ? this.current.item.id : null;
+    const item = this.current.item;
+    const itemId = item ? item.id : null;
+    // Was the next item's media already loaded (prefetched) when it was shown?
+    const cached = item ? this.cache.get(item.id) : null;
+    const ready = Boolean(cached && cached.value !== undefined && !cached.value.error);
     requestAnimationFrame(() => {
       const channel = new MessageChannel();  // runs right after the frame is painted
       channel.port1.onmessage = () => {
-        this.metrics.samples.push({ ms: performance.now() - startedAt, type, itemId, kind: this.kind });
+        this.metrics.samples.push({ ms: performance.now() - startedAt, type, itemId, kind: this.kind, ready });
       };
       channel.port2.postMessage(null);
     });
@@ -314,8 +319,9 @@ class LabelingApp {
       if (event.key === "Escape") { event.target.blur(); event.preventDefault(); }
       return;
     }
-    const startedAt = performance.now();
-    const key = event.key.length === 1 ? event.key.toLowerCase() : event.key.toLowerCase();
+    // The event's own time stamp: when the browser got the key, before our handler ran.
+    const startedAt = event.timeStamp > 0 ? event.timeStamp : performance.now();
+    const key = event.key.toLowerCase();
     if (!this.helpPanel.hidden && key !== "?" && key !== "escape") return;
     if (!this.config) return;
     const category = this.keyToCategory.get(key);
@@ -463,7 +469,11 @@ class LabelingApp {
     // Acknowledged decisions bring fresh stats; refused ones are reported where the user looks.
     for (const entry of this.trail ? this.trail.entries.slice(-CACHE_SIZE) : []) {
       const d = entry.decision;
-      if (d && d.state === "saved" && d.answer && !d._statsSeen) { d._statsSeen = true; this._setStats(d.answer.stats); }
+      if (d && d.state === "saved" && d.answer && !d._statsSeen) {
+        d._statsSeen = true;
+        this._setStats(d.answer.stats);
+        if (d.roundTrip !== undefined) this.metrics.acks.push(d.roundTrip);
+      }
       if (d && d.state === "failed" && !d._reported) {
         d._reported = true;
         this.setNotice(`failed-${d.itemId}`, `Your decision on item ${d.itemId} was not saved: ${d.error.message}`,

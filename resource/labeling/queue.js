@@ -77,8 +77,10 @@ export class SendQueue {
     decision.attempts += 1;
     this.sentRequests += 1;
     this._onChange();
+    const sentAt = performance.now();
     try {
       const answer = await this._send(decision);
+      decision.roundTrip = performance.now() - sentAt;
       decision.labelId = answer && answer.label_id !== undefined ? answer.label_id : null;
       decision.answer = answer;
       decision.state = "saved";

@@ -81,10 +81,12 @@ def make_sounds(folder: Path, count: int = 40, seconds: float = 1.5, rate: int =
     return target
 
 
-def make_data(kind: str, folder: Path) -> Path:
-    """The data of ``kind`` in ``folder``."""
+def make_data(kind: str, folder: Path, count: int = 40) -> Path:
+    """The data of ``kind`` in ``folder`` (``count`` files for images and sounds; iris has 150 rows)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return {"tabular": make_tabular, "image": make_images, "sound": make_sounds}[kind](folder)
+    if kind == "tabular":
+        return make_tabular(folder)
+    return {"image": make_images, "sound": make_sounds}[kind](folder, count)
 
 
 # ------------------------------------------------------------------------------- the server

@@ -1,0 +1,102 @@
+"""Labeling UI speed: from a hotkey press to the next item painted, in headless Chromium.
+
+Runs the real local server (``active-labeling serve``) on generated data for each kind, labels
+items with the keyboard and reads the page's own measurements (``window.__labelingMetrics``:
+the key event's time stamp to the first frame painted after the next item is in the DOM, and
+the label requests' round trips). Prints one table. Run alone:
+
+    .venv/bin/python benchmarks/bench_ui.py [--items 60] [--think-ms 250]
+
+The target of the labeling UI: p95 of hotkey -> next item painted at most 50 ms for tabular and
+image items, with the server local. "media ready" is the share of items whose media (decoded
+image, sound clip + waveform + spectrogram) was already prefetched when the item was shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+
+from labeling_ui_support import (  # noqa: E402
+    CATEGORIES,
+    LabelingServer,
+    launch_chromium,
+    make_data,
+    open_app,
+    percentile,
+    press_and_wait_change,
+    wait_all_saved,
+)
+
+TARGET_MS = {"tabular": 50.0, "image": 50.0}
+
+
+def run_kind(browser, kind: str, folder: Path, items: int, think_ms: float) -> dict:
+    if kind == "tabular" and items > 140:
+        raise SystemExit("--items: at most 140 (the tabular pool is iris, 150 rows)")
+    data = make_data(kind, folder / "data", count=items + 10)
+    server = LabelingServer(kind, data, folder / f"workspace-{kind}-{int(think_ms)}", CATEGORIES[kind])
+    try:
+        page = open_app(browser, server.url)
+        page.wait_for_timeout(1000)   # let the first prefetch finish, as a person reads the first item
+        started = time.perf_counter()
+        for i in range(items):
+            press_and_wait_change(page, str(i % 3 + 1))
+            if think_ms:
+                page.wait_for_timeout(think_ms)
+        wait_all_saved(page, timeout=60000)
+        elapsed = time.perf_counter() - started
+        metrics = page.evaluate("window.__labelingMetrics")
+        page.context.close()
+    finally:
+        server.stop()
+    paints = [s["ms"] for s in metrics["samples"]]
+    acks = metrics["acks"]
+    return {"kind": kind, "think": think_ms, "n": len(paints), "p50": percentile(paints, 50),
+            "p95": percentile(paints, 95), "max": max(paints), "ack50": percentile(acks, 50),
+            "ack95": percentile(acks, 95), "rate": items / elapsed,
+            "ready": 100.0 * sum(bool(s.get("ready")) for s in metrics["samples"]) / max(1, len(paints))}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=60, help="items labeled per kind (default 60)")
+    parser.add_argument("--think-ms", type=float, default=250.0,
+                        help="pause between two keys, a fast annotator's (default 250 ms); "
+                             "a back-to-back run (0) is always added")
+    parser.add_argument("--kinds", default="tabular,image,sound")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            for kind in args.kinds.split(","):
+                for think in sorted({args.think_ms, 0.0}, reverse=True):
+                    rows.append(run_kind(browser, kind, Path(tmp) / kind, args.items, think))
+        finally:
+            browser.close()
+
+    print("Labeling UI: hotkey -> next item painted (ms), label round trip (ms); local server, "
+          "headless Chromium, 1280x800")
+    header = (f"{'kind':<8} {'pause ms':>8} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} "
+              f"{'ack p50':>8} {'ack p95':>8} {'items/s':>8} {'media ready':>11}  target p95")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        target = TARGET_MS.get(r["kind"])
+        verdict = "" if target is None else f"<= {target:.0f}: " + ("met" if r["p95"] <= target else "MISSED")
+        print(f"{r['kind']:<8} {r['think']:>8.0f} {r['n']:>4} {r['p50']:>7.1f} {r['p95']:>7.1f} "
+              f"{r['max']:>7.1f} {r['ack50']:>8.1f} {r['ack95']:>8.1f} {r['rate']:>8.1f} "
+              f"{r['ready']:>10.0f}%  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
