@@ -5,7 +5,7 @@ items with the keyboard and reads the page's own measurements (``window.__labeli
 the key event's time stamp to the first frame painted after the next item is in the DOM, and
 the label requests' round trips). Prints one table. Run alone:
 
-    .venv/bin/python benchmarks/bench_ui.py [--items 60] [--think-ms 250]
+    .venv/bin/python benchmarks/bench_ui.py [--items 60] [--think-ms 250] [--quick]
 
 The target of the labeling UI: p95 of hotkey -> next item painted at most 50 ms for tabular and
 image items, with the server local. "media ready" is the share of items whose media (decoded
@@ -70,7 +70,10 @@ def main(argv=None) -> int:
                         help="pause between two keys, a fast annotator's (default 250 ms); "
                              "a back-to-back run (0) is always added")
     parser.add_argument("--kinds", default="tabular,image,sound")
+    parser.add_argument("--quick", action="store_true", help="20 items per kind (make bench --quick)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.items = 20
     from playwright.sync_api import sync_playwright
 
     rows = []
