@@ -8,7 +8,6 @@ import os
 import urllib.request
 from pathlib import Path
 
-import dataiku
 import pytest
 from contract_helpers import entry_point, last_json
 from sklearn.dummy import DummyClassifier
@@ -57,8 +56,10 @@ def test_failed_run_shows_its_stderr(dss, tmp_path):
 
 
 def test_trigger_fails_outside_a_scenario(dss):
-    with pytest.raises(Exception):  # noqa: B017 (DSS raises a bare KeyError here)
-        dataiku.scenario.Trigger()
+    from dataiku.scenario import Trigger
+
+    with pytest.raises(KeyError, match="DKU_TRIGGER"):
+        Trigger()
 
 
 TRIGGER = """
