@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 from active_labeling.analysis.models import LOGISTIC_REGRESSION, fit_model, make_model
 from active_labeling.analysis.policies import DEFAULT_STRATEGY, MODEL_FREE, select_batch
@@ -80,8 +81,13 @@ def run_simulation(X: np.ndarray, y: np.ndarray, settings: SimulationSettings,
     -------
     SimulationResult
     """
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
+    # Hundreds of fits on small matrices: BLAS/OpenMP threads cost more than they save, and
+    # oversubscribe a shared machine.
+    with threadpool_limits(limits=1):
+        return _run(np.asarray(X, dtype=np.float64), np.asarray(y), settings, progress)
+
+
+def _run(X, y, settings, progress) -> SimulationResult:
     classes = np.unique(y)
     template = make_model(settings.model, seed=settings.seed)
     rows, full_rows = [], []
