@@ -31,7 +31,11 @@ def table_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
     elif extension in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
-        parquet = pq.ParquetFile(path)
+        try:
+            # Pre-buffering (the default of recent pyarrow) would read the whole file into memory.
+            parquet = pq.ParquetFile(path, pre_buffer=False)
+        except TypeError:  # pyarrow without the option never pre-buffers
+            parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=chunk_size):
             yield batch.to_pandas()
     else:
