@@ -198,3 +198,44 @@ def test_new_queries_generation_reorders_the_next_batch_without_restart(dss, tab
     batch = alice.get("/api/batch?size=4").get_json()
     assert batch["generation"] == 2
     assert [i["data"]["stars"] for i in batch["items"]] == [11, 0, 7, 5]
+
+
+def test_items_with_a_date_column_get_a_distinct_labeling_date(dss, client_for):
+    dss.create_dataset("events", pd.DataFrame({"date": ["2024-01-01", "2024-01-02"], "what": ["a", "b"]}))
+    dss.create_dataset("labels")
+    dss.create_dataset("labels_metadata")
+    config = {"input_dataset": "events", "categories": [{"from": "ok", "to": ""}],
+              "labels_dataset": "labels", "metadata_dataset": "labels_metadata"}
+    alice = client_for(dss.load_webapp(WEBAPP, config), "alice")
+    item = alice.get("/api/batch?size=1").get_json()["items"][0]
+    alice.post("/api/label", json={"id": item["id"], "label": "ok"})
+    labels = _labels(dss)
+    assert labels.columns.tolist() == ["date", "what", "label", "annotator", "labeling_date", "label_id"]
+    assert labels["date"].tolist() == [item["data"]["date"]]
+
+
+def test_a_label_whose_labels_append_failed_is_restored_at_start(dss, tabular, client_for, monkeypatch):
+    alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    first, second = (i["id"] for i in alice.get("/api/batch?size=2").get_json()["items"])
+    alice.post("/api/label", json={"id": first, "label": "pos"})
+    real_append = decision_store._append
+
+    def failing_labels_append(dataset, names, rows):
+        if dataset.short_name == "labels":
+            raise OSError("connection lost")
+        real_append(dataset, names, rows)
+
+    monkeypatch.setattr(decision_store, "_append", failing_labels_append)
+    monkeypatch.setattr(decision_store, "RETRY_PAUSES", (0.0,))
+    failed = alice.post("/api/label", json={"id": second, "label": "neg"})
+    assert failed.status_code == 503  # never acknowledged
+    assert "Restart the webapp's backend" in failed.get_json()["error"]
+    assert _labels(dss)["label"].tolist() == ["pos"]
+    monkeypatch.setattr(decision_store, "_append", real_append)
+    # Until then, nothing more is taken (it would reuse the label id the metadata already has).
+    assert alice.post("/api/skip", json={"id": first}).status_code == 503
+
+    client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    labels = _labels(dss).sort_values("label_id")
+    assert labels["label"].tolist() == ["pos", "neg"]
+    assert len(_metadata(dss)) == 2

@@ -2,13 +2,17 @@
 
 Metadata columns: ``item_id, annotator, date, status, label, comment, session, label_id``.
 Labels columns: the item's columns (tabular) or ``path`` (folders), the label column, then
-``annotator, date, label_id``. In multi-label mode a label is stored as a JSON list of category
-names in one text column, e.g. ``["cat", "dog"]`` (parse it with ``json.loads``).
+``annotator, date, label_id`` (``labeling_date``... when the items have a column of that name).
+In multi-label mode a label is stored as a JSON list of category names in one text column, e.g.
+``["cat", "dog"]`` (parse it with ``json.loads``).
 
 Each decision is one small append (a DSS write session in APPEND mode) to the metadata dataset
 and, for a label, one to the labels dataset. A changed label appends a new labels row; the old
 row is dropped later by a compaction (one rewrite of the labels dataset from its full content),
 only when superseded rows pile up or at start, never for each label.
+
+The metadata is the log the labels derive from: a label whose labels row is missing at start
+(its second append failed) is appended again then.
 """
 
 from __future__ import annotations
@@ -16,12 +20,14 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import dataiku
 import pandas as pd
 
-from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, labels_columns
+from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, extra_names, labels_columns
+from active_labeling.service.errors import ServiceError
 from active_labeling.storage.base import LABELED, Decision
 
 _log = logging.getLogger(__name__)
@@ -29,6 +35,14 @@ _log = logging.getLogger(__name__)
 # the rewrite's cost is then spread over many labels.
 COMPACT_RATIO = 0.2
 COMPACT_MINIMUM = 50
+# A labels append that fails after its metadata row was written is tried again after these pauses.
+RETRY_PAUSES = (0.2, 1.0)
+
+
+class StoreNeedsRestart(ServiceError):
+    """A decision reached the metadata but not the labels dataset; a restart repairs it."""
+
+    status = 503
 Key = Tuple[str, str]  # (item_id, annotator)
 
 
@@ -48,6 +62,9 @@ class DssDecisionStore:
     multi_label : bool
     component : str
         How the user knows the webapp, for messages.
+    item_values : callable, optional
+        ``item_values(item_id)`` gives an item's columns (``KeyError`` when gone): used at start
+        to restore a labels row whose append failed after its metadata row was written.
     compact_ratio, compact_minimum : float, int, optional
         Default ``COMPACT_RATIO`` and ``COMPACT_MINIMUM``.
     """
@@ -55,13 +72,16 @@ class DssDecisionStore:
     def __init__(self, metadata_dataset: str, labels_dataset: str, item_columns: Sequence[Dict[str, Any]],
                  label_column: str = "label", multi_label: bool = False,
                  component: str = "Labeling webapp", compact_ratio: Optional[float] = None,
-                 compact_minimum: Optional[int] = None):
+                 compact_minimum: Optional[int] = None,
+                 item_values: Optional[Callable[[str], Dict[str, Any]]] = None):
         self.label_column = label_column
         self.multi_label = multi_label
         self.compact_ratio = COMPACT_RATIO if compact_ratio is None else compact_ratio
         self.compact_minimum = COMPACT_MINIMUM if compact_minimum is None else compact_minimum
         self._columns = labels_columns(item_columns, label_column)
         self._item_names = [str(c["name"]) for c in item_columns]
+        self._extra = extra_names(self._item_names, label_column)
+        self._item_values = item_values
         self._metadata = dataiku.Dataset(metadata_dataset)
         self._labels = dataiku.Dataset(labels_dataset)
         # Every write to either dataset goes through this lock: DSS allows one writer per dataset.
@@ -79,6 +99,7 @@ class DssDecisionStore:
         self._key_of: Dict[int, Key] = {}
         self._label_rows = 0
         self._superseded = 0
+        self._broken: Optional[str] = None
         self.compactions = 0
 
     # -- reading -----------------------------------------------------------------------------
@@ -94,13 +115,33 @@ class DssDecisionStore:
                            key=lambda d: d.label_id)
         for decision in decisions:
             self._track(decision)
-        label_ids = self._labels.get_dataframe(columns=["label_id"], infer_with_pandas=False,
-                                               parse_dates=False)["label_id"]
+        id_column = self._extra["label_id"]
+        label_ids = self._labels.get_dataframe(columns=[id_column], infer_with_pandas=False,
+                                               parse_dates=False)[id_column].tolist()
         self._label_rows = len(label_ids)
-        self._superseded = sum(1 for value in label_ids.tolist() if not self._is_current(value))
+        self._superseded = sum(1 for value in label_ids if not self._is_current(value))
+        self._restore_missing(label_ids)
         if self._superseded:
             self.compact()
         return decisions
+
+    def _restore_missing(self, label_ids: List[Any]) -> None:
+        present = {int(v) for v in label_ids if _text(v).lstrip("-").isdigit()}
+        missing = [d for d in self._current.values() if d.status == LABELED and d.label_id not in present]
+        if not missing or self._item_values is None:
+            return
+        rows = []
+        for decision in sorted(missing, key=lambda d: d.label_id):
+            try:
+                rows.append(self._labels_row(decision, self._item_values(decision.item_id)))
+            except KeyError:
+                _log.warning("label %d of item %r has no labels row and the item left the pool: "
+                             "it stays in the metadata only", decision.label_id, decision.item_id)
+        if rows:
+            with self._lock:
+                _append(self._labels, [c["name"] for c in self._columns], rows)
+            self._label_rows += len(rows)
+            _log.warning("restored %d labels rows missing from the labels dataset", len(rows))
 
     def _decision(self, row: Dict[str, Any]) -> Decision:
         status = _text(row.get("status")) or LABELED
@@ -145,17 +186,40 @@ class DssDecisionStore:
                         "comment": decision.comment or "", "session": decision.session or "",
                         "label_id": int(decision.label_id)}
         with self._lock:
-            _append(self._metadata, [c["name"] for c in METADATA_COLUMNS], metadata_row)
+            if self._broken:
+                raise StoreNeedsRestart(self._broken)
+            _append(self._metadata, [c["name"] for c in METADATA_COLUMNS], [metadata_row])
             if decision.status == LABELED:
-                row = {name: (item_values or {}).get(name) for name in self._item_names}
-                row.update({self.label_column: label_text, "annotator": decision.annotator,
-                            "date": decision.date, "label_id": int(decision.label_id)})
-                _append(self._labels, [c["name"] for c in self._columns], row)
+                self._append_label(decision, item_values)
                 self._label_rows += 1
             if self._track(decision):
                 self._superseded += 1
             if self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows):
                 self._compact_locked()
+
+    def _append_label(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
+        row = self._labels_row(decision, item_values)
+        for pause in (*RETRY_PAUSES, None):
+            try:
+                _append(self._labels, [c["name"] for c in self._columns], [row])
+                return
+            except Exception as error:
+                if pause is None:
+                    # The metadata has this decision under its label id: taking more decisions
+                    # now would reuse that id. A restart re-reads the metadata and restores the row.
+                    self._broken = (f"the labels dataset could not be written ({error}); the label is "
+                                    "safe in the metadata dataset. Restart the webapp's backend "
+                                    "to repair the labels dataset and go on labeling.")
+                    _log.error("labels append failed: %s", error)
+                    raise StoreNeedsRestart(self._broken) from error
+                time.sleep(pause)
+
+    def _labels_row(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        row = {name: (item_values or {}).get(name) for name in self._item_names}
+        row.update({self.label_column: self._label_text(decision.label),
+                    self._extra["annotator"]: decision.annotator, self._extra["date"]: decision.date,
+                    self._extra["label_id"]: int(decision.label_id)})
+        return row
 
     def _label_text(self, label: Any) -> str:
         if self.multi_label:
@@ -171,7 +235,7 @@ class DssDecisionStore:
     def _compact_locked(self) -> None:
         # Under the write lock: no label can be appended between the read and the rewrite.
         frame = self._labels.get_dataframe(infer_with_pandas=False)
-        keep = frame[[self._is_current(value) for value in frame["label_id"].tolist()]]
+        keep = frame[[self._is_current(value) for value in frame[self._extra["label_id"]].tolist()]]
         self._labels.spec_item["appendMode"] = False
         with self._labels.get_writer() as writer:
             writer.write_dataframe(keep[[c["name"] for c in self._columns]])
@@ -185,11 +249,11 @@ class DssDecisionStore:
         """Nothing stays open between appends."""
 
 
-def _append(dataset, names: List[str], row: Dict[str, Any]) -> None:
+def _append(dataset, names: List[str], rows: List[Dict[str, Any]]) -> None:
     # Outside a flow, a writer appends exactly when spec_item["appendMode"] is true.
     dataset.spec_item["appendMode"] = True
     with dataset.get_writer() as writer:
-        writer.write_dataframe(pd.DataFrame([row], columns=names))
+        writer.write_dataframe(pd.DataFrame(rows, columns=names))
 
 
 def _text(value: Any) -> str:

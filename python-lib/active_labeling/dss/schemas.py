@@ -18,10 +18,28 @@ METADATA_COLUMNS = [
     {"name": "label_id", "type": "bigint"},
 ]
 LABELS_EXTRA = ("annotator", "date", "label_id")
+CLASH_PREFIX = "labeling_"
 
 
 class SchemaMismatch(RuntimeError):
     """A dataset already has columns that are not the ones this webapp writes; it is left untouched."""
+
+
+def extra_names(item_names: Sequence[str], label_column: str) -> Dict[str, str]:
+    """Names of the ``annotator``, ``date`` and ``label_id`` columns of the labels dataset.
+
+    Items often have a column called ``date``: then the labeling's own column is called
+    ``labeling_date`` instead (likewise for the other two), so any input can be labeled.
+    """
+    taken = set(item_names) | {label_column}
+    names = {}
+    for base in LABELS_EXTRA:
+        name = base
+        while name in taken:
+            name = CLASH_PREFIX + name
+        names[base] = name
+        taken.add(name)
+    return names
 
 
 def labels_columns(item_columns: Sequence[Dict[str, Any]], label_column: str) -> List[Dict[str, str]]:
@@ -37,18 +55,17 @@ def labels_columns(item_columns: Sequence[Dict[str, Any]], label_column: str) ->
     Raises
     ------
     SchemaMismatch
-        When an item column has the name of a column the webapp adds.
+        When an item column has the label column's name.
     """
     names = [str(column["name"]) for column in item_columns]
-    clashes = [name for name in (label_column,) + LABELS_EXTRA if name in names]
-    if clashes:
+    if label_column in names:
         raise SchemaMismatch(
-            f"the items already have a column named {', '.join(repr(c) for c in clashes)}, which the "
-            "labels dataset uses for the labeling; change 'Label column' (for the label) or rename "
-            "the input's column.")
+            f"the items already have a column named {label_column!r}; set 'Label column' to another "
+            "name in the webapp's settings.")
+    extra = extra_names(names, label_column)
     return ([{"name": str(c["name"]), "type": str(c.get("type") or "string")} for c in item_columns]
-            + [{"name": label_column, "type": "string"}, {"name": "annotator", "type": "string"},
-               {"name": "date", "type": "string"}, {"name": "label_id", "type": "bigint"}])
+            + [{"name": label_column, "type": "string"}, {"name": extra["annotator"], "type": "string"},
+               {"name": extra["date"], "type": "string"}, {"name": extra["label_id"], "type": "bigint"}])
 
 
 def check_schema(dataset_name: str, role: str, found: Optional[Sequence[Dict[str, Any]]],

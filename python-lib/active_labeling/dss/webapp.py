@@ -72,7 +72,7 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
                              max_side=config.max_side)
         pool.item_error = media.error_for  # batches show a file already known to be unreadable
     store = DssDecisionStore(config.metadata_dataset, config.labels_dataset, pool.schema,
-                             config.label_column, config.multi_label, component)
+                             config.label_column, config.multi_label, component, item_values=pool.values)
     queries = (DssQueriesSource(config.queries_dataset, cache_seconds=min(3.0, REFRESH_SECONDS))
                if config.active_learning else None)
     reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")

@@ -54,6 +54,9 @@ class MediaService:
         self._errors: Dict[str, str] = {}
         self._decoded: Tuple[Optional[str], object] = (None, None)
         self._lock = threading.Lock()
+        if kind == "sound":
+            # In the background, so the first spectrogram an annotator asks for comes quickly.
+            threading.Thread(target=sounds.warm_up, name="librosa-warm-up", daemon=True).start()
 
     def error_for(self, item_id: str) -> Optional[str]:
         """The message of an earlier failure to read ``item_id``'s file, if there was one."""

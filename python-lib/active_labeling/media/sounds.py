@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -17,6 +18,15 @@ from active_labeling.media.errors import MediaError
 PEAK_BUCKETS = 800
 N_MELS = 128
 MAX_FRAMES = 1200  # spectrogram width: enough for a screen, bounded for long sounds
+
+
+def warm_up() -> None:
+    """Import librosa's spectral features now: the first import takes seconds (scipy, numba)."""
+    # A broken install shows on the first real use instead.
+    with contextlib.suppress(Exception):
+        import librosa
+
+        librosa.feature.melspectrogram  # noqa: B018 - librosa loads lazily: touching it loads it
 
 
 def decode(data: bytes, suffix: str = "") -> Tuple[np.ndarray, int]:
