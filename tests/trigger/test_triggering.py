@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -113,3 +114,28 @@ def test_an_emptied_metadata_dataset_counts_from_zero():
     state = FireState(generation=None, total=100).to_json()
     assert not run(metadata([("labeled", 1)] * 3), 5, None, None, state).fire
     assert run(metadata([("labeled", 1)] * 5), 5, None, None, state).fire
+
+
+def test_texts_count_like_the_moments_they_spell_whatever_the_iso_spelling():
+    rng = np.random.default_rng(3)
+    start = pd.Timestamp("2026-11-22T10:00:00.500Z")
+    offsets = rng.normal(0, 3600 * 20, size=3000)  # seconds around the generation's date
+    moments = [start + pd.Timedelta(seconds=float(s)) for s in offsets]
+    spellings = [
+        lambda m: m.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        lambda m: m.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        lambda m: m.tz_convert("Etc/GMT-2").strftime("%Y-%m-%dT%H:%M:%S.%f+02:00"),
+        lambda m: m.tz_convert("Etc/GMT+5").isoformat(),
+    ]
+    texts = [spellings[i % 4](m) for i, m in enumerate(moments)]
+    texts[::97] = [None] * len(texts[::97])
+    expected = sum(1 for t in texts if t is not None and pd.Timestamp(t) >= start)
+    counts = count_labelings(pd.Series(["labeled"] * len(texts)), pd.Series(texts, dtype=object),
+                             "2026-11-22T10:00:00.500Z")
+    assert counts.in_generation == expected
+    assert 1000 < expected < 2000  # the sample straddles the date
+
+
+def test_missing_dates_never_belong_to_the_generation():
+    table = pd.DataFrame({"status": ["labeled"] * 3, "date": [None, iso(5), float("nan")]})
+    assert count_labelings(table["status"], table["date"], iso(0)) == Counts(total=3, in_generation=1)
