@@ -138,7 +138,7 @@ class LabelingApp {
 
     this._onQueueChange();
     await Promise.all([this.trail.init().catch(() => {}), this.prefetch.fill(true)]);
-    this._advanceFresh();
+    if (!this.fresh) this._advanceFresh();   // the batch's arrival may have shown the first item already
     this._render();
     this.appRoot.dataset.ready = "true";
   }

@@ -32,8 +32,8 @@ def serve(tmp_path, datasets):
     """``serve(kind, extra=[...])`` starts a server on fresh workspace; all are stopped at the end."""
     servers = []
 
-    def start(kind, extra=(), categories=None):
-        server = LabelingServer(kind, datasets(kind), tmp_path / f"workspace-{len(servers)}",
+    def start(kind, extra=(), categories=None, data=None):
+        server = LabelingServer(kind, data or datasets(kind), tmp_path / f"workspace-{len(servers)}",
                                 categories or CATEGORIES[kind], extra)
         servers.append(server)
         return server
