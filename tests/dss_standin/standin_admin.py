@@ -58,7 +58,7 @@ class StandInAdmin:
 
     def dataset_data_files(self, name: str) -> List[Path]:
         """One file per write session kept: an append adds one, an overwrite leaves exactly one."""
-        return sorted((self._project_dir / "datasets" / name / "data").glob("part-*.csv"))
+        return self.dataset(name)._data_files()
 
     def dataset_exists(self, name: str) -> bool:
         return (self._project_dir / "datasets" / name / "schema.json").exists()

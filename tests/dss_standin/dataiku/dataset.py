@@ -44,7 +44,7 @@ class Dataset:
             raise Exception(f"Dataset {self.name} does not exist")
 
     def _data_files(self) -> List[Path]:
-        return sorted((self._dir / "data").glob("part-*.csv"))
+        return sorted((self._dir / "data").glob("part-*.csv"), key=lambda p: int(p.stem.split("-")[1]))
 
     # -- schema and metadata ---------------------------------------------------------------
     def read_schema(self, raise_if_empty: bool = True) -> List[dict]:
