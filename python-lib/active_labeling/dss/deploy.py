@@ -77,7 +77,7 @@ def wait_for_future(future: Any, what: str, timeout: float = 3600.0,
     while not state.get("hasResult"):
         if state and state.get("alive") is False:
             raise DeployError(f"{what} failed in DSS: {_failure_text(state)}")
-        if time.monotonic() > deadline:
+        if time.monotonic() >= deadline:
             raise DeployError(f"{what} did not finish within {timeout:.0f} s; see DSS's logs "
                               f"(Administration > Monitoring > Background tasks).")
         sleep(delay)
