@@ -33,7 +33,12 @@ class SavedModelScorer:
     features: Optional[List[str]]
 
     def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
-        return self.predictor.predict(chunk, with_input_cols=False, with_prediction=True, with_probas=True)
+        try:
+            return self.predictor.predict(chunk, with_input_cols=False, with_prediction=True,
+                                          with_probas=True)
+        except KeyError as error:  # a feature column the model could not find (features unknown upfront)
+            raise SamplerError(f"the saved model {self.name} could not score the unlabeled data (missing "
+                               f"column {error}): give it the columns the model was trained on") from None
 
 
 def open_saved_model(name: str) -> SavedModelScorer:
