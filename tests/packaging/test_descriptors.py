@@ -30,6 +30,7 @@ KINDS = {  # descriptor glob → files DSS runs or serves next to it
     "python-triggers/*/trigger.json": ("trigger.py",),
     "python-steps/*/step.json": ("step.py",),
 }
+ENTRY_POINT_MAX_LINES = 25  # DEVELOPERS.md
 DESCRIPTORS = sorted(path for pattern in KINDS for path in ROOT.glob(pattern))
 
 
@@ -98,6 +99,15 @@ def test_component_descriptor(path):
     for name in KINDS[f"{folder.parent.name}/*/{path.name}"]:
         if not (folder / name).is_file():
             problems.append(f"{name} is missing next to {path.name}")
+        elif name.endswith(".py"):
+            source = (folder / name).read_text(encoding="utf-8")
+            try:
+                compile(source, str(folder / name), "exec")
+            except SyntaxError as error:
+                problems.append(f"{name} does not compile: {error}")
+            if len(source.splitlines()) > ENTRY_POINT_MAX_LINES:
+                problems.append(f"{name} has {len(source.splitlines())} lines: entry points are glue of at "
+                                f"most {ENTRY_POINT_MAX_LINES} lines, the logic goes to python-lib")
     assert not problems, f"{_folder(path)}:\n- " + "\n- ".join(problems)
 
 
