@@ -12,11 +12,17 @@ import hashlib
 import os
 import tempfile
 import threading
+import zlib
 from collections import OrderedDict
 from pathlib import Path
 from typing import Optional, Tuple, Union
 
-Entry = Tuple[bytes, str]  # (body, content type)
+Entry = Tuple[bytes, str, str]  # (body, content type, ETag)
+
+
+def etag_of(body: bytes) -> str:
+    """A strong validator of ``body`` (CRC-32 and length), computed once per cached entry."""
+    return f"{zlib.crc32(body):08x}-{len(body):x}"
 
 
 class MediaCache:
@@ -25,8 +31,8 @@ class MediaCache:
     Parameters
     ----------
     max_bytes : int
-        Memory budget; the least recently used entries go first. A body larger than a quarter of
-        the budget is not kept in memory (it would evict everything else), only on disk.
+        Memory budget; the least recently used entries go first. A body larger than half the
+        budget is not kept in memory (it would evict everything else), only on disk.
     cache_dir : str or Path, optional
         When set, bodies are also written there (one file each) and found again after a restart.
     """
@@ -52,15 +58,16 @@ class MediaCache:
             self._remember(key, entry)
         return entry
 
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        """Keep ``body`` under ``key``."""
-        entry = (bytes(body), content_type)
+    def put(self, key: str, body: bytes, content_type: str) -> Entry:
+        """Keep ``body`` under ``key``; return the entry (with its ETag)."""
+        entry = (bytes(body), content_type, etag_of(body))
         self._remember(key, entry)
         self._write_file(key, entry)
+        return entry
 
     def _remember(self, key: str, entry: Entry) -> None:
         size = len(entry[0])
-        if size > self.max_bytes // 4:
+        if size > self.max_bytes // 2:
             return
         with self._lock:
             old = self._entries.pop(key, None)
@@ -84,7 +91,7 @@ class MediaCache:
         except OSError:
             return None
         content_type, sep, body = raw.partition(b"\n")
-        return (body, content_type.decode("ascii")) if sep else None
+        return (body, content_type.decode("ascii"), etag_of(body)) if sep else None
 
     def _write_file(self, key: str, entry: Entry) -> None:
         if self._dir is None:

@@ -6,14 +6,13 @@ import json
 import mimetypes
 import posixpath
 import threading
-import zlib
 from pathlib import Path
 from typing import Dict, Optional, Tuple, Union
 
 from flask import Response
 
 from active_labeling.media import images, sounds
-from active_labeling.media.cache import MediaCache
+from active_labeling.media.cache import Entry, MediaCache
 from active_labeling.media.errors import MediaError
 from active_labeling.media.ranges import UnsatisfiableRange, parse_range
 from active_labeling.storage.base import MediaSource
@@ -39,17 +38,20 @@ class MediaService:
         Also keep rendered media on disk there (survives a backend restart).
     max_side : int
         Longest side of images as served, in pixels.
-    memory_bytes : int
-        Budget of the in-memory cache.
+    memory_bytes : int, optional
+        Budget of the in-memory cache (default 64 MB for images, 256 MB for sounds, whose stored
+        bytes are kept so that an audio player's many range requests don't re-read the file).
     """
 
     def __init__(self, source: MediaSource, kind: str, cache_dir: Optional[Union[str, Path]] = None,
-                 max_side: int = 1024, memory_bytes: int = 64 * 1024 * 1024):
+                 max_side: int = 1024, memory_bytes: Optional[int] = None):
         if kind not in WHATS:
             raise ValueError(f"media kind should be 'image' or 'sound', got {kind!r}")
         self.source = source
         self.kind = kind
         self.max_side = int(max_side)
+        if memory_bytes is None:
+            memory_bytes = (256 if kind == "sound" else 64) * 1024 * 1024
         self.cache = MediaCache(memory_bytes, cache_dir)
         self._errors: Dict[str, str] = {}
         self._decoded: Tuple[Optional[str], object] = (None, None)
@@ -83,8 +85,7 @@ class MediaService:
         """
         if what not in WHATS[self.kind]:
             raise KeyError(f"{self.kind} items have no {what!r}")
-        body, content_type = self.render(item_id, what)
-        etag = f"{zlib.crc32(body):08x}-{len(body):x}"
+        body, content_type, etag = self._entry(item_id, what)
         headers = {"Cache-Control": CACHE_CONTROL, "ETag": f'"{etag}"'}
         if self.kind == "sound" and what == "media":
             headers["Accept-Ranges"] = "bytes"
@@ -96,6 +97,9 @@ class MediaService:
 
     def render(self, item_id: str, what: str = "media") -> Tuple[bytes, str]:
         """``(body, content_type)`` of an item's media, from the cache when it is there."""
+        return self._entry(item_id, what)[:2]
+
+    def _entry(self, item_id: str, what: str) -> Entry:
         key = f"{what}:{self.max_side if self.kind == 'image' else ''}:{item_id}"
         cached = self.cache.get(key)
         if cached is not None:
@@ -115,15 +119,13 @@ class MediaService:
         except MediaError as error:
             self._errors[item_id] = str(error)
             raise
-        self.cache.put(key, body, content_type)
-        return body, content_type
+        return self.cache.put(key, body, content_type)
 
-    def _raw_entry(self, item_id: str) -> Tuple[bytes, str]:
+    def _raw_entry(self, item_id: str) -> Entry:
         key = f"raw::{item_id}"
         cached = self.cache.get(key)
         if cached is None:
-            cached = (self._read(item_id), _sound_type(item_id))
-            self.cache.put(key, *cached)
+            cached = self.cache.put(key, self._read(item_id), _sound_type(item_id))
         return cached
 
     def _raw(self, item_id: str) -> bytes:
