@@ -47,6 +47,41 @@ def test_recipe_config_roles_and_env(dss, tmp_path):
     assert str(REPO_ROOT / "python-lib") in out["path"]
 
 
+RECIPE_JSON = {"kind": "PYTHON", "inputRoles": [
+    {"name": "model", "arity": "UNARY", "required": True, "acceptsDataset": False, "acceptsSavedModel": True},
+    {"name": "pool", "arity": "UNARY", "required": True, "acceptsManagedFolder": True}],
+    "outputRoles": [{"name": "queries", "arity": "UNARY", "required": True}], "params": []}
+
+
+@pytest.mark.parametrize("inputs, outputs, error", [
+    ({"model": ["m1"], "pool": ["pool"], "extra": ["pool"]}, {"queries": ["q"]}, "no input role 'extra'"),
+    ({"model": ["m1"], "pool": ["pool", "media"]}, {"queries": ["q"]}, "UNARY"),
+    ({"pool": ["pool"]}, {"queries": ["q"]}, "'model' is required"),
+    ({"model": ["pool"], "pool": ["pool"]}, {"queries": ["q"]}, "does not accept a dataset"),
+    ({"model": ["m1"], "pool": ["nowhere"]}, {"queries": ["q"]}, "does not exist"),
+    ({"model": ["m1"], "pool": ["media"]}, {"queries": ["media"]}, "does not accept a folder"),
+])
+def test_recipe_wiring_must_fit_its_declared_roles(dss, tmp_path, inputs, outputs, error):
+    recipe = wired_recipe(dss, tmp_path)
+    with pytest.raises(ValueError, match=error):
+        dss.run_recipe(recipe, inputs, outputs)
+
+
+def test_recipe_wiring_that_fits_runs(dss, tmp_path):
+    recipe = wired_recipe(dss, tmp_path)
+    assert dss.run_recipe(recipe, {"model": ["m1"], "pool": ["media"]}, {"queries": ["q"]}).check()
+    assert dss.run_recipe(recipe, {"model": ["m1"], "pool": ["pool"]}, {"queries": ["q"]}).check()
+
+
+def wired_recipe(dss, tmp_path):
+    dss.create_dataset("pool", schema=[{"name": "id", "type": "string"}])
+    dss.create_folder("media")
+    dss.create_saved_model("m1", DummyClassifier().fit([[0], [1]], [0, 1]), ["x"])
+    recipe = entry_point(tmp_path, "r", "recipe.py", "print('ran')\n")
+    (recipe / "recipe.json").write_text(json.dumps(RECIPE_JSON))
+    return recipe
+
+
 def test_failed_run_shows_its_stderr(dss, tmp_path):
     recipe = entry_point(tmp_path, "r", "recipe.py", "raise SystemExit('the recipe says no')\n")
     run = dss.run_recipe(recipe)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional
 
+from standin_roles import check_roles
+
 STANDIN_DIR = Path(__file__).resolve().parent
 REPO_ROOT = STANDIN_DIR.parents[1]
 _SAVED = object()
@@ -83,9 +85,12 @@ class StandInRunners:
         saved model ids). Outputs named in ``append`` have the recipe's "append instead of overwrite" set.
         Missing output datasets are created empty, as DSS creates outputs with the recipe."""
         script = self._component("custom-recipes", recipe, "recipe.py")
+        inputs, outputs = inputs or {}, outputs or {}
+        if (script.parent / "recipe.json").is_file():
+            check_roles(script.parent / "recipe.json", inputs, outputs, self._kind_of)
         appended = {self._full(n) for n in append}
         spec: dict = {"in": [], "out": [], "currentActivityId": uuid.uuid4().hex}
-        for direction, roles in (("in", inputs or {}), ("out", outputs or {})):
+        for direction, roles in (("in", inputs), ("out", outputs)):
             for role, names in roles.items():
                 for name in names:
                     entry = {"role": role, "fullName": self._full(name), "smartName": name}
@@ -97,11 +102,17 @@ class StandInRunners:
         env.update(DKUFLOW_SPEC=json.dumps(spec), DKU_CUSTOM_RECIPE_CONFIG=json.dumps(config or {}))
         return self._run(script, env)
 
-    def _create_output_if_missing(self, name: str) -> None:
+    def _kind_of(self, name: str) -> str:
         key, short = self._full(name).split(".", 1)
         project = self.root / "projects" / key
-        if not any((project / kind / short).exists() for kind in ("datasets", "folders", "models")):
-            self.create_dataset(short)
+        for kind in ("dataset", "folder", "model"):
+            if (project / f"{kind}s" / short).exists():
+                return kind
+        return "missing"
+
+    def _create_output_if_missing(self, name: str) -> None:
+        if self._kind_of(name) == "missing":
+            self.create_dataset(self._full(name).split(".", 1)[1])
 
     # -- triggers and steps ----------------------------------------------------------------
     def run_trigger(self, trigger, config: Optional[dict] = None, state=_SAVED) -> TriggerRun:
