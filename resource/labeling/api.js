@@ -22,6 +22,9 @@ const ADVICE = {
   0: "Can't reach the labeling service. Check your network; your labels are kept in this page " +
      "and sent as soon as the service answers again.",
   400: "The service refused this request.",
+  401: "This page doesn't know who you are: open the address you were given for labeling (or sign in " +
+       "to DSS again), then reload the page.",
+  403: "You are not allowed to label in this webapp: ask its owner for access.",
   404: "This item no longer exists (it may have been removed from the data). Skip it or reload the page.",
   409: "Someone else is labeling this item right now. Move on to another item.",
   413: "The request is too large: shorten the comment and try again.",

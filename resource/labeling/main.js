@@ -48,7 +48,8 @@ class LabelingApp {
     this.selection = new Set();
     this.cache = new Map();    // item id -> {promise, value (once settled)}
     this.notices = new Map();  // key -> {text, action}
-    this.exhaustedShown = false;
+    this._commentFor = null;   // the trail entry whose comment the box shows (null: the new item)
+    this._freshDraft = "";
     this.loader = new MediaLoader(MEDIA_SLOTS[kind]);
     this._buildShell();
   }
@@ -115,7 +116,7 @@ class LabelingApp {
 
     this.view = VIEWS[this.kind].createView(this.stage, { config });
     this.queue = new SendQueue((d) => (d.type === "skip" ? api.skip(d.itemId, d.comment)
-      : api.label(d.itemId, d.label, d.comment)), () => this._onQueueChange());
+      : api.label(d.itemId, d.label, d.comment)), () => this._onQueueChange(), (d) => this._landed(d));
     this.prefetch = new Prefetcher((size) => api.batch(size), (item) => this._prepare(item).promise, {
       size: BATCH, low: 6,
       onStats: (stats) => this._setStats(stats),
@@ -249,10 +250,9 @@ class LabelingApp {
       const same = entry.status === (type === "skip" ? "skipped" : "labeled") &&
         JSON.stringify(entry.label ?? null) === JSON.stringify(label ?? null) && comment === (entry.comment || "");
       if (!same) {
-        const decision = this.queue.push(new Decision({ itemId: item.id, type, label, comment }));
+        const decision = this.queue.push(new Decision({ itemId: item.id, type, label, comment, change: true }));
         this.trail.change(entry, decision);
       }
-      this.comment.value = "";
       this.forward();
     } else {
       const decision = new Decision({ itemId: item.id, type, label, comment });
@@ -264,6 +264,23 @@ class LabelingApp {
       this._render();
     }
     this._measure(startedAt, type);
+  }
+
+  /**
+   * After a request that got no answer, did the decision reach the service anyway? A first
+   * decision on an item is then the newest entry of the caller's history. Resolves to an answer
+   * like the POST's, or null when it did not land (and it is sent again).
+   */
+  async _landed(decision) {
+    if (decision.change) return null;   // a change keeps its old place: resending it is harmless
+    const answer = await api.historyLatest();
+    const e = answer.entry;
+    const status = decision.type === "skip" ? "skipped" : "labeled";
+    if (e && e.id === decision.itemId && e.status === status && (e.comment || "") === decision.comment &&
+        JSON.stringify(e.label ?? null) === JSON.stringify(decision.label ?? null)) {
+      return { label_id: e.label_id, id: e.id, stats: null };
+    }
+    return null;
   }
 
   label(name, startedAt) { this._decide("label", name, startedAt); }
@@ -341,6 +358,14 @@ class LabelingApp {
   // ---------------------------------------------------------------- rendering
   _render() {
     const { item, entry } = this.current;
+    // The comment box shows the reviewed decision's comment; a draft on the new item is kept aside.
+    const showing = entry || null;
+    if (showing !== this._commentFor) {
+      if (this._commentFor === null) this._freshDraft = this.comment.value;
+      this.comment.value = showing ? showing.comment || "" : this._freshDraft || "";
+      if (!showing) this._freshDraft = "";
+      this._commentFor = showing;
+    }
     this.selection = new Set();
     if (entry && entry.status === "labeled") {
       for (const n of Array.isArray(entry.label) ? entry.label : [entry.label]) if (n !== null) this.selection.add(n);
@@ -471,7 +496,7 @@ class LabelingApp {
       const d = entry.decision;
       if (d && d.state === "saved" && d.answer && !d._statsSeen) {
         d._statsSeen = true;
-        this._setStats(d.answer.stats);
+        if (d.answer.stats) this._setStats(d.answer.stats);
         if (d.roundTrip !== undefined) this.metrics.acks.push(d.roundTrip);
       }
       if (d && d.state === "failed" && !d._reported) {

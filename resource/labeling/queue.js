@@ -10,8 +10,9 @@ const MAX_BACKOFF_MS = 15000;
  * state: "queued" | "sending" | "retrying" | "saved" | "failed" | "superseded"
  */
 export class Decision {
-  constructor({ itemId, type, label = null, comment = "" }) {
+  constructor({ itemId, type, label = null, comment = "", change = false }) {
     this.itemId = itemId;
+    this.change = change;      // a new decision on an item already decided (from the history)
     this.type = type;          // "label" or "skip"
     this.label = label;        // a name, a list of names (multi-label), null for a skip
     this.comment = comment;
@@ -30,9 +31,12 @@ export class SendQueue {
   /**
    * @param {(d: Decision) => Promise<Object>} send the API call for one decision
    * @param {() => void} onChange called whenever a decision changes state
+   * @param {(d: Decision) => Promise<Object|null>} landed after a request that got no answer, tells
+   *   whether the service has the decision anyway (its answer) or not (null), before sending again
    */
-  constructor(send, onChange = () => {}) {
+  constructor(send, onChange = () => {}, landed = async () => null) {
     this._send = send;
+    this._landed = landed;
     this._onChange = onChange;
     this._queue = [];          // decisions not yet acknowledged, oldest first; [0] may be in flight
     this._inFlight = null;
@@ -75,11 +79,13 @@ export class SendQueue {
     this._inFlight = decision;
     decision.state = "sending";
     decision.attempts += 1;
-    this.sentRequests += 1;
     this._onChange();
     const sentAt = performance.now();
     try {
-      const answer = await this._send(decision);
+      // The last attempt got no answer at all: it may have been stored. Never store it twice.
+      const known = decision.unanswered ? await this._landed(decision) : null;
+      if (!known) this.sentRequests += 1;
+      const answer = known || await this._send(decision);
       decision.roundTrip = performance.now() - sentAt;
       decision.labelId = answer && answer.label_id !== undefined ? answer.label_id : null;
       decision.answer = answer;
@@ -91,6 +97,7 @@ export class SendQueue {
     } catch (error) {
       this._inFlight = null;
       decision.error = error;
+      decision.unanswered = Boolean(error && error.status === 0);
       if (error && error.retriable) {
         // Keep it at the head: decisions reach the service in the order they were made.
         decision.state = "retrying";

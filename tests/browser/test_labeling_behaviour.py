@@ -46,6 +46,33 @@ def test_a_failed_label_request_is_retried_and_stored_once(browser, serve):
     assert page.errors == []
 
 
+def test_a_label_whose_answer_is_lost_is_not_stored_twice(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    posts = []
+
+    def lose_first_answer(route):
+        posts.append(route.request.post_data_json)
+        if len(posts) == 1:
+            route.fetch()                      # the service stores it...
+            route.abort("connectionreset")     # ...but the page never hears back
+        else:
+            route.continue_()
+    page.route("**/api/label", lose_first_answer)
+    item = current_id(page)
+    press_and_wait_change(page, "3")
+    wait_all_saved(page)
+    press_and_wait_change(page, "1")           # the next label goes through normally
+    wait_all_saved(page)
+    assert [(r["item_id"], r["label"]) for r in server.decision_rows()][0] == (item, '"virginica"')
+    assert len(server.decision_rows()) == 2
+    assert len(_rows_for(server, item)) == 1 and len(posts) == 2
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId === id", arg=item)
+    assert "saved" in page.inner_text(".al-item-status")
+
+
 def test_a_network_blip_keeps_the_label_warns_before_closing_and_sends_it_once(browser, serve):
     server = serve("tabular")
     page = open_app(browser, server.url)
@@ -115,6 +142,19 @@ def test_typing_a_comment_never_triggers_a_hotkey(browser, serve):
     rows = _rows_for(server, item)
     assert [(r["label"], r["comment"]) for r in rows] == [('"virginica"', "3 petals, s? [odd] 1")]
     assert page.input_value(".al-comment") == ""
+    # A draft on the new item is kept while reviewing; the reviewed decision shows its comment,
+    # and changing its label keeps that comment.
+    page.fill(".al-comment", "draft")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Backspace")
+    page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId === id", arg=item)
+    assert page.input_value(".al-comment") == "3 petals, s? [odd] 1"
+    page.keyboard.press("1")
+    page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId !== id", arg=item)
+    assert page.input_value(".al-comment") == "draft"
+    wait_all_saved(page)
+    rows = _rows_for(server, item)
+    assert [(r["label"], r["comment"]) for r in rows][-1] == ('"setosa"', "3 petals, s? [odd] 1")
 
 
 def test_multi_label_toggles_and_confirms_with_enter(browser, serve):
