@@ -239,3 +239,30 @@ def test_a_label_whose_labels_append_failed_is_restored_at_start(dss, tabular, c
     labels = _labels(dss).sort_values("label_id")
     assert labels["label"].tolist() == ["pos", "neg"]
     assert len(_metadata(dss)) == 2
+
+
+def test_rows_added_to_the_input_are_served_without_restart(dss, tabular, client_for, rows, monkeypatch):
+    from active_labeling.dss import pools
+
+    monkeypatch.setattr(pools, "TABLE_RECHECK_SECONDS", 0.0)
+    alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    assert alice.get("/api/stats").get_json()["total"] == 14
+    reviews = dss.dataset("reviews")
+    reviews.spec_item["appendMode"] = True
+    with reviews.get_writer() as writer:
+        writer.write_dataframe(pd.DataFrame({"text": ["a late review"], "stars": [4]}))
+    served = alice.get("/api/batch?size=15").get_json()["items"]
+    assert "a late review" in [item["data"]["text"] for item in served]
+    assert alice.get("/api/stats").get_json()["total"] == 15
+
+
+def test_hotkeys_and_shown_columns_from_the_settings(dss, tabular, client_for):
+    settings = dict(tabular, columns=["stars"], hotkeys=[{"from": "neutral", "to": "N"}])
+    alice = client_for(dss.load_webapp(WEBAPP, settings), "alice")
+    config = alice.get("/api/config").get_json()
+    assert {c["name"]: c["hotkey"] for c in config["categories"]} == {"pos": "1", "neg": "2", "neutral": "n"}
+    assert config["columns"] == ["stars"]
+    item = alice.get("/api/batch?size=1").get_json()["items"][0]
+    assert list(item["data"]) == ["stars"]
+    alice.post("/api/label", json={"id": item["id"], "label": "pos"})
+    assert _labels(dss).columns.tolist()[:2] == ["text", "stars"]  # the labels keep every column
