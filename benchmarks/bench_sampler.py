@@ -5,6 +5,7 @@ scikit-learn logistic regression on a small sample, then measures:
 
 - wall time of (a) reading the pool in chunks + ``predict_proba`` only, and (b) the full sampler
   (margin strategy, 1,000 queries) on the same reading, at two chunk sizes; target (b)/(a) ≤ 1.15;
+- wall time of the other strategies, and of leaving out labeled rows (informative, no target);
 - peak RSS of the sampler on the small and the large pool, each in a fresh subprocess
   (``resource.getrusage``); target: the large run within 300 MB of the small one.
 
@@ -82,6 +83,25 @@ def sample(pool: str, model_path: str, chunk_size: int) -> float:
     return time.perf_counter() - started
 
 
+def variant(pool: str, model_path: str, strategy: str, labeled: int) -> float:
+    """Wall time of one sampler run with another strategy, or leaving out ``labeled`` known items."""
+    from active_labeling.items import ids_from_hashes, row_hashes
+    from active_labeling.local.models import PickledClassifier
+    from active_labeling.sampling.exclusion import LabeledFilter
+    from active_labeling.sampling.file_chunks import table_chunks
+    from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
+
+    exclusion = None
+    if labeled:
+        head = next(table_chunks(pool, labeled))
+        exclusion = LabeledFilter(ids_from_hashes(row_hashes(head)))
+    sampler = QuerySampler(SamplerSettings(strategy=strategy, n_queries=1000), PickledClassifier(model_path),
+                           exclusion)
+    started = time.perf_counter()
+    sampler.run(table_chunks(pool, ROW_GROUP))
+    return time.perf_counter() - started
+
+
 def peak_rss_mb(pool: str, model_path: str, chunk_size: int) -> float:
     """Peak RSS of one sampler run in a fresh interpreter."""
     output = subprocess.run([sys.executable, __file__, "--rss-child", pool, model_path, str(chunk_size)],
@@ -116,6 +136,11 @@ def main() -> None:
                 full.append(sample(small_pool, model_path, chunk_size))
             b, f = statistics.median(base), statistics.median(full)
             print(f"{chunk_size:>10,} | {b:>16.3f} | {f:>11.3f} | {f / b:>5.2f} | ≤ 1.15")
+        print()
+        print(f"{'strategy (chunk 100,000, one run)':<56} | {'sampler (s)':>11}")
+        for strategy, labeled in (("entropy", 0), ("random", 0), ("batch_diversity", 0), ("margin", 1000)):
+            label = strategy + (f", {labeled:,} labeled rows left out (content hashes)" if labeled else "")
+            print(f"{label:<56} | {variant(small_pool, model_path, strategy, labeled):>11.3f}")
         write_pool(large_pool, large, seed=2)
         rss_small = peak_rss_mb(small_pool, model_path, ROW_GROUP)
         rss_large = peak_rss_mb(large_pool, model_path, ROW_GROUP)

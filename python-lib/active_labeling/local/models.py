@@ -66,7 +66,8 @@ class PickledClassifier:
         """Raise a :class:`SamplerError` naming the model's features missing from ``columns``."""
         if self.features is None:
             return
-        missing = [f for f in self.features if f not in set(columns)]
+        present = set(columns)
+        missing = [f for f in self.features if f not in present]
         if missing:
             raise SamplerError(
                 f"the data lacks {len(missing)} of the model's features: {', '.join(missing[:10])}"
@@ -74,8 +75,9 @@ class PickledClassifier:
 
     def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
         """Class probabilities of the chunk's rows: ``proba_<class>`` columns, same index."""
-        self.check_columns(chunk.columns)
         same = self.features is None or list(chunk.columns) == self.features
+        if not same:
+            self.check_columns(chunk.columns)
         inputs = chunk if same else chunk[self.features]  # selecting would copy the chunk
         try:
             proba = self.estimator.predict_proba(inputs)
