@@ -269,3 +269,43 @@ def names_read(parse: Callable[[Any], Any],
                 errors.append(f"{raw}: {error}")
             reads.append(set().union(*(reader.read_names for reader in readers)))
     return reads, errors
+
+
+_JS_TOKEN = re.compile(r"""\s*(?:(?P<model>model\.([A-Za-z_]\w*)|model\[\s*(['"])([^'"]+)\3\s*\])
+                          |(?P<string>'[^'\\]*'|"[^"\\]*")|(?P<number>-?\d+(?:\.\d+)?)
+                          |(?P<word>true|false|null|undefined)
+                          |(?P<op>===|!==|==|!=|<=|>=|&&|\|\||[!()<>]))""", re.VERBOSE)
+_JS_WORDS = {"true": "True", "false": "False", "null": "None", "undefined": "None"}
+_JS_OPS = {"===": "==", "!==": "!=", "&&": " and ", "||": " or ", "!": " not "}
+
+
+def visibility_test(condition: str) -> Optional[Callable[[Dict[str, Any]], bool]]:
+    """A Python test of a simple ``visibilityCondition`` on a raw config, or None when the
+    expression uses more than parameters, literals, comparisons and ``&& || !`` (not checked then).
+    """
+    parts, position = [], 0
+    while position < len(condition.rstrip()):
+        match = _JS_TOKEN.match(condition, position)
+        if not match:
+            return None
+        position = match.end()
+        if match.group("model"):
+            parts.append(f"m.get({(match.group(2) or match.group(4))!r})")
+        elif match.group("word"):
+            parts.append(_JS_WORDS[match.group("word")])
+        elif match.group("op"):
+            parts.append(_JS_OPS.get(match.group("op"), match.group("op")))
+        else:
+            parts.append(match.group("string") or match.group("number"))
+    try:
+        code = compile("".join(parts).strip(), "<visibilityCondition>", "eval")
+    except SyntaxError:
+        return None
+
+    def test(raw: Dict[str, Any]) -> bool:
+        try:
+            return bool(eval(code, {"__builtins__": {}}, {"m": raw}))
+        except TypeError:  # an ordering between a missing value and a number: false in practice
+            return False
+
+    return test

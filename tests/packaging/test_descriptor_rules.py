@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from descriptor_rules import config_variants, declared_names, names_read, params_problems, roles_problems
+from descriptor_rules import (
+    config_variants,
+    declared_names,
+    names_read,
+    params_problems,
+    roles_problems,
+    visibility_test,
+)
 
 from active_labeling.params import ParamReader
 
@@ -71,3 +78,11 @@ def test_an_undeclared_read_is_seen():
 
     reads, _ = names_read(parse, config_variants(GOOD))
     assert "undeclared" in set().union(*reads)
+
+
+def test_visibility_conditions_are_evaluated_on_the_variants():
+    shown = visibility_test(GOOD[-1]["visibilityCondition"])
+    assert [shown(raw) for raw in config_variants(GOOD)].count(True) >= 1
+    misspelt = visibility_test("model.mode == 'Fancy' && !model.column")
+    assert not any(misspelt(raw) for raw in config_variants(GOOD))
+    assert visibility_test("Object.keys(model.x).length > 0") is None  # beyond simple expressions

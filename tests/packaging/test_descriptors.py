@@ -19,6 +19,7 @@ from descriptor_rules import (
     names_read,
     params_problems,
     roles_problems,
+    visibility_test,
 )
 
 from active_labeling.dss import components
@@ -156,6 +157,19 @@ def test_declared_parameters_are_exactly_those_read(folder, params):
             + "\n".join(errors)) if errors else ""
     unread = sorted(declared - read)
     assert not unread, f"{folder} declares parameters it never reads: {unread}{hint}"
+
+
+@pytest.mark.parametrize("path", DESCRIPTORS, ids=_folder)
+def test_every_visibility_condition_can_be_met(path):
+    # A condition no setting satisfies (a misspelt choice value) hides its parameter for good.
+    params = json.loads(path.read_text(encoding="utf-8")).get("params") or []
+    variants = config_variants(params, components.CONFIG_EXAMPLES.get(_folder(path), ()))
+    never = []
+    for param in params:
+        test = visibility_test(param.get("visibilityCondition") or "")
+        if param.get("visibilityCondition") and test and not any(test(raw) for raw in variants):
+            never.append(f"{param.get('name')}: {param['visibilityCondition']}")
+    assert not never, f"{_folder(path)}: conditions no setting meets: {never}"
 
 
 def test_config_parsers_are_called_by_the_components():
