@@ -26,8 +26,8 @@ def register(subparsers) -> None:
                         default=Path("dist") / f"dss-plugin-active-labeling-{__version__}.zip",
                         help="the plugin zip (default: %(default)s)")
     parser.add_argument("--python", default="PYTHON311", choices=INTERPRETERS,
-                        help="interpreter of a new code env (default: %(default)s); an existing code "
-                             "env keeps its own")
+                        help="interpreter of a new code env (default: %(default)s; PYTHON310 on DSS 12 "
+                             "and 13, where 3.11 is experimental); an existing code env keeps its own")
     parser.add_argument("--timeout", type=float, default=3600,
                         help="seconds to wait for the code env to build (default: %(default)s)")
     parser.add_argument("--no-check-certificate", action="store_true",
