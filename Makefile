@@ -54,9 +54,10 @@ plugin:
 	$(PYTHON) tools/build_plugin.py
 
 # DSS_URL and DSS_API_KEY reach the command through the environment (make exports command-line
-# variables), so that the key is not echoed.
+# variables), so that the key is not echoed. DSS_PYTHON: interpreter of a new code env.
+DSS_PYTHON ?= PYTHON311
 deploy: install plugin
-	$(BIN)/active-labeling deploy --zip dist/dss-plugin-active-labeling-$(VERSION).zip
+	$(BIN)/active-labeling deploy --zip dist/dss-plugin-active-labeling-$(VERSION).zip --python $(DSS_PYTHON)
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
