@@ -35,15 +35,10 @@ def make_tabular(folder: Path) -> Path:
     from sklearn.datasets import load_iris
 
     frame = load_iris(as_frame=True).frame
-    notes = []
-    for i in range(len(frame)):
-        if i % 7 == 0:
-            notes.append("")
-        elif i % 5 == 0:
-            notes.append(f"Field note {i}: " + "petals measured twice, the stem was bent by the wind. " * 12)
-        else:
-            notes.append(f"Field note {i}")
-    frame["note"] = notes
+    # A unique note per row (long every fifth row), and a column with some empty values.
+    frame["note"] = [f"Field note {i}" + (": petals measured twice, the stem was bent by the wind." * 12
+                                          if i % 5 == 0 else "") for i in range(len(frame))]
+    frame["collector"] = ["" if i % 7 == 0 else ("Ana", "Bo", "Chen")[i % 3] for i in range(len(frame))]
     path = folder / "iris.csv"
     frame.to_csv(path, index=False)
     return path
@@ -155,6 +150,15 @@ class LabelingServer:
             return [dict(zip(names, row)) for row in cursor.fetchall()]
         finally:
             connection.close()
+
+    def export(self, out: Path):
+        """``active-labeling export`` of the workspace as CSV: (labels, metadata) DataFrames."""
+        import pandas as pd
+
+        subprocess.run([_cli(), "export", "--workspace", str(self.workspace), "--format", "csv",
+                        "--out", str(out)], check=True, capture_output=True, timeout=60)
+        read = {"keep_default_na": False}
+        return pd.read_csv(out / "labels.csv", **read), pd.read_csv(out / "metadata.csv", **read)
 
     def stop(self) -> None:
         if self.process.poll() is None:

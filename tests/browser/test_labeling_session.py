@@ -35,7 +35,7 @@ def _pressed_categories(page):
 
 
 @pytest.mark.parametrize("kind", ["tabular", "image", "sound"])
-def test_keyboard_session_is_stored_exactly(kind, browser, serve):
+def test_keyboard_session_is_stored_exactly(kind, browser, serve, tmp_path):
     server = serve(kind)
     categories = CATEGORIES[kind]
     page = open_app(browser, server.url)
@@ -69,6 +69,7 @@ def test_keyboard_session_is_stored_exactly(kind, browser, serve):
     assert "Your decision 10 of 12" in page.inner_text(".al-position")
 
     changed = order[-3]
+    first_label = expected[changed][1]
     new_label = next(c for c in categories if c != expected[changed][1])
     page.keyboard.press(str(categories.index(new_label) + 1))   # change it, and move on
     _wait_shown(page, order[-2])
@@ -100,12 +101,20 @@ def test_keyboard_session_is_stored_exactly(kind, browser, serve):
     assert stats["annotator"]["labeled"] == 20 and stats["annotator"]["skipped"] == 1
     assert {k: v for k, v in stats["per_category"].items() if v} == dict(per_category)
 
-    # What is stored: one metadata row per decision, none twice; the change is a second row.
-    rows = server.decision_rows()
-    assert len(rows) == 22
-    counts = collections.Counter(r["item_id"] for r in rows)
+    # What is stored, as `active-labeling export` writes it: one metadata row per decision, none
+    # twice (the change is a second row); the labels, one per labeled item, with its latest label.
+    labels, metadata = server.export(tmp_path / "export")
+    assert len(metadata) == 22
+    counts = collections.Counter(metadata["item_id"])
     assert counts[changed] == 2 and all(counts[i] == 1 for i in order if i != changed)
-    assert {r["annotator"] for r in rows} == {"tester"}
+    assert set(metadata["annotator"]) == {"tester"}
+    assert [tuple(r) for r in metadata[metadata["item_id"] == changed][["status", "label"]].values] == [
+        ("labeled", first_label), ("labeled", new_label)]
+    assert metadata[metadata["item_id"] == skipped]["status"].tolist() == ["skipped"]
+    key = "note" if kind == "tabular" else "path"
+    shown = {e["id"]: str(e["item"]["data"][key]) for e in history}
+    assert dict(zip(labels[key].astype(str), labels["label"])) == {
+        shown[i]: label for i, (status, label) in expected.items() if status == "labeled"}
     assert page.errors == []
 
 
