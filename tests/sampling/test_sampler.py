@@ -140,3 +140,15 @@ def test_settings_are_checked():
         SamplerSettings(strategy="most_fun")
     with pytest.raises(SamplerError, match="number of queries above 0"):
         SamplerSettings(strategy="batch_diversity", n_queries=0)
+
+
+def test_a_chunk_entirely_dropped_may_come_back_without_probability_columns():
+    def picky(chunk):
+        kept = chunk[chunk["x"].notna()]
+        if not len(kept):
+            return pd.DataFrame(index=kept.index)  # what some models answer for no rows
+        return logistic_scorer(kept)
+
+    pool = pd.DataFrame({"x": [np.nan, np.nan, 0.2, 3.0]})
+    queries, report = run(pool, 2, scorer=picky, n_queries=5)
+    assert queries["x"].tolist() == [0.2, 3.0] and report.rows_dropped == 2

@@ -118,13 +118,9 @@ class QuerySampler:
             if not chunk.index.is_unique:
                 chunk = chunk.reset_index(drop=True)
             positions = np.arange(start, start + len(chunk), dtype=np.int64)
-            if self.labeled is not None:
-                excluded = self.labeled.excluded(chunk)
-                if excluded.any():
-                    report.rows_excluded += int(excluded.sum())
-                    chunk, positions = chunk[~excluded], positions[~excluded]
-                    if not len(chunk):
-                        continue
+            chunk, positions = self._without_labeled(chunk, positions, report)
+            if not len(chunk):
+                continue
             rows, positions, proba, classes = self._score(chunk, positions, classes, report)
             if len(rows):
                 scores = row_scores(settings.strategy, proba,
@@ -143,8 +139,20 @@ class QuerySampler:
         report.seconds = time.perf_counter() - started
         return queries, report
 
+    def _without_labeled(self, chunk, positions, report):
+        if self.labeled is None:
+            return chunk, positions
+        excluded = self.labeled.excluded(chunk)
+        if not excluded.any():
+            return chunk, positions
+        report.rows_excluded += int(excluded.sum())
+        return chunk[~excluded], positions[~excluded]
+
     def _score(self, chunk, positions, classes, report):
         probabilities = self.scorer(chunk)
+        if not len(probabilities):  # every row dropped: an empty answer may lack the proba columns
+            report.rows_dropped += len(chunk)
+            return chunk.iloc[:0], positions[:0], np.zeros((0, len(classes or ()))), classes
         if classes is None:
             classes = [c for c in probabilities.columns if str(c).startswith(PROBA_PREFIX)]
             if not classes:
