@@ -176,10 +176,7 @@ def _queries(rows: pd.DataFrame, order) -> pd.DataFrame:
 
 
 def _publish(dss, queries: pd.DataFrame) -> None:
-    dataset = dss.dataset("queries")
-    if not dss.dataset_schema("queries"):
-        dataset.write_schema_from_dataframe(queries)
-    dataset.write_dataframe(queries)
+    dss.dataset("queries").write_dataframe(queries, infer_schema=True)  # as the Query Sampler replaces it
     variables, _ = with_generation_bumped(dss.get_variables(), f"{dss.project_key}.queries")
     dss.set_variables(variables)
 
@@ -266,3 +263,17 @@ def test_hotkeys_and_shown_columns_from_the_settings(dss, tabular, client_for):
     assert list(item["data"]) == ["stars"]
     alice.post("/api/label", json={"id": item["id"], "label": "pos"})
     assert _labels(dss).columns.tolist()[:2] == ["text", "stars"]  # the labels keep every column
+
+
+def test_queries_of_another_dataset_stop_the_start_but_not_a_running_backend(dss, tabular, rows, client_for):
+    dss.create_dataset("queries")
+    _publish(dss, pd.DataFrame({"title": ["x"], "score": [0.5], "rank": [1]}))
+    with pytest.raises(Exception, match="lacks the columns text, stars"):
+        dss.load_webapp(WEBAPP, dict(tabular, queries_dataset="queries"))
+
+    _publish(dss, _queries(rows, [2, 4]))
+    alice = client_for(dss.load_webapp(WEBAPP, dict(tabular, queries_dataset="queries")), "alice")
+    _publish(dss, pd.DataFrame({"title": ["x"], "score": [0.5], "rank": [1]}))
+    batch = alice.get("/api/batch?size=3")
+    assert batch.status_code == 200
+    assert len(batch.get_json()["items"]) == 3

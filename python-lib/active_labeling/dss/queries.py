@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Callable, Optional
@@ -11,6 +12,8 @@ import numpy as np
 
 from active_labeling.generation import read_generation
 from active_labeling.storage.base import Pool, Queries
+
+_log = logging.getLogger(__name__)
 
 
 class DssQueriesSource:
@@ -35,6 +38,7 @@ class DssQueriesSource:
         self._clock = clock
         self._cached: Optional[int] = None
         self._read_at = 0.0
+        self._loaded = False
 
     def generation(self, fresh: bool = False) -> int:
         """The current generation (0 when the Query Sampler never ran), cached a few seconds."""
@@ -49,8 +53,22 @@ class DssQueriesSource:
 
         The generation is read before the rows: the Query Sampler writes rows, then bumps the
         counter, so rows are never older than the generation reported with them.
+
+        Queries that don't fit the pool stop the backend at start (the message says why); later,
+        while annotators are at work, they are logged and the random order is served instead.
         """
         generation = self.generation(fresh=True)
+        try:
+            queries = self._read(generation, pool)
+        except Exception:
+            if not self._loaded:
+                raise
+            _log.exception("the queries of generation %d can't be used; serving in random order", generation)
+            queries = Queries(generation)
+        self._loaded = True
+        return queries
+
+    def _read(self, generation: int, pool: Pool) -> Queries:
         if not self._dataset.read_schema(raise_if_empty=False):
             return Queries(generation)
         frame = self._dataset.get_dataframe()
