@@ -20,6 +20,7 @@ SUBCOMMANDS = [
     "active_labeling.commands.demo",
     # "active_labeling.local.commands.serve",  (added by each feature)
     "active_labeling.commands.dss",
+    "active_labeling.commands.status",
     "active_labeling.commands.sample",
     "active_labeling.commands.deploy",
 ]
