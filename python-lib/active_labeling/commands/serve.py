@@ -45,6 +45,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("serve", help="serve the labeling app on local data",
                                    description="Serve the labeling app on a local file or folder.")
     add_setup_arguments(parser)
+    from active_labeling.local.retrain_cli import add_retrain_arguments
+
+    add_retrain_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -60,7 +63,7 @@ def setup_from(args):
         annotators_per_item=args.annotators_per_item, seed=args.seed)
 
 
-def start(setup, host: str, port: int, verbose: bool = False) -> int:
+def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> int:
     """Build and serve ``setup``, turning setup problems into user errors."""
     from active_labeling.cli import UserError
     from active_labeling.local.app import build_app
@@ -78,6 +81,10 @@ def start(setup, host: str, port: int, verbose: bool = False) -> int:
         local = build_app(setup)
     except (WorkspaceError, PoolError, ValueError, OSError) as error:
         raise UserError(str(error)) from None
+    if retrain is not None:  # the --retrain-every loop (active_labeling.local.retrain_cli)
+        from active_labeling.local.retrain_cli import attach_worker
+
+        attach_worker(local, retrain)
     try:
         serve(local, host, port, quiet=not verbose)
     except OSError as error:
@@ -88,4 +95,8 @@ def start(setup, host: str, port: int, verbose: bool = False) -> int:
 
 def run(args) -> int:
     """Serve until interrupted."""
-    return start(setup_from(args), args.host, args.port, args.verbose)
+    from active_labeling.local.retrain_cli import prepare_retrain
+
+    setup = setup_from(args)
+    retrain = prepare_retrain(args, setup)
+    return start(setup, args.host, args.port, args.verbose, retrain)

@@ -1,0 +1,71 @@
+"""The ``--retrain-every`` and ``--model`` options of ``active-labeling serve``."""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+from pathlib import Path
+from typing import Optional
+
+
+def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the retrain-loop options to the ``serve`` parser."""
+    group = parser.add_argument_group("active learning loop")
+    group.add_argument("--retrain-every", type=int, metavar="N",
+                       help="retrain a model every N labelings in the background and serve the new "
+                            "queries it chooses (the figures of each round: `active-labeling status`)")
+    group.add_argument("--model", type=Path, metavar="MODEL.pkl",
+                       help="with --retrain-every: a pickled scikit-learn pipeline, refitted each round "
+                            "(default: a built-in one for the kind of items). Load only files you trust")
+    group.add_argument("--retrain-queries", type=int, default=1000, metavar="N",
+                       help="with --retrain-every: how many queries each round writes (default: 1000)")
+
+
+def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
+    """Check the options and point ``setup`` at the worker's queries; None without ``--retrain-every``."""
+    from active_labeling.cli import UserError
+    from active_labeling.local.retrain_round import RetrainSettings
+
+    every = getattr(args, "retrain_every", None)
+    if every is None:
+        if getattr(args, "model", None) is not None:
+            raise UserError("--model is the model to retrain: give --retrain-every N with it")
+        return None
+    if every < 1:
+        raise UserError(f"--retrain-every should be 1 or more, got {every}")
+    if args.retrain_queries < 1:
+        raise UserError(f"--retrain-queries should be 1 or more, got {args.retrain_queries}")
+    if setup.queries is not None:
+        raise UserError("--queries and --retrain-every both choose the queries: with --retrain-every the "
+                        "queries are written in the workspace each round; drop --queries")
+    if setup.multi_label:
+        raise UserError("--retrain-every trains a single-label model: it can't be used with --multi-label")
+    settings = RetrainSettings(kind=setup.kind, data=Path(setup.data), workspace=Path(setup.workspace),
+                               every=every, id_column=setup.id_column, label_column=setup.label_column,
+                               model=_load_model(args.model) if args.model else None,
+                               n_queries=args.retrain_queries, seed=setup.seed)
+    setup.queries = settings.queries_path
+    return settings
+
+
+def attach_worker(local, settings) -> None:
+    """Start the worker next to the app; it stops when the app closes."""
+    from active_labeling.local.retrain_worker import RetrainWorker
+
+    local.parts.insert(0, RetrainWorker(settings).start())
+
+
+def _load_model(path: Path):
+    from active_labeling.cli import UserError
+
+    try:
+        with open(path, "rb") as stream:
+            model = pickle.load(stream)
+    except OSError as error:
+        raise UserError(f"--model {path}: {error.strerror or error}") from None
+    except Exception as error:  # unpickling can raise almost anything
+        raise UserError(f"--model {path} is not a loadable pickle ({error})") from None
+    if not (hasattr(model, "get_params") and hasattr(model, "fit") and hasattr(model, "predict_proba")):
+        raise UserError(f"--model {path} holds a {type(model).__name__}, not a scikit-learn classifier or "
+                        "pipeline with fit and predict_proba")
+    return model

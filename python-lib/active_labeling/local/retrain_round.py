@@ -1,0 +1,200 @@
+"""One retrain round on a local workspace: fit on the labels, evaluate, sample, write new queries.
+
+The queries file is replaced atomically, so the labeling service (whose ``FileQueriesSource``
+watches it) sees a new generation at its next batch, and never a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+from active_labeling.learning.evaluation import evaluate_round
+from active_labeling.learning.pipelines import default_pipeline
+from active_labeling.local.rounds import OK, RETRAIN_FOLDER
+from active_labeling.sampling.strategies import MARGIN
+
+QUERIES_FILE = "queries.parquet"
+PATH_COLUMN = "path"
+CHUNK_ROWS = 10000
+
+
+class RetrainError(Exception):
+    """A round cannot run (too few classes, unreadable model...); the message says why."""
+
+
+@dataclass
+class RetrainSettings:
+    """How the local loop retrains.
+
+    Attributes
+    ----------
+    kind, data, workspace
+        What ``serve`` labels and where its workspace is.
+    every : int
+        A round starts once this many labelings were made since the last round's snapshot.
+    model : estimator, optional
+        The user's scikit-learn pipeline (cloned and refitted each round); None: the default one.
+    """
+
+    kind: str
+    data: Path
+    workspace: Path
+    every: int
+    id_column: Optional[str] = None
+    label_column: str = "label"
+    model: Any = None
+    strategy: str = MARGIN
+    n_queries: int = 1000
+    seed: int = 0
+    sample_size: int = 500
+
+    @property
+    def folder(self) -> Path:
+        """Where models, queries and the rounds' log are written."""
+        return Path(self.workspace) / RETRAIN_FOLDER
+
+    @property
+    def queries_path(self) -> Path:
+        """The queries file the service follows."""
+        return self.folder / QUERIES_FILE
+
+
+@dataclass
+class PoolTable:
+    """The pool as the model sees it: one row per item id, in pool order."""
+
+    frame: pd.DataFrame
+    ids: List[str]
+    features: List[str]
+    root: Optional[Path] = None  # folders: the files' folder
+
+
+def read_pool(settings: RetrainSettings) -> PoolTable:
+    """Read the pool with the same item ids as the labeling service."""
+    if settings.kind == "tabular":
+        from active_labeling.local.tabular import TabularFilePool, read_table
+
+        pool = TabularFilePool(settings.data, settings.id_column)
+        frame = read_table(settings.data)
+        frame.columns = [str(c) for c in frame.columns]
+        features = [c for c in pool.item_columns if c != settings.label_column]
+        return PoolTable(frame.reset_index(drop=True), list(pool.item_ids()), features)
+    from active_labeling.local.folder import FolderPool
+
+    pool = FolderPool(settings.data, settings.kind)
+    ids = list(pool.item_ids())
+    # The models read files by their path on disk, as with `active-labeling sample`.
+    frame = pd.DataFrame({PATH_COLUMN: [str(pool.root) + item_id for item_id in ids]})
+    return PoolTable(frame, ids, [PATH_COLUMN], pool.root)
+
+
+def read_labels(db: sqlite3.Connection) -> Tuple[Dict[str, str], int]:
+    """(item id → its latest label, the last decision's label_id) from the workspace."""
+    mark = db.execute("SELECT COALESCE(MAX(label_id), 0) FROM decisions").fetchone()[0]
+    latest: Dict[str, str] = {}
+    for item_id, label in db.execute(
+            "SELECT item_id, label FROM labels WHERE label_id <= ? ORDER BY label_id", (mark,)):
+        value = json.loads(label) if label is not None else None
+        if isinstance(value, str):
+            latest[item_id] = value  # several annotators: the latest label wins
+    return latest, int(mark)
+
+
+def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
+              previous: Any = None) -> Tuple[Dict[str, Any], Any]:
+    """Run round ``number``; returns its log entry and the fitted model.
+
+    Raises
+    ------
+    RetrainError, or whatever fitting raises: the worker logs it and retries later.
+    """
+    started = time.perf_counter()
+    started_at = utc_now()
+    labels, mark = read_labels(db)
+    pool = read_pool(settings)
+    position = {item_id: i for i, item_id in enumerate(pool.ids)}
+    labeled = [i for i in labels if i in position]
+    if len({labels[i] for i in labeled}) < 2:
+        raise RetrainError(f"{len(labeled)} labeled item(s) with fewer than 2 categories: a model "
+                           "needs labels of at least two categories")
+    rows = [position[i] for i in labeled]
+    inputs = _model_inputs(settings, pool)
+    features = inputs.iloc[rows].reset_index(drop=True)
+    target = pd.Series([labels[i] for i in labeled])
+    sample = inputs.iloc[_fixed_sample(len(pool.ids), settings.sample_size, settings.seed)]
+    model, figures = evaluate_round(_model_factory(settings, features, pool), features, target,
+                                    previous, sample, settings.seed)
+    model_path = _write_atomically(settings.folder / f"model-{number:04d}.pkl",
+                                   lambda stream: pickle.dump(model, stream))
+    unlabeled = np.ones(len(pool.ids), dtype=bool)
+    unlabeled[rows] = False
+    queries = _sample(settings, model_path, pool, unlabeled)
+    _write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
+    entry = dict(figures.to_dict(), round=number, status=OK, started=started_at, finished=utc_now(),
+                 mark=mark, model=str(model_path), queries=len(queries),
+                 queries_file=str(settings.queries_path), seconds=time.perf_counter() - started)
+    return entry, model
+
+
+def _model_inputs(settings: RetrainSettings, pool: PoolTable) -> pd.DataFrame:
+    # The user's own model gets every column (it picks its own); the default one its features.
+    return pool.frame if settings.model is not None else pool.frame[pool.features]
+
+
+def _model_factory(settings: RetrainSettings, features: pd.DataFrame, pool: PoolTable) -> Callable[[], Any]:
+    if settings.model is not None:
+        from sklearn.base import clone
+
+        return lambda: clone(settings.model)
+    return lambda: default_pipeline(settings.kind, features, pool.features, seed=settings.seed)
+
+
+def _fixed_sample(size: int, wanted: int, seed: int) -> np.ndarray:
+    """The same rows every round (while the pool is unchanged), to count changed predictions."""
+    order = np.random.default_rng(seed).permutation(size)
+    return np.sort(order[:wanted])
+
+
+def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable,
+            unlabeled: np.ndarray) -> pd.DataFrame:
+    from active_labeling.local.models import PickledClassifier
+    from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
+
+    scorer = PickledClassifier(str(model_path))
+    candidates = pool.frame[unlabeled]
+    chunks = (candidates.iloc[start:start + CHUNK_ROWS] for start in range(0, len(candidates), CHUNK_ROWS))
+    sampler = QuerySampler(SamplerSettings(strategy=settings.strategy, n_queries=settings.n_queries,
+                                           seed=settings.seed), scorer, None, scorer.version,
+                           PATH_COLUMN if pool.root is not None else settings.id_column)
+    queries, _ = sampler.run(chunks)
+    if pool.root is not None:  # back to the item ids the service knows
+        prefix = len(str(pool.root))
+        queries[PATH_COLUMN] = queries[PATH_COLUMN].astype(str).str[prefix:]
+    return queries
+
+
+def _write_atomically(path: Path, write: Callable[[Any], None]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    with open(partial, "wb") as stream:
+        write(stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(partial, path)
+    return path
+
+
+def utc_now() -> str:
+    """Now, as the workspace writes dates (ISO 8601 UTC, milliseconds)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -1,0 +1,73 @@
+"""The retrain rounds' figures, kept in the workspace as one JSON line per round.
+
+A plain file next to the workspace database rather than a table: the worker only appends to it,
+``active-labeling status`` only reads it, and the labeling database's schema stays the service's.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Union
+
+RETRAIN_FOLDER = "retrain"
+ROUNDS_FILE = "rounds.jsonl"
+OK, FAILED = "ok", "failed"
+
+
+class RoundLog:
+    """Append-only log of rounds in ``<workspace>/retrain/rounds.jsonl``."""
+
+    def __init__(self, workspace: Union[str, Path]):
+        self.folder = Path(workspace) / RETRAIN_FOLDER
+        self.path = self.folder / ROUNDS_FILE
+        self._lock = threading.Lock()
+
+    def append(self, entry: Dict[str, Any]) -> None:
+        """Add one round's entry (flushed to disk before returning)."""
+        with self._lock:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(self.path, "a", encoding="utf-8") as stream:
+                stream.write(json.dumps(entry, sort_keys=True) + "\n")
+                stream.flush()
+
+    def read(self) -> List[Dict[str, Any]]:
+        """Every round so far, oldest first; a torn last line (a crash mid-write) is ignored."""
+        if not self.path.exists():
+            return []
+        entries = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                continue
+        return entries
+
+    def last_success(self) -> Dict[str, Any]:
+        """The last successful round's entry, or an empty dict."""
+        done = [entry for entry in self.read() if entry.get("status") == OK]
+        return done[-1] if done else {}
+
+
+def format_rounds(entries: List[Dict[str, Any]]) -> List[str]:
+    """Lines of a table of the rounds, for ``active-labeling status``."""
+    if not entries:
+        return ["No retrain round yet."]
+    header = (f"{'round':>5}  {'finished (UTC)':<20} {'status':<7} {'labels':>6} {'CV acc.':>7} "
+              f"{'macro F1':>8} {'folds':>5} {'changed':>7} {'seconds':>7}  queries / error")
+    lines = [header]
+    for entry in entries:
+        def figure(key: str, percent: bool = False, entry: Dict[str, Any] = entry) -> str:
+            value = entry.get(key)
+            if value is None:
+                return "-"
+            return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
+        tail = (f"{entry.get('queries', 0)} queries, generation file {entry.get('queries_file', '')}"
+                if entry.get("status") == OK else str(entry.get("error", "")))
+        lines.append(
+            f"{entry.get('round', '?'):>5}  {str(entry.get('finished', ''))[:19]:<20} "
+            f"{entry.get('status', ''):<7} {entry.get('labels', 0):>6} {figure('accuracy'):>7} "
+            f"{figure('macro_f1'):>8} {entry.get('folds', 0):>5} {figure('contradictions', True):>7} "
+            f"{entry.get('seconds', 0):>7.1f}  {tail}")
+    return lines
