@@ -92,3 +92,16 @@ def test_sound_media_ranges_waveform_spectrogram_and_multi_label(dss, sounds, cl
     assert alice.post("/api/label", json={"id": "/b.wav", "label": "pos"}).status_code == 400
     labels = dss.read_dataset("labels")
     assert json.loads(labels["label"].iloc[0]) == ["pos", "neutral"]
+
+
+def test_an_empty_folder_starts_and_serves_files_uploaded_later(dss, client_for, monkeypatch):
+    monkeypatch.setattr(pools, "FOLDER_RECHECK_SECONDS", 0.0)
+    dss.create_folder("inbox")
+    dss.create_dataset("labels")
+    dss.create_dataset("labels_metadata")
+    config = {"input_folder": "inbox", "categories": [{"from": "ok", "to": ""}],
+              "labels_dataset": "labels", "metadata_dataset": "labels_metadata"}
+    alice = client_for(dss.load_webapp("sound-labeling", config), "alice")
+    assert alice.get("/api/batch?size=5").get_json()["items"] == []
+    dataiku.Folder("inbox").upload_data("/first.wav", b"RIFF....WAVE")
+    assert [i["id"] for i in alice.get("/api/batch?size=5").get_json()["items"]] == ["/first.wav"]

@@ -8,6 +8,7 @@ Costs, honestly: a tabular pool reads its whole dataset once at start and again 
 
 from __future__ import annotations
 
+import logging
 import math
 import posixpath
 import time
@@ -25,6 +26,7 @@ EXTENSIONS = {
 }
 
 
+_log = logging.getLogger(__name__)
 # How often (at most) ``refresh`` re-reads a dataset / lists a folder again.
 TABLE_RECHECK_SECONDS = 300.0
 FOLDER_RECHECK_SECONDS = 30.0
@@ -172,8 +174,9 @@ class DssFolderPool:
         self.folder = dataiku.Folder(folder_name)
         self._list()
         if not self._ids:
-            raise PoolError(f"the folder '{folder_name}' (Files to label) holds no {kind} files "
-                            f"({', '.join(EXTENSIONS[kind])}); upload some or choose another folder.")
+            # Not an error: files uploaded later are picked up by refresh.
+            _log.warning("the folder '%s' holds no %s files (%s) yet", folder_name, kind,
+                         ", ".join(EXTENSIONS[kind]))
 
     def _list(self) -> None:
         paths = [str(p) for p in self.folder.list_paths_in_partition()]
