@@ -18,28 +18,40 @@ def table_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
     Raises
     ------
     SamplerError
-        The file is neither CSV nor Parquet.
+        The file is missing, neither CSV nor Parquet, or cannot be parsed.
     """
     extension = os.path.splitext(path)[1].lower()
-    if extension == ".csv":
-        try:
-            reader = pd.read_csv(path, chunksize=chunk_size)
-        except pd.errors.EmptyDataError:
-            return  # an empty file is an empty pool, which the sampler reports
-        with reader:
-            yield from reader
-    elif extension in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        try:
-            # Pre-buffering (the default of recent pyarrow) would read the whole file into memory.
-            parquet = pq.ParquetFile(path, pre_buffer=False)
-        except TypeError:  # pyarrow without the option never pre-buffers
-            parquet = pq.ParquetFile(path)
-        for batch in parquet.iter_batches(batch_size=chunk_size):
-            yield batch.to_pandas()
-    else:
+    if extension not in TABLE_EXTENSIONS:
         raise SamplerError(f"{path}: expected a .csv or .parquet file, or a folder of images or sounds")
+    if not os.path.isfile(path):
+        raise SamplerError(f"{path}: no such file")
+    try:
+        yield from _csv_chunks(path, chunk_size) if extension == ".csv" else _parquet_chunks(path, chunk_size)
+    except (ValueError, UnicodeDecodeError, OSError) as error:  # parser errors of pandas and pyarrow
+        if isinstance(error, SamplerError):
+            raise
+        raise SamplerError(f"{path} cannot be read as {extension[1:].upper()}: {error}") from None
+
+
+def _csv_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
+    try:
+        reader = pd.read_csv(path, chunksize=chunk_size)
+    except pd.errors.EmptyDataError:
+        return  # an empty file is an empty pool, which the sampler reports
+    with reader:
+        yield from reader
+
+
+def _parquet_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    try:
+        # Pre-buffering (the default of recent pyarrow) would read the whole file into memory.
+        parquet = pq.ParquetFile(path, pre_buffer=False)
+    except TypeError:  # pyarrow without the option never pre-buffers
+        parquet = pq.ParquetFile(path)
+    for batch in parquet.iter_batches(batch_size=chunk_size):
+        yield batch.to_pandas()
 
 
 def folder_paths(root: str) -> List[str]:
