@@ -82,6 +82,8 @@ export const api = {
   historyBefore: (labelId) => request(`/api/history?before=${encodeURIComponent(labelId)}`),
   historyAfter: (labelId) => request(`/api/history?after=${encodeURIComponent(labelId)}`),
   historyLatest: () => request("/api/history"),
+  /** Release every reservation of the caller (a new page takes over from a closed one). */
+  releaseAll: () => request("/api/release", { method: "POST", body: {} }),
   /** Release reservations when the page goes away; must not wait for an answer. */
   releaseBeacon(ids) {
     if (!ids || !ids.length) return;  // {} would release every reservation of the caller

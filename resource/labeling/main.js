@@ -138,6 +138,9 @@ class LabelingApp {
     });
 
     this._onQueueChange();
+    // Items held for this annotator by a page that closed without saying so (a crash, a killed
+    // browser) would stay out of reach until their reservation expires: this page takes over.
+    await api.releaseAll().catch(() => {});
     await Promise.all([this.trail.init().catch(() => {}), this.prefetch.fill(true)]);
     if (!this.fresh) this._advanceFresh();   // the batch's arrival may have shown the first item already
     this._render();
