@@ -48,7 +48,7 @@ def nice_ticks(low: float, high: float, count: int = 6) -> List[float]:
     """Round tick values covering ``[low, high]``: steps of 1, 2 or 5 times a power of ten."""
     if high <= low:
         high = low + 1.0
-    raw = (high - low) / max(count - 1, 1)
+    raw = (high - low) / max(count, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.ceil(low / step - 1e-9) * step
