@@ -126,7 +126,7 @@ class DssDecisionStore:
         return decisions
 
     def _restore_missing(self, label_ids: List[Any]) -> None:
-        present = {int(v) for v in label_ids if _text(v).lstrip("-").isdigit()}
+        present = {_as_int(v) for v in label_ids}
         missing = [d for d in self._current.values() if d.status == LABELED and d.label_id not in present]
         if not missing or self._item_values is None:
             return
@@ -164,14 +164,12 @@ class DssDecisionStore:
         return previous is not None and previous.status == LABELED
 
     def _is_current(self, label_id: Any) -> bool:
-        try:
-            key = self._key_of.get(int(label_id))
-        except (TypeError, ValueError):
-            return True  # not ours to judge: kept
+        number = _as_int(label_id)
+        key = None if number is None else self._key_of.get(number)
         if key is None:
-            return True  # a row the metadata doesn't know: kept, never lost
+            return True  # a row the metadata doesn't know: not ours to judge, kept, never lost
         current = self._current[key]
-        return current.label_id == int(label_id) and current.status == LABELED
+        return current.label_id == number and current.status == LABELED
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -265,6 +263,15 @@ def _text(value: Any) -> str:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+def _as_int(value: Any) -> Optional[int]:
+    # Label ids may come back as floats (a column with blanks) or text: compare them as integers.
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number == number and number.is_integer() else None
 
 
 def _json_list(text: str) -> List[str]:
