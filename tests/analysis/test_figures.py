@@ -34,4 +34,4 @@ def test_ticks_are_round_numbers_covering_the_range():
     ticks = nice_ticks(0.43, 0.97)
     assert ticks[0] >= 0.43 and ticks[-1] <= 0.97 and len(ticks) >= 4
     steps = np.diff(ticks)
-    assert np.allclose(steps, steps[0]) and steps[0] in (0.1, 0.2, 0.05)
+    assert np.allclose(steps, steps[0]) and any(np.isclose(steps[0], s) for s in (0.05, 0.1, 0.2))
