@@ -341,7 +341,11 @@ class LabelingApp {
     }
     // The event's own time stamp: when the browser got the key, before our handler ran.
     const startedAt = event.timeStamp > 0 ? event.timeStamp : performance.now();
-    const key = event.key.toLowerCase();
+    let key = event.key.toLowerCase();
+    // Other keyboard layouts (Cyrillic, Greek...): use the key's place on a US keyboard.
+    if (key.length === 1 && !/[\x20-\x7e]/.test(key) && /^Key[A-Z]$/.test(event.code)) {
+      key = event.code.slice(3).toLowerCase();
+    }
     if (!this.helpPanel.hidden && key !== "?" && key !== "escape") return;
     if (!this.config) return;
     const category = this.keyToCategory.get(key);

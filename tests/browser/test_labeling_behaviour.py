@@ -295,3 +295,22 @@ def test_sound_waveform_spectrogram_speed_seek_and_autoplay(browser, serve):
     press_and_wait_change(page, "1")
     page.wait_for_function("(a => !a.paused && a.currentTime > 0)(document.querySelector('audio'))",
                            timeout=20000)
+
+
+def test_categories_past_nine_get_letters_and_progress_follows(browser, serve):
+    names = [f"kind-{i:02d}" for i in range(1, 12)]
+    server = serve("tabular", categories=names)
+    page = open_app(browser, server.url)
+    keys = page.eval_on_selector_all(".al-category kbd", "e => e.map(k => k.textContent)")
+    assert keys == ["1", "2", "3", "4", "5", "6", "7", "8", "9", "B", "D"]
+    item = current_id(page)
+    press_and_wait_change(page, "d")
+    press_and_wait_change(page, "s")
+    wait_all_saved(page)
+    assert [(e["id"], e["label"]) for e in server.history()][0] == (item, "kind-11")
+    # The progress panel says what the service counts.
+    stats = server.get("/api/stats")
+    shown = {s: page.inner_text(f".al-count[data-stat={s}] dd") for s in ("labeled", "skipped", "remaining")}
+    assert shown == {"labeled": "1", "skipped": "1", "remaining": f"{stats['remaining']:,}"}
+    assert page.inner_text(".al-per-category li[data-category=kind-11] .al-cat-count") == "1"
+    assert "1 labeled, 1 skipped" in page.inner_text(".al-mine")

@@ -82,7 +82,10 @@ export function createView(stage, ctx) {
   const endDrag = () => { drag = null; viewport.classList.remove("al-dragging"); };
   viewport.addEventListener("pointerup", endDrag);
   viewport.addEventListener("pointercancel", endDrag);
-  window.addEventListener("resize", () => { if (img && view.fit) fit(); });
+  // Refit when the viewport changes size (window resized, a message shown above the image).
+  const refit = () => { if (img && view.fit) fit(); };
+  if (window.ResizeObserver) new ResizeObserver(refit).observe(viewport);
+  else window.addEventListener("resize", refit);
 
   return {
     prepare(item) {

@@ -144,7 +144,8 @@ export function createView(stage, ctx) {
 
   playButton.addEventListener("click", () => apply("playPause"));
   replayButton.addEventListener("click", () => apply("replay"));
-  speedSelect.addEventListener("change", () => setSpeed(Number(speedSelect.value)));
+  // Give the keyboard back to the hotkeys once a speed is picked with the mouse.
+  speedSelect.addEventListener("change", () => { setSpeed(Number(speedSelect.value)); speedSelect.blur(); });
   autoplayBox.addEventListener("change", () => { autoplay = autoplayBox.checked; store(AUTOPLAY_KEY, autoplay); });
   const seekFromEvent = (event, target) => {
     const rect = target.getBoundingClientRect();
@@ -155,7 +156,8 @@ export function createView(stage, ctx) {
   wave.addEventListener("keydown", (event) => {
     if (event.key === "Home") { seekTo(0); event.preventDefault(); }
   });
-  window.addEventListener("resize", () => tick());
+  if (window.ResizeObserver) new ResizeObserver(() => { updatePlayhead(); drawWave(); }).observe(wave);
+  else window.addEventListener("resize", () => tick());
 
   function apply(command) {
     if (command === "playPause") {
