@@ -23,6 +23,7 @@ SUBCOMMANDS = [
     "active_labeling.commands.status",
     "active_labeling.commands.sample",
     "active_labeling.commands.deploy",
+    "active_labeling.commands.simulate",
 ]
 
 
