@@ -143,7 +143,8 @@ def test_annotator_is_the_dss_user_never_the_body(dss, tabular, client_for):
 
 def test_no_or_unknown_session_is_401(dss, tabular):
     client = dss.load_webapp(WEBAPP, tabular).test_client()
-    for headers in ({}, {"Cookie": "dss-standin-session=forged"}, {"X-DKU-User": "alice"}):
+    forged = {name: "forged" for name in dss.auth_headers("alice")}  # the right header, a wrong session
+    for headers in ({}, forged, {"X-DKU-User": "alice"}):
         response = client.get("/api/batch", headers=headers)
         assert response.status_code == 401
         assert "error" in response.get_json()
@@ -277,3 +278,28 @@ def test_queries_of_another_dataset_stop_the_start_but_not_a_running_backend(dss
     batch = alice.get("/api/batch?size=3")
     assert batch.status_code == 200
     assert len(batch.get_json()["items"]) == 3
+
+
+def test_dss_is_asked_who_the_user_is_once_per_session_not_per_request(dss, tabular, users, monkeypatch):
+    import dataiku
+
+    from active_labeling.dss import identity
+
+    calls = []
+    real_client = dataiku.api_client
+
+    def counting_client():
+        calls.append(1)
+        return real_client()
+
+    monkeypatch.setattr(identity, "_remembered", {})
+    monkeypatch.setattr(identity.dataiku, "api_client", counting_client)
+    client = dss.load_webapp(WEBAPP, tabular).test_client(use_cookies=False)
+    for _ in range(5):
+        assert client.get("/api/stats", headers=users["alice"]).status_code == 200
+    assert client.get("/api/config", headers=users["bob"]).get_json()["annotator"] == "bob"
+    assert len(calls) == 2
+    for _ in range(2):
+        forged = {name: "forged" for name in users["alice"]}
+        assert client.get("/api/stats", headers=forged).status_code == 401
+    assert len(calls) == 4  # a refused session is asked again each time, never remembered
