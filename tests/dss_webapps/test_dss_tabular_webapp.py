@@ -141,9 +141,9 @@ def test_annotator_is_the_dss_user_never_the_body(dss, tabular, client_for):
     assert _labels(dss)["annotator"].tolist() == ["bob"]
 
 
-def test_no_or_unknown_session_is_401(dss, tabular):
+def test_no_or_unknown_session_is_401(dss, tabular, users):
     client = dss.load_webapp(WEBAPP, tabular).test_client()
-    forged = {name: "forged" for name in dss.auth_headers("alice")}  # the right header, a wrong session
+    forged = {name: "forged" for name in users["alice"]}  # the right header, a wrong session
     for headers in ({}, forged, {"X-DKU-User": "alice"}):
         response = client.get("/api/batch", headers=headers)
         assert response.status_code == 401
