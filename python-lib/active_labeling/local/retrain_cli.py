@@ -65,7 +65,8 @@ def _load_model(path: Path):
         raise UserError(f"--model {path}: {error.strerror or error}") from None
     except Exception as error:  # unpickling can raise almost anything
         raise UserError(f"--model {path} is not a loadable pickle ({error})") from None
-    if not (hasattr(model, "get_params") and hasattr(model, "fit") and hasattr(model, "predict_proba")):
+    needed = ("get_params", "fit", "predict", "predict_proba")
+    if not all(hasattr(model, name) for name in needed):
         raise UserError(f"--model {path} holds a {type(model).__name__}, not a scikit-learn classifier or "
-                        "pipeline with fit and predict_proba")
+                        "pipeline with fit, predict and predict_proba")
     return model
