@@ -60,3 +60,53 @@ def prepare_table(df: pd.DataFrame, target: str,
     if labels.dtype == object:
         labels = labels.astype(str)
     return np.hstack(parts), labels, used
+
+
+def labels_from_subfolders(paths: Sequence[str]) -> Tuple[list, list]:
+    """``(paths, labels)`` for files inside class subfolders: ``/cat/1.png`` is a ``cat``.
+
+    Files at the top of the folder have no class and are left out.
+    """
+    kept, labels = [], []
+    for path in paths:
+        parts = [p for p in str(path).split("/") if p]
+        if len(parts) >= 2:
+            kept.append(path)
+            labels.append(parts[0])
+    if len(set(labels)) < 2:
+        raise PreparationError("the folder needs one subfolder per class (at least two) when no labels "
+                               "table is given, e.g. /cat/1.png and /dog/2.png")
+    return kept, labels
+
+
+def prepare_media(paths: Sequence[str], labels: Sequence, kind: str,
+                  reader=None) -> Tuple[np.ndarray, np.ndarray]:
+    """Standardized features of image or sound files, with their labels.
+
+    The features are those of the retrain worker's default pipelines (downscaled pixels and colour
+    histograms; MFCC statistics), so that a simulation on a folder tells how the plugin's own
+    model would learn from it.
+
+    Parameters
+    ----------
+    paths : sequence of str
+        File paths as ``reader`` understands them.
+    labels : sequence
+        One label per path.
+    kind : str
+        ``"image"`` or ``"sound"``.
+    reader : callable, optional
+        Path → binary stream or bytes (a DSS folder's ``get_download_stream``); default: open on disk.
+    """
+    from active_labeling.learning.media_features import PATH_COLUMN, ImageFeatures, SoundFeatures
+
+    if kind not in ("image", "sound"):
+        raise PreparationError(f"unknown kind of files {kind!r}: expected image or sound")
+    extractor = ImageFeatures(reader) if kind == "image" else SoundFeatures(reader)
+    features = extractor.transform(pd.DataFrame({PATH_COLUMN: list(paths)}))
+    std = features.std(axis=0)
+    features = (features - features.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    labels = np.asarray([str(v) for v in labels])
+    if len(set(labels)) < 2:
+        raise PreparationError("the labels hold a single class: nothing to learn")
+    return features, labels
