@@ -314,3 +314,28 @@ def test_categories_past_nine_get_letters_and_progress_follows(browser, serve):
     assert shown == {"labeled": "1", "skipped": "1", "remaining": f"{stats['remaining']:,}"}
     assert page.inner_text(".al-per-category li[data-category=kind-11] .al-cat-count") == "1"
     assert "1 labeled, 1 skipped" in page.inner_text(".al-mine")
+
+
+@pytest.mark.parametrize("kind", ["image", "sound"])
+def test_next_items_media_is_there_before_they_are_shown(kind, browser, serve):
+    server = serve(kind)
+    page = open_app(browser, server.url)
+    # Once the next items are loaded ahead, the network for media can go away...
+    page.wait_for_function("[...window.__labelingApp.cache.values()].filter(e => e.value && !e.value.error)"
+                           ".length >= 4", timeout=30000)
+    blocked = []
+
+    def block(route):
+        blocked.append(route.request.url)
+        route.abort("connectionfailed")
+    page.route("**/api/items/**", block)
+    # ...and the next items still show in full.
+    for key in ["1", "2"]:
+        press_and_wait_change(page, key)
+        if kind == "image":
+            assert page.eval_on_selector(".al-image-img", "i => i.complete && i.naturalWidth") > 0
+        else:
+            assert page.eval_on_selector("audio", "a => a.src.startsWith('blob:')")
+            assert page.eval_on_selector(".al-spectro-img", "i => i.complete && i.naturalWidth") > 0
+            assert not page.is_visible(".al-media-error")
+    assert page.errors == []

@@ -185,11 +185,14 @@ export function createView(stage, ctx) {
       const [clip, waveform, spectrogram] = await Promise.allSettled([
         fetchOk(backendUrl(media.url)).then((r) => r.blob()).then((b) => URL.createObjectURL(b)),
         media.waveform ? fetchOk(backendUrl(media.waveform)).then((r) => r.json()) : Promise.reject(new Error("none")),
+        // Blob URLs: showing them later needs no network, whatever the cache headers say.
         media.spectrogram ? (async () => {
+          const blob = await fetchOk(backendUrl(media.spectrogram)).then((r) => r.blob());
+          const url = URL.createObjectURL(blob);
           const image = new Image();
-          image.src = backendUrl(media.spectrogram);
-          await image.decode();
-          return image.src;
+          image.src = url;
+          try { await image.decode(); } catch (e) { URL.revokeObjectURL(url); throw e; }
+          return url;
         })() : Promise.reject(new Error("none")),
       ]);
       return {
@@ -219,7 +222,10 @@ export function createView(stage, ctx) {
       if ((autoplay || wantPlay) && p.clipUrl) { wantPlay = false; play(); }
     },
     command: apply,
-    dispose(prepared) { if (prepared && prepared.clipUrl) URL.revokeObjectURL(prepared.clipUrl); },
+    dispose(prepared) {
+      if (prepared && prepared.clipUrl) URL.revokeObjectURL(prepared.clipUrl);
+      if (prepared && prepared.spectrogram) URL.revokeObjectURL(prepared.spectrogram);
+    },
     get audio() { return audio; },
   };
 }
