@@ -33,6 +33,7 @@ CONFIG_PARSERS: Dict[str, str] = {
     "webapps/tabular-labeling": "active_labeling.dss.webapp_config:parse_tabular_config",
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
     "webapps/sound-labeling": "active_labeling.dss.webapp_config:parse_sound_config",
+    "custom-recipes/query-strategy-analysis": "active_labeling.dss.analysis_config:parse_analysis_config",
 }
 
 # The labeling webapps refuse the same dataset as labels, metadata and input: name them apart.
