@@ -42,7 +42,18 @@ class SavedModelScorer:
 
 
 def open_saved_model(name: str) -> SavedModelScorer:
-    """The active version of the saved model ``name``; refuses a regression model."""
+    """The active version of a saved model, as the sampler's scorer.
+
+    Parameters
+    ----------
+    name : str
+        Full name ``PROJECTKEY.<savedModelId>`` (what the SAVED_MODEL role gives).
+
+    Raises
+    ------
+    SamplerError
+        For a regression model (its predictor has no classes).
+    """
     model = dataiku.Model(name)
     versions = model.list_versions()
     active = [v for v in versions if v.get("active")] or versions[-1:]
@@ -69,7 +80,25 @@ class Pool:
 
 
 def open_pool(name: str, model: SavedModelScorer, chunk_size: int, id_column: Optional[str]) -> Pool:
-    """The unlabeled input, a managed folder (one ``path`` row per file) or a dataset."""
+    """The unlabeled input: a managed folder (one ``path`` row per readable file) or a dataset.
+
+    Parameters
+    ----------
+    name : str
+        Full name of the input (a dataset name or a folder id; both are tried, folder first).
+    model : SavedModelScorer
+        Its features are checked against the dataset's schema before anything is read.
+    chunk_size : int
+        Rows per chunk.
+    id_column : str, optional
+        The labeling webapp's item id column (datasets only).
+
+    Raises
+    ------
+    SamplerError
+        Missing features, unknown id column, an input that is neither a dataset nor a folder, or a
+        folder model whose features are not one path.
+    """
     try:
         folder = dataiku.Folder(name)
         paths = folder.list_paths_in_partition()
@@ -115,7 +144,10 @@ def _dataset_pool(name: str, model: SavedModelScorer, chunk_size: int, id_column
 
 
 def read_labeled_ids(name: str) -> Set[str]:
-    """Ids of the items labeled in the labeling webapp's metadata dataset ``name``."""
+    """Ids of the items labeled in the labeling webapp's metadata dataset ``name``.
+
+    Only the columns needed are read. A metadata dataset never written yet means nothing labeled.
+    """
     dataset = dataiku.Dataset(name)
     columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
     if not columns:
