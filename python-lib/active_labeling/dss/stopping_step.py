@@ -1,0 +1,113 @@
+"""The Stopping criteria step's DSS side: read the retrained model, the pool and the labels; keep state.
+
+What the criteria need between retrains lives in the project's *local* variables under
+:data:`STOPPING_VARIABLE`, one entry per saved model: the monitor's state, the model version
+checked, how many labels had been seen, and the last report (which the labeling UI shows).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, Dict, Optional
+
+import dataiku
+import pandas as pd
+
+from active_labeling.analysis.fixed_sample import fixed_sample
+from active_labeling.analysis.stopping import StoppingMonitor, StoppingReport
+from active_labeling.dss.sampler_io import SavedModelScorer, open_pool, open_saved_model
+from active_labeling.dss.stopping_config import StoppingStepConfig
+
+LOG = logging.getLogger(__name__)
+STOPPING_VARIABLE = "active_labeling_stopping"
+CHUNK_ROWS = 10000
+
+
+def run_stopping_step(config: StoppingStepConfig) -> Dict[str, Any]:
+    """Check the criteria for the saved model's active version; returns the stored entry.
+
+    A version already checked is not counted twice (that would fake agreement): its last report
+    is returned again.
+    """
+    model = open_saved_model(config.model)
+    stored = _read_entries()
+    entry = dict(stored.get(model.name) or {})
+    if entry.get("model_version") == model.version and entry.get("report"):
+        LOG.info("model version %s was already checked; last verdict kept", model.version)
+        return entry
+    pool = open_pool(config.pool, model, CHUNK_ROWS, None)
+    sample = fixed_sample(pool.chunks, config.sample_size, config.seed)
+    scored = pool.scorer(sample)
+    proba = scored[[c for c in scored.columns if str(c).startswith("proba_")]].to_numpy(dtype=float)
+    labels = _read_labels(config.labels_dataset)
+    seen = int(entry.get("labels_seen", 0))
+    # Labels are appended: rows past the count seen last time are new (fewer rows: compacted, restart).
+    new = labels.iloc[seen:] if len(labels) >= seen else labels.iloc[0:0]
+    new_labels, before = _previous_predictions(config, model, entry.get("model_version"), new)
+    monitor = StoppingMonitor(config.thresholds, entry.get("state"))
+    report = monitor.update(scored["prediction"].tolist(), new_labels, before,
+                            proba if proba.shape[1] else None)
+    entry = {"model_version": model.version, "labels_seen": len(labels), "state": monitor.to_state(),
+             "report": report.to_dict(), "checked": datetime.now(timezone.utc).isoformat()}
+    _write_entry(model.name, entry)
+    if config.history_dataset:
+        _append_history(config.history_dataset, model.version, len(labels), report)
+    return entry
+
+
+def _previous_predictions(config: StoppingStepConfig, model: SavedModelScorer, previous: Optional[str],
+                          new: pd.DataFrame):
+    if not previous or new.empty or config.label_column not in new.columns:
+        return None, None
+    saved = dataiku.Model(config.model)
+    if previous not in {str(v.get("versionId")) for v in saved.list_versions()}:
+        return None, None  # the previous version was deleted: no contradiction figure this time
+    scorer = SavedModelScorer(model.name, saved.get_predictor(previous), previous, model.features)
+    rows = new[new[config.label_column].notna()]
+    features = model.features or []
+    if "path" in rows.columns and len(features) == 1 and features[0] not in rows.columns:
+        rows = rows.rename(columns={"path": features[0]})  # a folder model names its path column
+    predicted = scorer(rows)
+    # Rows the model's preprocessing drops are absent from its answer: align on the index.
+    kept = rows.loc[predicted.index]
+    return kept[config.label_column].astype(str).tolist(), predicted["prediction"].astype(str).tolist()
+
+
+def _read_labels(name: str) -> pd.DataFrame:
+    dataset = dataiku.Dataset(name)
+    if not dataset.read_schema(raise_if_empty=False):
+        return pd.DataFrame()  # nothing labeled yet: the webapp has not written it
+    # Schema types, not pandas' guesses: a label "007" must stay "007".
+    return dataset.get_dataframe(infer_with_pandas=False)
+
+
+def _read_entries() -> Dict[str, Any]:
+    variables = dataiku.Project().get_variables()
+    return dict((variables.get("local") or {}).get(STOPPING_VARIABLE) or {})
+
+
+def _write_entry(model_name: str, entry: Dict[str, Any]) -> None:
+    # Read-modify-write kept short: another writer in between would lose its update.
+    project = dataiku.Project()
+    variables = project.get_variables()
+    local = dict(variables.get("local") or {})
+    entries = dict(local.get(STOPPING_VARIABLE) or {})
+    entries[model_name] = entry
+    local[STOPPING_VARIABLE] = entries
+    project.set_variables({"standard": variables.get("standard") or {}, "local": local})
+
+
+def _append_history(name: str, version: str, labels: int, report: StoppingReport) -> None:
+    figures = report.figures()
+    row = pd.DataFrame([{"checked": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                         "model_version": version, "labels": labels, "stable": report.stable,
+                         "agreement": figures.get("agreement"), "contradiction": figures.get("contradiction"),
+                         "uncertainty": figures.get("uncertainty"), "sentence": report.sentence}])
+    dataset = dataiku.Dataset(name)
+    if not dataset.read_schema(raise_if_empty=False):
+        dataset.write_with_schema(row)
+        return
+    dataset.spec_item["appendMode"] = True  # outside a flow: one small append, not a rewrite
+    with dataset.get_writer() as writer:
+        writer.write_dataframe(row)
