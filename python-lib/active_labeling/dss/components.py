@@ -34,6 +34,7 @@ CONFIG_PARSERS: Dict[str, str] = {
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
     "webapps/sound-labeling": "active_labeling.dss.webapp_config:parse_sound_config",
     "custom-recipes/query-strategy-analysis": "active_labeling.dss.analysis_config:parse_analysis_config",
+    "python-steps/stopping-criteria": "active_labeling.dss.stopping_config:parse_stopping_config",
 }
 
 # The labeling webapps refuse the same dataset as labels, metadata and input: name them apart.
