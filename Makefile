@@ -47,7 +47,7 @@ test-oldest: $(OLDEST)/.installed
 	$(OLDEST)/bin/python -m pytest tests -m "not browser" -p no:cacheprovider
 
 lint: install
-	$(BIN)/ruff check python-lib tests custom-recipes webapps python-triggers benchmarks tools
+	$(BIN)/ruff check python-lib tests custom-recipes webapps python-triggers python-steps benchmarks tools
 
 # The builder needs only the standard library and git: no virtualenv.
 plugin:
