@@ -63,11 +63,17 @@ def format_rounds(entries: List[Dict[str, Any]]) -> List[str]:
             if value is None:
                 return "-"
             return f"{100 * value:.1f}%" if percent else f"{value:.3f}"
-        tail = (f"{entry.get('queries', 0)} queries, generation file {entry.get('queries_file', '')}"
-                if entry.get("status") == OK else str(entry.get("error", "")))
+        ok = entry.get("status") == OK
+        tail = f"{entry.get('queries', 0)} queries" if ok else str(entry.get("error", ""))
         lines.append(
             f"{entry.get('round', '?'):>5}  {str(entry.get('finished', ''))[:19]:<20} "
-            f"{entry.get('status', ''):<7} {entry.get('labels', 0):>6} {figure('accuracy'):>7} "
+            f"{entry.get('status', ''):<7} {entry.get('labels', '-'):>6} {figure('accuracy'):>7} "
             f"{figure('macro_f1'):>8} {entry.get('folds', 0):>5} {figure('contradictions', True):>7} "
             f"{entry.get('seconds', 0):>7.1f}  {tail}")
+    done = [entry for entry in entries if entry.get("status") == OK]
+    if done:
+        lines.append(f"Current queries: {done[-1].get('queries_file')} (round {done[-1].get('round')})")
+    lines.append("CV acc., macro F1: cross-validated on the labels (- when too few per category); "
+                 "changed: share of a fixed sample of the pool whose predicted category changed "
+                 "since the previous round.")
     return lines
