@@ -149,3 +149,17 @@ def test_a_bad_setting_names_the_parameter(dss, labeling):
     run = dss.run_trigger(TRIGGER, {"n": 0, "metadata_dataset": "metadata"})
     assert run.returncode != 0 and not run.fired
     assert "'Number of labelings' (n)" in run.stderr
+
+
+def test_a_date_typed_metadata_column_counts_the_same(dss):
+    moments = [START + timedelta(minutes=m) for m in (1, 2, 3, 4)]
+    frame = pd.DataFrame({"item_id": list("abcd"), "annotator": "alice", "date": pd.to_datetime(moments),
+                          "status": ["labeled", "labeled", "skipped", "labeled"]})
+    dss.create_dataset("metadata", frame)
+    assert dss.dataset_schema("metadata")[2] == {"name": "date", "type": "date"}
+    variables, _ = with_generation_bumped(dss.get_variables(), "PROJ.queries",
+                                          now=START + timedelta(minutes=1, seconds=30))
+    dss.set_variables(variables)
+    config = {"n": 2, "metadata_dataset": "metadata", "queries_dataset": "queries"}
+    run = dss.run_trigger(TRIGGER, config).check()
+    assert run.fired and run.params["labelings_in_generation"] == 2 and run.params["labelings_total"] == 3
