@@ -12,7 +12,8 @@ import pytest
 
 from active_labeling.cli import main
 
-PREFIX = "/dip/publicapi/projects/LAB/scenarios/"
+PROJECT = "/dip/publicapi/projects/LAB/"
+PREFIX = PROJECT + "scenarios/"
 
 
 class FakeScenarios(BaseHTTPRequestHandler):
@@ -38,6 +39,11 @@ class FakeScenarios(BaseHTTPRequestHandler):
         body = self._body() if method in ("POST", "PUT") else None
         self.server.calls.append((method, self.path, body, self.headers.get("Authorization")))
         path = self.path.split("?")[0]
+        if method == "GET" and path == PROJECT + "datasets/":
+            return self._answer(200, [{"name": name, "projectKey": "LAB", "tags": []}
+                                      for name in self.server.datasets])
+        if method == "GET" and path == PROJECT + "savedmodels/":
+            return self._answer(200, [{"id": m, "name": f"model {m}"} for m in self.server.models])
         if not path.startswith(PREFIX):
             return self._answer(404, {"message": "unknown project"})
         scenario_id = path[len(PREFIX):].strip("/")
@@ -70,6 +76,7 @@ class FakeScenarios(BaseHTTPRequestHandler):
 def fake_dss():
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeScenarios)
     server.scenarios, server.calls = {}, []
+    server.datasets, server.models = ["labels", "queries", "metadata", "pool"], ["sm42"]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -131,3 +138,20 @@ def test_unreachable_dss_and_bad_options_are_user_errors(capsys):
 def test_zero_n_is_refused_before_any_call(fake_dss, capsys):
     assert setup(fake_dss, "--n", "0") == 2
     assert "--n" in capsys.readouterr().err and not fake_dss.calls
+
+
+def test_a_missing_saved_model_or_queries_dataset_stops_before_any_change(fake_dss, capsys):
+    fake_dss.models = ["other"]
+    fake_dss.datasets = ["labels"]
+    assert setup(fake_dss) == 2
+    error = capsys.readouterr().err
+    assert "no saved model with id 'sm42' (saved models: other)" in error and "no dataset 'queries'" in error
+    assert not fake_dss.scenarios and all(call[0] == "GET" for call in fake_dss.calls)
+
+
+def test_labels_and_metadata_not_created_yet_only_warn(fake_dss, capsys):
+    fake_dss.datasets = ["queries"]
+    assert setup(fake_dss) == 0
+    error = capsys.readouterr().err
+    assert "dataset 'labels' does not exist yet" in error and "dataset 'metadata' does not exist yet" in error
+    assert len(fake_dss.scenarios) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from active_labeling.cli import UserError
 
@@ -44,14 +45,24 @@ def _setup_scenario(args: argparse.Namespace) -> int:
     import dataikuapi
     import requests
 
-    from active_labeling.dss.scenario_setup import SCENARIO_NAME, ScenarioSpec, setup_scenario
+    from active_labeling.dss.scenario_setup import (
+        SCENARIO_NAME,
+        ScenarioSetupError,
+        ScenarioSpec,
+        check_project,
+        setup_scenario,
+    )
 
     spec = ScenarioSpec(project=args.project, saved_model=args.saved_model,
                         labels_dataset=args.labels_dataset, queries_dataset=args.queries_dataset,
                         metadata_dataset=args.metadata_dataset, n=args.n, delay_seconds=args.delay)
     client = dataikuapi.DSSClient(args.url, args.api_key)
     try:
+        for warning in check_project(client.get_project(args.project), spec):
+            print(f"warning: {warning}", file=sys.stderr)
         scenario_id = setup_scenario(client, spec)
+    except ScenarioSetupError as error:
+        raise UserError(str(error)) from None
     except requests.exceptions.ConnectionError as error:
         raise UserError(f"cannot reach DSS at {args.url} ({error}).") from error
     except dataikuapi.utils.DataikuException as error:

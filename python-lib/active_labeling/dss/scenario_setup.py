@@ -56,13 +56,38 @@ def scenario_trigger(spec: ScenarioSpec) -> Dict[str, Any]:
                                   "queries_dataset": spec.queries_dataset}}}
 
 
+class ScenarioSetupError(ValueError):
+    """Something the scenario needs is missing from the project; the message says what."""
+
+
+def check_project(project, spec: ScenarioSpec) -> List[str]:
+    """Refuse a missing saved model or queries dataset; return warnings for the others.
+
+    The labels and metadata datasets may not exist yet (the webapp creates them with its first
+    labels), so they only warn; the scenario could do nothing without the other two.
+    """
+    datasets = {item.get("name") for item in project.list_datasets(as_type="listitems")}
+    models = {item.get("id") for item in project.list_saved_models()}
+    missing = []
+    if spec.saved_model not in models:
+        known = ", ".join(sorted(str(m) for m in models)) or "none"
+        missing.append(f"no saved model with id '{spec.saved_model}' (saved models: {known})")
+    if spec.queries_dataset not in datasets:
+        missing.append(f"no dataset '{spec.queries_dataset}' (the Query Sampler recipe's output)")
+    if missing:
+        raise ScenarioSetupError(f"project {spec.project} has {'; '.join(missing)}. Create it first, or "
+                                 "fix the name (a saved model id is in its URL in DSS).")
+    return [f"dataset '{name}' does not exist yet: the trigger will report it until the webapp creates it"
+            for name in (spec.labels_dataset, spec.metadata_dataset) if name not in datasets]
+
+
 def setup_scenario(client: dataikuapi.DSSClient, spec: ScenarioSpec) -> str:
     """Create the scenario, or update the one of the same name; returns its id.
 
     Steps and triggers of the user's own are kept; ours are replaced in place.
     """
     project = client.get_project(spec.project)
-    scenario_id = _find_scenario(project, SCENARIO_NAME)
+    scenario_id = _find_scenario(project, SCENARIO_NAME)  # also fails early on an unknown project
     if scenario_id is None:
         scenario = project.create_scenario(SCENARIO_NAME, "step_based")
     else:
