@@ -164,3 +164,25 @@ def test_batch_size_is_checked():
     for size in (0, 101, "3"):
         with pytest.raises(BadRequest, match="size"):
             service.batch("alice", size)
+
+
+def test_stats_and_history_are_the_same_after_a_restart():
+    import random
+
+    store = MemoryStore()
+    service = make_service(n=40, store=store, annotators_per_item=2)
+    rng = random.Random(4)
+    for step in range(120):
+        annotator = rng.choice(["alice", "bob", "carol"])
+        item = f"i{rng.randrange(40)}"
+        if service.reservations.taken_by_other(item, annotator):
+            continue
+        if rng.random() < 0.3:
+            service.skip(annotator, item)
+        else:
+            service.label(annotator, item, rng.choice(["cat", "dog"]), comment=str(step))
+        service.release(annotator)
+    restarted = make_service(n=40, store=MemoryStore(store.decisions), annotators_per_item=2)
+    for annotator in ("alice", "bob", "carol", "dave"):
+        assert restarted.stats_for(annotator) == service.stats_for(annotator)
+        assert restarted.history_entry(annotator) == service.history_entry(annotator)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, List, Optional, Sequence
 
@@ -17,6 +18,7 @@ from active_labeling.local.rawmedia import RawMedia
 from active_labeling.local.store import SqliteDecisionStore
 from active_labeling.local.tabular import TabularFilePool
 from active_labeling.local.workspace import Workspace, open_workspace
+from active_labeling.service.gcpause import paused_gc
 from active_labeling.service.reservations import Reservations
 from active_labeling.service.routes import register_routes
 from active_labeling.service.service import LabelingService
@@ -81,26 +83,38 @@ def build_app(setup: LocalSetup) -> LocalApp:
     WorkspaceError, PoolError, ValueError
         With a message for the user.
     """
-    settings_columns: tuple = ()
-    if setup.kind == "tabular":
-        pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None)
-        settings_columns = tuple(pool.columns)
-    else:
-        pool = FolderPool(setup.data, setup.kind)
-    settings = ServiceSettings(
+    with paused_gc(freeze=True):
+        return _build(setup)
+
+
+def _build(setup: LocalSetup) -> LocalApp:
+    settings = ServiceSettings(  # validated before anything is created
         kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
-        label_column=setup.label_column, columns=settings_columns,
-        reservation_seconds=setup.reservation_seconds, annotators_per_item=setup.annotators_per_item,
-        seed=setup.seed)
+        label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
+        annotators_per_item=setup.annotators_per_item, seed=setup.seed)
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
         "categories": [c.name for c in settings.categories], "multi_label": setup.multi_label,
         "label_column": setup.label_column})
     store = SqliteDecisionStore(workspace.db_path)
+    # Read the stored decisions while the pool is read: both take a second or two on big inputs.
+    loaded: dict = {}
+    loader = threading.Thread(target=lambda: loaded.update(decisions=store.load()), daemon=True)
+    loader.start()
+    try:
+        if setup.kind == "tabular":
+            pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None)
+            settings = replace(settings, columns=tuple(pool.columns))
+        else:
+            pool = FolderPool(setup.data, setup.kind)
+    finally:
+        loader.join()
+    if "decisions" not in loaded:
+        raise OSError(f"could not read the labels stored in {workspace.db_path}")
     reservations = Reservations(workspace.db_path)
     queries = FileQueriesSource(setup.queries, workspace.db) if setup.queries else None
     service = LabelingService(pool, store, reservations, settings, queries,
-                              refresh_seconds=setup.refresh_seconds)
+                              refresh_seconds=setup.refresh_seconds, decisions=loaded["decisions"])
     team = team_tokens(workspace.db, setup.annotators) if setup.annotators else None
     annotator = None if team else (setup.annotator or default_annotator())
     app = Flask("active_labeling.local", static_folder=None)

@@ -35,11 +35,18 @@ class SqliteDecisionStore:
 
     def load(self) -> List[Decision]:
         """Every decision, in ``label_id`` order."""
-        rows = self._db.execute(
+        cursor = self._db.execute(
             "SELECT label_id, item_id, annotator, date, status, label, comment, session "
-            "FROM decisions ORDER BY label_id").fetchall()
-        return [Decision(r[0], r[1], r[2], r[3], r[4], None if r[5] is None else json.loads(r[5]),
-                         r[6], r[7]) for r in rows]
+            "FROM decisions ORDER BY label_id")
+        # Few distinct labels: decode each once (this is most of the start time on 100,000 labels).
+        decoded: Dict[Optional[str], Any] = {None: None}
+        decisions = []
+        for label_id, item_id, annotator, date, status, label, comment, session in cursor:
+            if label not in decoded:
+                decoded[label] = json.loads(label)
+            decisions.append(Decision(label_id, item_id, annotator, date, status, decoded[label],
+                                      comment, session))
+        return decisions
 
     def append(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
         """Store ``decision`` in one transaction; return once it is committed."""

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import numpy as np
 
 from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
+from active_labeling.service.gcpause import paused_gc
 from active_labeling.service.history import History
 from active_labeling.service.order import ServingOrder
 from active_labeling.service.reservations import Reservations
@@ -47,11 +48,15 @@ class LabelingService:
         When set, the queries are served first, most useful first (active learning).
     refresh_seconds : float
         How often (at most) a batch checks for new pool items or a new queries generation.
+    decisions : list of Decision, optional
+        What ``store.load()`` returns, when the caller already read it (e.g. in parallel with
+        the pool).
     """
 
     def __init__(self, pool: Pool, store: DecisionStore, reservations: Reservations,
                  settings: ServiceSettings, queries: Optional[QueriesSource] = None,
-                 refresh_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic):
+                 refresh_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic,
+                 decisions: Optional[List[Decision]] = None):
         self.pool = pool
         self.store = store
         self.reservations = reservations
@@ -63,14 +68,16 @@ class LabelingService:
         self._write_lock = threading.Lock()
         self._session = uuid.uuid4().hex[:12]
         self.history = History()
-        decisions = store.load()
-        for decision in decisions:
-            self.history.add(decision)
-        self._next_label_id = max((d.label_id for d in decisions), default=0) + 1
-        del decisions
-        self._generation = -1
-        self._load_pool()
-        self._load_order()
+        with paused_gc():
+            if decisions is None:
+                decisions = store.load()
+            for decision in decisions:
+                self.history.add(decision)
+            self._next_label_id = max((d.label_id for d in decisions), default=0) + 1
+            del decisions
+            self._generation = -1
+            self._load_pool()
+            self._load_order()
         self._checked = clock()
 
     # -- index -------------------------------------------------------------------------------
@@ -111,11 +118,12 @@ class LabelingService:
         if now - self._checked < self.refresh_seconds:
             return
         self._checked = now
-        pool_changed = self.pool.refresh()
-        if pool_changed:
-            self._load_pool()
-        if pool_changed or (self.queries is not None and self.queries.generation() != self._generation):
-            self._load_order()
+        with paused_gc():
+            pool_changed = self.pool.refresh()
+            if pool_changed:
+                self._load_pool()
+            if pool_changed or (self.queries is not None and self.queries.generation() != self._generation):
+                self._load_order()
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -110,8 +110,29 @@ class Stats:
                 current: Iterable[Decision]) -> Stats:
         """Counters recomputed from every current decision (at start, or when the pool changes)."""
         stats = cls(total, annotators_per_item)
+        labeled, skipped = [], []
         for decision in current:
-            stats.change(positions.get(decision.item_id), None, decision)
+            mine = stats.annotators.get(decision.annotator)
+            if mine is None:
+                mine = stats.annotators[decision.annotator] = _AnnotatorCounts()
+            position = positions.get(decision.item_id)
+            if decision.status == LABELED:
+                mine.labeled += 1
+                for category in _categories(decision):
+                    stats.per_category[category] += 1
+                    mine.per_category[category] += 1
+                if position is not None:
+                    labeled.append(position)
+            else:
+                mine.skipped += 1
+                if position is not None:
+                    skipped.append(position)
+        # Item counts in bulk: the same as ``change`` one decision at a time, much faster.
+        np.add.at(stats.labels, np.asarray(labeled, dtype=np.int64), 1)
+        np.add.at(stats.skips, np.asarray(skipped, dtype=np.int64), 1)
+        stats.labeled = int(np.count_nonzero(stats.labels))
+        stats.skipped = int(np.count_nonzero((stats.labels == 0) & (stats.skips > 0)))
+        stats.done = int(np.count_nonzero(stats.labels >= stats.needed))
         return stats
 
 
