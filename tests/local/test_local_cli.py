@@ -33,3 +33,18 @@ def test_the_demo_samples_are_built_from_installed_data(tmp_path, kind):
     pool = TabularFilePool(data) if kind == "tabular" else FolderPool(data, kind)
     assert len(pool.item_ids()) >= 15 and len(categories) == 3 and description
     assert build_sample(kind, tmp_path)[0] == data  # built once
+
+
+def test_a_second_server_on_the_same_workspace_is_refused(tmp_path):
+    from active_labeling.local.app import LocalSetup, build_app
+    from active_labeling.local.workspace import WorkspaceError
+
+    (tmp_path / "one.csv").write_text("x\n1\n")
+    setup = LocalSetup(kind="tabular", data=tmp_path / "one.csv", categories=["a"], workspace=tmp_path / "ws")
+    first = build_app(setup)
+    try:
+        with pytest.raises(WorkspaceError, match="another `active-labeling serve`"):
+            build_app(setup)
+    finally:
+        first.close()
+    build_app(setup).close()

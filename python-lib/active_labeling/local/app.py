@@ -96,6 +96,11 @@ def _build(setup: LocalSetup) -> LocalApp:
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
         "categories": [c.name for c in settings.categories], "multi_label": setup.multi_label,
         "label_column": setup.label_column})
+    try:
+        workspace.lock_for_serving()
+    except BaseException:
+        workspace.close()
+        raise
     store = SqliteDecisionStore(workspace.db_path)
     # Read the stored decisions while the pool is read: both take a second or two on big inputs.
     loaded: dict = {}

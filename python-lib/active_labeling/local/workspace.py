@@ -174,8 +174,31 @@ class Workspace:
             used.update(value if isinstance(value, list) else [value])
         return used
 
+    def lock_for_serving(self) -> None:
+        """Refuse a second server on this workspace: two would hand out the same label ids.
+
+        An advisory lock on ``serve.lock``, released when the workspace is closed or the
+        process ends (even killed). Where ``fcntl`` is missing (Windows) nothing is checked.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return
+        stream = open(self.folder / "serve.lock", "a+")  # noqa: SIM115 - held open: that is the lock
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            stream.close()
+            raise WorkspaceError(f"another `active-labeling serve` is using the workspace {self.folder}: "
+                                 "stop it first, or choose another --workspace folder") from None
+        self._lock_file = stream
+
     def close(self) -> None:
-        """Close the database."""
+        """Close the database (and release the serving lock)."""
+        lock = getattr(self, "_lock_file", None)
+        if lock is not None:
+            lock.close()
+            self._lock_file = None
         self.db.close()
 
 
