@@ -36,7 +36,7 @@ CANDIDATE_FACTOR = 10
 EXPLORATION_START = 0.5
 EXPLORATION_FLOOR = 0.1
 # Exploration decays once there are this many labels per class seen.
-LABELS_PER_CLASS_WARM = 10
+LABELS_PER_CLASS_WARM = 5
 
 
 def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
