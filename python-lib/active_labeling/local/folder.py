@@ -8,6 +8,7 @@ name them. Opening a file resolves its real path and refuses anything outside th
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any, BinaryIO, Dict, List, Optional, Union
 
@@ -71,8 +72,20 @@ class FolderPool:
             raise FileNotFoundError(f"{root} is not a folder")
         self.kind = kind
         self.media = LocalMediaSource(self.root)
-        self._ids = list_files(self.root, kind)
-        self._known = set(self._ids)
+        self._ids: List[str] = []
+        self._known: set = set()
+        self._next_walk = 0.0
+        self._walk()
+
+    def _walk(self) -> bool:
+        started = time.monotonic()
+        ids = list_files(self.root, self.kind)
+        # A big folder takes a while to list: list it again only after 50 times as long.
+        self._next_walk = time.monotonic() + 50 * (time.monotonic() - started)
+        if ids == self._ids:
+            return False
+        self._ids, self._known = ids, set(ids)
+        return True
 
     def item_ids(self) -> List[str]:
         """Every file's id, sorted."""
@@ -106,9 +119,7 @@ class FolderPool:
         return [i if i in self._known else None for i in ids]
 
     def refresh(self) -> bool:
-        """List the folder again; True when files were added or removed."""
-        ids = list_files(self.root, self.kind)
-        if ids == self._ids:
+        """List the folder again (not too often); True when files were added or removed."""
+        if time.monotonic() < self._next_walk:
             return False
-        self._ids, self._known = ids, set(ids)
-        return True
+        return self._walk()

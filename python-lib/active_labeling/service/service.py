@@ -248,7 +248,8 @@ class LabelingService:
             if holder is None and in_pool:
                 # Hold it while it is written, so that no batch hands it to someone else meanwhile.
                 self.reservations.reserve(annotator, [item_id], self.settings.reservation_seconds)
-        values = self.pool.values(item_id) if status == LABELED and in_pool else None
+            # Under the lock: a pool refresh swaps the rows.
+            values = self.pool.values(item_id) if status == LABELED and in_pool else None
         with self._write_lock:
             decision = Decision(self._next_label_id, item_id, annotator, utc_now_iso(), status,
                                 label, comment, self._session)
