@@ -147,3 +147,17 @@ def test_contradictions_count_changed_predictions_on_the_sample():
     assert contradiction_share(model, model, frame) == 0.0
     assert contradiction_share(model, other, frame) > 0.9
     assert contradiction_share(None, model, frame) is None
+
+
+def test_an_edited_file_gets_new_features(tmp_path):
+    from active_labeling.learning.media_features import ImageFeatures
+
+    path = tmp_path / "a.png"
+    Image.new("RGB", (10, 10), (255, 0, 0)).save(path)
+    features = ImageFeatures()
+    frame = pd.DataFrame({"path": [str(path)]})
+    red = features.transform(frame)
+    Image.new("RGB", (10, 10), (0, 0, 255)).save(path)
+    blue = features.transform(frame)
+    assert not np.allclose(red, blue)
+    assert np.allclose(features.transform(frame), blue)

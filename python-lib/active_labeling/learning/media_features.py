@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
-from typing import Dict, Optional
+import threading
+from collections import OrderedDict
+from typing import Hashable, Optional
 
 import numpy as np
 import pandas as pd
@@ -17,36 +20,37 @@ PATH_COLUMN = "path"
 
 
 class _FileFeatures(BaseEstimator, TransformerMixin):
-    """Shared part: one feature vector per file, cached by path, zeros for a file that can't be read.
+    """Shared part: one feature vector per file, zeros for a file that can't be read.
 
-    The cache is not pickled: a saved model stays small and recomputes on first use.
+    Vectors are cached by file content and settings in one process-wide cache: cross-validation
+    clones the transformer for every fold and each retrain round builds a new one, and decoding
+    the same images or sounds again each time would cost far more than reading their bytes.
     """
 
     reader: Optional[Reader]
 
-    def fit(self, X, y=None):
+    def fit(self, X: pd.DataFrame, y=None) -> _FileFeatures:
+        """Nothing to learn: features are computed file by file."""
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        """One row of features per ``path``."""
         paths = X[PATH_COLUMN] if isinstance(X, pd.DataFrame) else pd.Series(np.asarray(X).ravel())
-        cache = self.__dict__.setdefault("_cache", {})
+        settings = (type(self).__name__, tuple(sorted((k, v) for k, v in self.get_params().items()
+                                                      if k != "reader")))
         rows = []
         for path in paths.astype(str):
-            vector = cache.get(path)
-            if vector is None:
-                try:
-                    vector = self._features(read_bytes(self.reader or _open, path))
-                except Exception as error:  # a broken file must not stop the round
-                    LOG.warning("cannot compute features of %s: %s", path, error)
-                    vector = np.zeros(self._size(), dtype=np.float64)
-                cache[path] = vector
+            try:
+                content = read_bytes(self.reader or _open, path)
+                key = (settings, hashlib.blake2b(content, digest_size=16).digest())
+                vector = _CACHE.get(key)
+                if vector is None:
+                    vector = _CACHE.put(key, self._features(content))
+            except Exception as error:  # a broken file must not stop the round
+                LOG.warning("cannot compute features of %s: %s", path, error)
+                vector = np.zeros(self._size(), dtype=np.float64)
             rows.append(vector)
         return np.vstack(rows) if rows else np.zeros((0, self._size()))
-
-    def __getstate__(self) -> Dict:
-        state = dict(self.__dict__)
-        state.pop("_cache", None)
-        return state
 
     def _features(self, content: bytes) -> np.ndarray:
         raise NotImplementedError
@@ -124,6 +128,29 @@ class SoundFeatures(_FileFeatures):
 
     def _size(self) -> int:
         return 2 * self.n_mfcc
+
+
+class _BoundedCache:
+    """A thread-safe dict that forgets its oldest entries beyond ``size``."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Optional[np.ndarray]:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: Hashable, value: np.ndarray) -> np.ndarray:
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+_CACHE = _BoundedCache(50_000)  # image vectors are 1.7 kB: under 100 MB
 
 
 def _open(path: str):
