@@ -46,6 +46,8 @@ export class Trail {
     entry.label = decision.label;
     entry.comment = decision.comment;
     entry.decision = decision;
+    // When it replaced the entry's first decision before that one was sent, this one places it.
+    decision.done.then((d) => { if (d.state === "saved" && entry.labelId === null) entry.labelId = d.labelId; });
   }
 
   /**
@@ -69,7 +71,9 @@ export class Trail {
         }
         const oldest = this.entries[0];
         if (oldest.labelId === null && oldest.decision) await oldest.decision.done;
-        if (oldest.labelId === null) throw new Error("unsaved");
+        if (oldest.labelId === null) {
+          throw new Error("your first decisions in this page are not saved yet. Try again once the header says All saved.");
+        }
         answer = await this._source.before(oldest.labelId);
         if (!answer.entry) { this.startReached = true; return false; }
         const known = new Set(this.entries.map((e) => e.item.id));

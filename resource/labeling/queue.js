@@ -55,6 +55,8 @@ export class SendQueue {
     for (let i = 0; i < this._queue.length; i++) {
       const other = this._queue[i];
       if (other.itemId === decision.itemId && other !== this._inFlight) {
+        // Replacing a first decision never sent: this one is the item's first decision now.
+        if (!other.change) decision.change = false;
         other.state = "superseded";
         other._resolve(other);
         this._queue.splice(i, 1);

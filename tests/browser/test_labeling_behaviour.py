@@ -339,3 +339,35 @@ def test_next_items_media_is_there_before_they_are_shown(kind, browser, serve):
             assert page.eval_on_selector(".al-spectro-img", "i => i.complete && i.naturalWidth") > 0
             assert not page.is_visible(".al-media-error")
     assert page.errors == []
+
+
+def test_a_fix_made_while_offline_replaces_the_unsent_label(browser, serve):
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    earlier = current_id(page)
+    press_and_wait_change(page, "2")      # a decision from before the page was reloaded
+    wait_all_saved(page)
+    page.reload()
+    wait_ready(page)
+    page.context.set_offline(True)
+    first = current_id(page)
+    second = press_and_wait_change(page, "1")
+    page.keyboard.press("Backspace")
+    page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId === id", arg=first)
+    status = page.inner_text(".al-item-status")
+    assert "not sent yet" in status or "sending" in status
+    page.keyboard.press("3")                       # fix the slip before it ever left
+    page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId === id", arg=second)
+    press_and_wait_change(page, "2")
+    page.context.set_offline(False)
+    wait_all_saved(page, timeout=30000)
+    rows = server.decision_rows()
+    assert [(r["item_id"], r["label"]) for r in rows] == [
+        (earlier, '"versicolor"'), (first, '"virginica"'), (second, '"versicolor"')]
+    # The history is whole: back across the reload to the first item, and no further.
+    for item in (second, first, earlier):
+        page.keyboard.press("Backspace")
+        page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId === id", arg=item)
+    page.keyboard.press("Backspace")
+    page.wait_for_selector(".al-notice[data-notice=flash]:has-text('first item you decided')")
+    assert page.query_selector(".al-notice[data-notice=history]") is None
