@@ -132,6 +132,8 @@ def decide(counts: Counts, n: int, generation: Optional[int], last: Optional[Fir
     elif last is None or last.generation != generation:
         fire = in_generation >= n or (last is not None and since_fire >= n)
         reason = f"{in_generation} labeling(s) in generation {generation}, {n} needed"
+        if last is not None:
+            reason += f" (or {n} since the last fire: {since_fire} so far)"
     else:
         fire = since_fire >= n
         reason = (f"generation {generation} already triggered a retrain; {since_fire} labeling(s) "
