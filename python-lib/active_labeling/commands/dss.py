@@ -11,7 +11,7 @@ from active_labeling.cli import UserError
 
 def register(subparsers) -> None:
     """Add ``dss`` and its ``setup-scenario`` subcommand."""
-    dss = subparsers.add_parser("dss", help="Set things up in a Dataiku DSS instance.")
+    dss = subparsers.add_parser("dss", help="set up the retrain-and-requery scenario in a DSS project")
     actions = dss.add_subparsers(dest="dss_command", metavar="ACTION")
     setup = actions.add_parser(
         "setup-scenario",
