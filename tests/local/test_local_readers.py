@@ -81,3 +81,18 @@ def test_queries_map_to_pool_ids_and_a_changed_file_is_a_new_generation(tmp_path
     assert source.generation() == 2
     # The count survives a restart.
     assert FileQueriesSource(queries_path, workspace.db).generation() == 2
+
+
+def test_cached_ids_are_the_same_and_a_changed_file_is_hashed_again(tmp_path, monkeypatch):
+    frame = write_pool(tmp_path / "pool.parquet")
+    first = TabularFilePool(tmp_path / "pool.parquet", cache_dir=tmp_path).item_ids()
+    calls = []
+    original = items.row_hashes
+    monkeypatch.setattr(items, "row_hashes", lambda *a, **k: calls.append(1) or original(*a, **k))
+    assert TabularFilePool(tmp_path / "pool.parquet", cache_dir=tmp_path).item_ids() == first
+    assert calls == []
+    frame.iloc[::-1].to_parquet(tmp_path / "pool.parquet", index=False)
+    os.utime(tmp_path / "pool.parquet", ns=(5, 5))
+    again = TabularFilePool(tmp_path / "pool.parquet", cache_dir=tmp_path).item_ids()
+    assert calls and again == items.ids_from_hashes(items.row_hashes(frame.iloc[::-1]))
+    assert len(list(tmp_path.glob("pool-ids-*.txt"))) == 1

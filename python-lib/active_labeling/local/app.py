@@ -108,7 +108,8 @@ def _build(setup: LocalSetup) -> LocalApp:
     loader.start()
     try:
         if setup.kind == "tabular":
-            pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None)
+            pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None,
+                                        cache_dir=workspace.folder)
             settings = replace(settings, columns=tuple(pool.columns))
         else:
             pool = FolderPool(setup.data, setup.kind)

@@ -7,6 +7,7 @@ its size or modification time changes.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from pathlib import Path
@@ -65,15 +66,19 @@ class TabularFilePool:
         A column of unique ids; default: content hashes of the rows.
     columns : sequence of str, optional
         Columns shown to the annotator (default: all but the id column).
+    cache_dir : str or Path, optional
+        Where to keep the content-hash ids of this version of the file (the workspace), so that
+        a restart does not hash a million rows again.
     """
 
     kind = "tabular"
 
     def __init__(self, path: Union[str, Path], id_column: Optional[str] = None,
-                 columns: Optional[Sequence[str]] = None):
+                 columns: Optional[Sequence[str]] = None, cache_dir: Optional[Union[str, Path]] = None):
         self.path = Path(path)
         self.id_column = id_column or None
         self._wanted = list(columns) if columns else None
+        self._cache_dir = Path(cache_dir) if cache_dir else None
         self._signature: Optional[Tuple[int, int]] = None
         self._read()
 
@@ -95,7 +100,10 @@ class TabularFilePool:
             except ValueError as error:
                 raise PoolError(str(error)) from None
         else:
-            ids = items.ids_from_hashes(items.row_hashes(frame, self.item_columns))
+            ids = self._cached_ids(signature, len(frame))
+            if ids is None:
+                ids = items.ids_from_hashes(items.row_hashes(frame, self.item_columns))
+                self._cache_ids(signature, ids)
         shown = self._wanted or self.item_columns
         unknown = [c for c in shown if c not in frame.columns]
         if unknown:
@@ -107,9 +115,39 @@ class TabularFilePool:
         self._arrays = {c: frame[c].to_numpy() for c in frame.columns}
         self._signature = signature
 
+    def _cache_file(self, signature: Tuple[int, int]) -> Optional[Path]:
+        if self._cache_dir is None:
+            return None
+        key = hashlib.sha256(f"{self.path.resolve()}|{signature}|{self.item_columns}".encode()).hexdigest()
+        return self._cache_dir / f"pool-ids-{key[:20]}.txt"
+
+    def _cached_ids(self, signature: Tuple[int, int], rows: int) -> Optional[List[str]]:
+        cache = self._cache_file(signature)
+        if cache is None or not cache.exists():
+            return None
+        ids = cache.read_text(encoding="utf-8").split("\n")
+        return ids if len(ids) == rows else None
+
+    def _cache_ids(self, signature: Tuple[int, int], ids: List[str]) -> None:
+        cache = self._cache_file(signature)
+        if cache is None:
+            return
+        try:
+            for old in cache.parent.glob("pool-ids-*.txt"):
+                old.unlink()
+            partial = cache.with_suffix(".partial")
+            partial.write_text("\n".join(ids), encoding="utf-8")
+            partial.replace(cache)
+        except OSError:  # a cache only: serving goes on without it
+            pass
+
     def item_ids(self) -> List[str]:
-        """Every item id, in file order."""
+        """Every item id, in file order (do not modify the list)."""
         return self._ids
+
+    def positions(self) -> Dict[str, int]:
+        """Item id to its index in ``item_ids()`` (do not modify the mapping)."""
+        return self._positions
 
     def _row(self, item_id: str, columns: Sequence[str]) -> Dict[str, Any]:
         position = self._positions[item_id]
