@@ -111,3 +111,22 @@ def test_with_every_criterion_switched_off_nothing_is_declared_stable():
     for _ in range(5):
         report = monitor.update(["a"] * 10)
     assert not report.stable
+
+
+def test_check_retrain_feeds_the_monitor_from_fitted_models():
+    from sklearn.linear_model import LogisticRegression
+
+    from active_labeling.analysis.stopping_models import check_retrain
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(800, 2))
+    X = X[np.abs(X[:, 0]) > 0.5][:400]  # a clear gap between the classes
+    y = np.where(X[:, 0] > 0, "right", "left")
+    sample, monitor, previous = X[300:], StoppingMonitor(), None
+    for end in (100, 150, 200, 250):
+        model = LogisticRegression().fit(X[:end], y[:end])
+        report = check_retrain(monitor, model, sample, previous, X[end - 50:end], y[end - 50:end])
+        previous = model
+    # A clean boundary with a gap, learned long ago: successive models agree, labels confirm them.
+    assert report.stable, report.sentence
+    assert report.figures()["uncertainty"] < 0.2
