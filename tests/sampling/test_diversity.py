@@ -73,3 +73,15 @@ def test_fewer_distinct_points_than_queries_still_fills_the_batch():
     pool = pd.DataFrame({"u": [1.0] * 30 + [2.0] * 30, "v": 0.0, "group": "0"})
     queries = sample(pool, strategy="batch_diversity", n_queries=4, diversity_factor=10)
     assert len(queries) == 4 and set(queries["u"]) == {1.0, 2.0}
+
+
+def test_only_the_models_features_define_near_duplicates():
+    pool = pool_of_groups()
+    rng = np.random.default_rng(5)
+    noisy = pool.assign(**{f"noise{i}": rng.normal(size=len(pool)) for i in range(12)})
+    settings = SamplerSettings(strategy="batch_diversity", n_queries=5, diversity_factor=40, seed=4)
+    with_features = QuerySampler(settings, scorer, id_column="group", features=["u", "v"]).run([noisy])[0]
+    assert sorted(with_features["group"]) == ["0", "1", "2", "3", "4"]
+    # Without knowing the features, the noise columns blur the groups: some group is picked twice.
+    blind = QuerySampler(settings, scorer, id_column="group").run([noisy])[0]
+    assert sorted(blind["group"]) != ["0", "1", "2", "3", "4"]

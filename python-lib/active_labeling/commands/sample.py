@@ -90,7 +90,8 @@ def _sample(args: argparse.Namespace):
     if args.labeled:
         metadata = next(iter(table_chunks(args.labeled, 10 ** 9)), None)
         labeled = LabeledFilter(labeled_item_ids(metadata if metadata is not None else _no_rows()), id_column)
-    sampler = QuerySampler(settings, scorer, labeled, model.version, id_column)
+    features = model.features if rows is None else None
+    sampler = QuerySampler(settings, scorer, labeled, model.version, id_column, features)
     queries, report = sampler.run(chunks)
     report.unreadable_files = rows.unreadable if rows is not None else 0
     try:

@@ -28,7 +28,9 @@ def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Op
         scorer = sampler_io.open_saved_model(model)
         source = sampler_io.open_pool(pool, scorer, config.chunk_size, config.item_id_column)
         labeled = LabeledFilter(sampler_io.read_labeled_ids(metadata), source.id_column) if metadata else None
-        sampler = QuerySampler(config.settings, source.scorer, labeled, scorer.version, source.id_column)
+        features = scorer.features if source.folder_rows is None else None
+        sampler = QuerySampler(config.settings, source.scorer, labeled, scorer.version, source.id_column,
+                               features)
         rows, report = sampler.run(source.chunks)
     except SamplerError as error:
         raise SamplerError(f"{COMPONENT}: {error}") from None

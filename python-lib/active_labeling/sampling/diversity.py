@@ -26,7 +26,7 @@ _FULL_KMEANS_LIMIT = 20000
 
 
 def clustering_space(rows: pd.DataFrame, proba: np.ndarray, space: str,
-                     ignore: Sequence[str] = ()) -> np.ndarray:
+                     ignore: Sequence[str] = (), only: Optional[Sequence[str]] = None) -> np.ndarray:
     """The points to cluster: standardised numeric columns, or class probabilities.
 
     Parameters
@@ -39,8 +39,12 @@ def clustering_space(rows: pd.DataFrame, proba: np.ndarray, space: str,
         ``"features"``, ``"probabilities"``, or ``"auto"`` (features when there are numeric columns).
     ignore : sequence of str
         Columns that are not features (the item id column).
+    only : sequence of str, optional
+        The model's features when known: other columns (row numbers, dates as numbers...) would
+        only add noise to the distances.
     """
-    numeric = [c for c in rows.columns if c not in ignore and pd.api.types.is_numeric_dtype(rows[c])
+    allowed = set(rows.columns if only is None else only) - set(ignore)
+    numeric = [c for c in rows.columns if c in allowed and pd.api.types.is_numeric_dtype(rows[c])
                and not pd.api.types.is_bool_dtype(rows[c])]
     if space == PROBABILITIES or (space == AUTO and not numeric):
         return np.asarray(proba, dtype=np.float64)
@@ -57,7 +61,7 @@ def clustering_space(rows: pd.DataFrame, proba: np.ndarray, space: str,
 
 
 def diverse_choice(candidates: Candidates, n: int, seed: int, space: str = AUTO,
-                   ignore: Sequence[str] = ()) -> np.ndarray:
+                   ignore: Sequence[str] = (), only: Optional[Sequence[str]] = None) -> np.ndarray:
     """Indices of ``n`` candidates, one per cluster, best first.
 
     Parameters
@@ -68,7 +72,7 @@ def diverse_choice(candidates: Candidates, n: int, seed: int, space: str = AUTO,
         How many to choose (the number of clusters).
     seed : int
         Seed of the clustering.
-    space, ignore
+    space, ignore, only
         See :func:`clustering_space`.
 
     Returns
@@ -77,7 +81,7 @@ def diverse_choice(candidates: Candidates, n: int, seed: int, space: str = AUTO,
     """
     if len(candidates) <= n:
         return np.arange(len(candidates))
-    points = clustering_space(candidates.rows, candidates.proba, space, ignore)
+    points = clustering_space(candidates.rows, candidates.proba, space, ignore, only)
     labels = _cluster(points, n, seed)
     # Candidates are sorted best first: a cluster's first member is its most uncertain one.
     _, firsts = np.unique(labels, return_index=True)

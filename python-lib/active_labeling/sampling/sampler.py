@@ -81,16 +81,19 @@ class QuerySampler:
         Written in every query row, so that one can tell which model chose it.
     id_column : str, optional
         The item id column (``path`` for folders): never a feature for batch diversity.
+    features : list of str, optional
+        The model's features, when known: batch diversity clusters on those only.
     """
 
     def __init__(self, settings: SamplerSettings, scorer: Scorer,
                  labeled: Optional[LabeledFilter] = None, model_version: str = "",
-                 id_column: Optional[str] = None):
+                 id_column: Optional[str] = None, features: Optional[List[str]] = None):
         self.settings = settings
         self.scorer = scorer
         self.labeled = labeled
         self.model_version = str(model_version)
         self.id_column = id_column
+        self.features = features
 
     def run(self, chunks: Iterable[pd.DataFrame]) -> Tuple[pd.DataFrame, SamplingReport]:
         """Score every chunk and return the queries (best first) with a report.
@@ -186,7 +189,7 @@ class QuerySampler:
             if settings.strategy == BATCH_DIVERSITY:
                 ignore = [self.id_column] if self.id_column else []
                 chosen = diverse_choice(best, settings.n_queries, settings.seed,
-                                        settings.diversity_space, ignore)
+                                        settings.diversity_space, ignore, self.features)
             queries = best.rows.take(chosen).reset_index(drop=True)
             scores = best.scores[chosen]
         queries["score"] = scores.astype(np.float64)
