@@ -38,16 +38,18 @@ def run_stopping_step(config: StoppingStepConfig) -> Dict[str, Any]:
         return entry
     pool = open_pool(config.pool, model, CHUNK_ROWS, None)
     sample = fixed_sample(pool.chunks, config.sample_size, config.seed)
-    scored = pool.scorer(sample)
-    proba = scored[[c for c in scored.columns if str(c).startswith("proba_")]].to_numpy(dtype=float)
+    # Rows the model's preprocessing drops are absent from its answer: keep the sample's positions
+    # so that successive models are compared item by item.
+    scored = pool.scorer(sample).reindex(sample.index)
+    predictions = scored["prediction"].astype(str).where(scored["prediction"].notna(), "(no prediction)")
+    proba = scored[[c for c in scored.columns if str(c).startswith("proba_")]].dropna().to_numpy(dtype=float)
     labels = _read_labels(config.labels_dataset)
     seen = int(entry.get("labels_seen", 0))
     # Labels are appended: rows past the count seen last time are new (fewer rows: compacted, restart).
     new = labels.iloc[seen:] if len(labels) >= seen else labels.iloc[0:0]
     new_labels, before = _previous_predictions(config, model, entry.get("model_version"), new)
     monitor = StoppingMonitor(config.thresholds, entry.get("state"))
-    report = monitor.update(scored["prediction"].tolist(), new_labels, before,
-                            proba if proba.shape[1] else None)
+    report = monitor.update(predictions.tolist(), new_labels, before, proba if proba.size else None)
     entry = {"model_version": model.version, "labels_seen": len(labels), "state": monitor.to_state(),
              "report": report.to_dict(), "checked": datetime.now(timezone.utc).isoformat()}
     _write_entry(model.name, entry)
