@@ -6,7 +6,8 @@ subprocess) and measures:
 
 - start: from process start to the first ``/api/config`` answer, and the server's peak RSS;
 - label and batch latency (p50 / p95 / p99) over one keep-alive connection, with 1,000 and with
-  100,000 labels already stored;
+  100,000 labels already stored (each label flushed to disk: ``--synchronous full``, the
+  default), and label latency with ``--synchronous normal`` for reference;
 - 8 annotators (team mode, one thread each) labeling at once: labels/s in total, items served
   twice while reserved, acknowledged labels missing from the workspace.
 
@@ -243,6 +244,16 @@ def main() -> None:
                                     "≤ 1536"))
             finally:
                 server.stop()
+
+        # The cost of flushing each label to disk, for comparison: NORMAL survives a killed
+        # process but not a power loss.
+        server = Server(data, tmp / "many", ["--annotator", "bench", "--synchronous", "normal"])
+        try:
+            label_times, _ = latency(server, measured_labels)
+            results.append((f"label p50/p95/p99, {many:,} labels stored, --synchronous normal", "ms",
+                            "/".join(f"{v:.2f}" for v in percentiles(label_times)), "(reference)"))
+        finally:
+            server.stop()
 
         server = Server(data, tmp / "many", ["--annotators", ",".join(f"a{k}" for k in range(8))])
         results.append((f"restart, {many:,} labels stored (item ids cached in the workspace)", "s",

@@ -37,6 +37,10 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
     parser.add_argument("--annotators-per-item", type=int, default=1,
                         help="how many annotators must label each item (default: 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random order (default: 0)")
+    parser.add_argument("--synchronous", choices=("full", "normal"), default="full",
+                        help="full (default): a label is acknowledged once on disk, safe from a "
+                             "crash and a power loss; normal: once handed to the OS, safe from a "
+                             "crash but not a power loss, faster where disk flushes are slow")
     parser.add_argument("--verbose", action="store_true", help="log every request")
 
 
@@ -60,7 +64,8 @@ def setup_from(args):
         queries=args.queries, annotator=args.annotator, annotators=args.annotators or (),
         id_column=args.id_column, columns=args.columns, multi_label=args.multi_label,
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
-        annotators_per_item=args.annotators_per_item, seed=args.seed)
+        annotators_per_item=args.annotators_per_item, seed=args.seed,
+        synchronous=getattr(args, "synchronous", "full").upper())
 
 
 def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> int:

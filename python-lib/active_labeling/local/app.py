@@ -46,6 +46,7 @@ class LocalSetup:
     annotators_per_item: int = 1
     seed: int = 0
     refresh_seconds: float = 5.0
+    synchronous: str = "FULL"  # see SqliteDecisionStore
     extra: dict = field(default_factory=dict)
 
 
@@ -101,7 +102,7 @@ def _build(setup: LocalSetup) -> LocalApp:
     except BaseException:
         workspace.close()
         raise
-    store = SqliteDecisionStore(workspace.db_path)
+    store = SqliteDecisionStore(workspace.db_path, setup.synchronous)
     # Read the stored decisions while the pool is read: both take a second or two on big inputs.
     loaded: dict = {}
     loader = threading.Thread(target=lambda: loaded.update(decisions=store.load()), daemon=True)

@@ -27,10 +27,17 @@ class SqliteDecisionStore:
     ----------
     db_path : str or Path
         The workspace's database (already created by ``Workspace``).
+    synchronous : str
+        "FULL" (default): a commit returns once the WAL is on disk, so an acknowledged label
+        survives a killed process and a power loss. "NORMAL": it returns once the WAL is written
+        to the operating system, which survives a killed process but may lose the last labels
+        on a power loss or OS crash; for disks where a flush is slow.
     """
 
-    def __init__(self, db_path: Union[str, Path]):
-        self._db = connect(db_path)
+    def __init__(self, db_path: Union[str, Path], synchronous: str = "FULL"):
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous should be FULL or NORMAL, got {synchronous!r}")
+        self._db = connect(db_path, synchronous)
         self._lock = threading.Lock()
 
     def load(self) -> List[Decision]:
