@@ -186,3 +186,13 @@ def test_stats_and_history_are_the_same_after_a_restart():
     for annotator in ("alice", "bob", "carol", "dave"):
         assert restarted.stats_for(annotator) == service.stats_for(annotator)
         assert restarted.history_entry(annotator) == service.history_entry(annotator)
+
+
+def test_config_gives_free_digits_to_categories_without_a_hotkey():
+    from active_labeling.service.settings import Category, ServiceSettings
+
+    settings = ServiceSettings(kind="image", categories=(Category("a"), Category("b", "Bees", "1"),
+                                                         Category("c")))
+    assert [c["hotkey"] for c in settings.config()["categories"]] == ["2", "1", "3"]
+    many = ServiceSettings(kind="image", categories=tuple(Category(f"k{i}") for i in range(11)))
+    assert [c["hotkey"] for c in many.config()["categories"]][8:] == ["9", None, None]

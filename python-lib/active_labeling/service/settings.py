@@ -10,10 +10,11 @@ KINDS = ("tabular", "image", "sound")
 
 @dataclass(frozen=True)
 class Category:
-    """One category an annotator can choose."""
+    """One category an annotator can choose; ``hotkey`` None: the next free digit."""
 
     name: str
     description: str = ""
+    hotkey: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ class ServiceSettings:
     kind : str
         "tabular", "image" or "sound".
     categories : sequence of Category
-        In display order; the first nine get hotkeys 1-9.
+        In display order; those without a hotkey get the free digits 1-9 in turn (the page
+        picks letters for the others).
     multi_label : bool
         When true a label is a list of category names.
     label_column : str
@@ -70,13 +72,15 @@ class ServiceSettings:
 
     def config(self) -> Dict[str, Any]:
         """The settings as ``GET /api/config`` shows them (without the caller's name)."""
-        hotkeys: List[Optional[str]] = [str(i + 1) for i in range(9)]
+        chosen = {c.hotkey for c in self.categories if c.hotkey}
+        free: List[str] = [str(i + 1) for i in range(9) if str(i + 1) not in chosen]
+        categories = []
+        for category in self.categories:
+            hotkey = category.hotkey or (free.pop(0) if free else None)
+            categories.append({"name": category.name, "description": category.description, "hotkey": hotkey})
         return {
             "kind": self.kind,
-            "categories": [
-                {"name": c.name, "description": c.description,
-                 "hotkey": hotkeys[i] if i < len(hotkeys) else None}
-                for i, c in enumerate(self.categories)],
+            "categories": categories,
             "multi_label": bool(self.multi_label),
             "label_column": self.label_column,
             "columns": list(self.columns),
