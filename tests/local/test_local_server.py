@@ -130,3 +130,23 @@ def test_labels_are_in_the_workspace_once_acknowledged(tabular):
     rows = db.execute("SELECT item_id, label, item_values FROM labels").fetchall()
     assert {r[0] for r in rows} == {item["id"] for item in batch["items"]}
     assert all(json.loads(r[1]) == "dog" and "text" in json.loads(r[2]) for r in rows)
+
+
+def test_oversized_and_malformed_bodies_over_http_write_nothing(tabular):
+    api, local = tabular
+    item = api.get("/api/batch?size=1")[1]["items"][0]["id"]
+    big = json.dumps({"id": item, "label": "cat", "comment": "x" * 70_000}).encode()
+    status, answer = api.post("/api/label", big)
+    assert status == 413 and "64" in answer["error"] or "65536" in answer["error"]
+    # Without a Content-Length (chunked), the size is checked on the bytes actually read.
+    fresh = Api(api.connection.port)
+    fresh.connection.request("POST", "/api/label", body=iter([big[:40_000], big[40_000:]]),
+                             encode_chunked=True, headers={"Content-Type": "application/json"})
+    assert fresh.connection.getresponse().status == 413
+    wrong_type = json.dumps({"id": item, "label": ["cat"]}).encode()  # a list in single-label mode
+    for body in (b'{"id": ', b"\xff\xfe", b'"just text"', wrong_type):
+        status, answer = Api(api.connection.port).post("/api/label", body)
+        assert status == 400 and answer["error"]
+    assert api.get("/api/stats")[1]["labeled"] == 0
+    db = sqlite3.connect(local.workspace.db_path)
+    assert db.execute("SELECT COUNT(*) FROM decisions").fetchone() == (0,)
