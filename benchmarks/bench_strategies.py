@@ -73,15 +73,18 @@ def print_overall(all_cases: pd.DataFrame) -> None:
         group = group.set_index("case")
         gain = group["aulc_accuracy"] - random["aulc_accuracy"].reindex(group.index)
         saved = 1 - group["labels_to_95"] / random["labels_to_95"].reindex(group.index)
+        # "Ends below random": a final accuracy more than half a point under random's.
+        ends_below = group["final_accuracy"] < random["final_accuracy"].reindex(group.index) - 0.005
         rows.append((strategy, group["rank"].mean(), gain.mean(), gain.min(), saved.mean(),
-                     int((gain < 0).sum())))
+                     int((gain < 0).sum()), int(ends_below.sum())))
     rows.sort(key=lambda r: r[1])
     print(f"\nOver {all_cases['case'].nunique()} cases (AULC gain and labels saved are against random)")
     print(f"  {'strategy':<18}{'mean rank':>10}{'AULC gain':>11}{'worst gain':>12}{'labels saved→95%':>18}"
-          f"{'cases below random':>20}")
-    for strategy, rank, gain, worst, saved, below in rows:
+          f"{'AULC < random':>15}{'ends < random':>15}")
+    for strategy, rank, gain, worst, saved, below, ends in rows:
         mark = "  ← default" if strategy == DEFAULT_STRATEGY else ""
-        print(f"  {strategy:<18}{rank:>10.2f}{gain:>+11.3f}{worst:>+12.3f}{saved:>17.0%} {below:>19}{mark}")
+        print(f"  {strategy:<18}{rank:>10.2f}{gain:>+11.3f}{worst:>+12.3f}{saved:>17.0%} {below:>14}"
+              f"{ends:>15}{mark}")
 
 
 def main(argv=None) -> int:
