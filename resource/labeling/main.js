@@ -456,7 +456,9 @@ class LabelingApp {
         el("span", { class: "al-badge al-badge-review", text: "Reviewing" }),
         el("span", { class: `al-badge ${cls}`, dataset: { state: d ? d.state : "saved" }, text: `${what} · ${state}` }),
         entry.comment ? el("span", { class: "al-muted al-entry-comment", text: `“${entry.comment}”` }) : null,
-        el("span", { class: "al-muted", text: "Press a category to change it, → to go on." }));
+        el("span", { class: "al-muted", text: this.multi
+          ? "Toggle categories and press Enter to change it, → to go on."
+          : "Press a category to change it, → to go on." }));
     } else {
       replaceChildren(this.itemStatus, item ? el("span", { class: "al-badge al-badge-new", text: "New item" }) : null);
     }

@@ -371,3 +371,31 @@ def test_a_fix_made_while_offline_replaces_the_unsent_label(browser, serve):
     page.keyboard.press("Backspace")
     page.wait_for_selector(".al-notice[data-notice=flash]:has-text('first item you decided')")
     assert page.query_selector(".al-notice[data-notice=history]") is None
+
+
+def test_an_unreadable_image_is_explained_and_can_be_skipped(browser, serve, tmp_path):
+    from PIL import Image
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(folder / "good.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n this is not an image")
+    server = serve("image", data=folder)
+    page = open_app(browser, server.url)
+    decided = {}
+    for _ in range(2):
+        item = current_id(page)
+        if item.endswith("broken.png"):
+            page.wait_for_selector(".al-media-error")
+            assert "Skip it (S)" in page.inner_text(".al-stage")
+            page.keyboard.press("s")
+            decided[item] = "skipped"
+        else:
+            page.wait_for_selector(".al-image-img")
+            page.keyboard.press("1")
+            decided[item] = "labeled"
+        page.wait_for_function("(id) => document.querySelector('.al-stage').dataset.itemId !== id", arg=item)
+    wait_all_saved(page)
+    assert {e["id"]: e["status"] for e in server.history()} == decided
+    assert sorted(decided.values()) == ["labeled", "skipped"]
+    assert "Nothing left to label" in page.inner_text(".al-stage")
