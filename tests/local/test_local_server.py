@@ -137,7 +137,7 @@ def test_oversized_and_malformed_bodies_over_http_write_nothing(tabular):
     item = api.get("/api/batch?size=1")[1]["items"][0]["id"]
     big = json.dumps({"id": item, "label": "cat", "comment": "x" * 70_000}).encode()
     status, answer = api.post("/api/label", big)
-    assert status == 413 and "64" in answer["error"] or "65536" in answer["error"]
+    assert status == 413 and "65536" in answer["error"]
     # Without a Content-Length (chunked), the size is checked on the bytes actually read.
     fresh = Api(api.connection.port)
     fresh.connection.request("POST", "/api/label", body=iter([big[:40_000], big[40_000:]]),
