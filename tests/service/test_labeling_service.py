@@ -196,3 +196,18 @@ def test_config_gives_free_digits_to_categories_without_a_hotkey():
     assert [c["hotkey"] for c in settings.config()["categories"]] == ["2", "1", "3"]
     many = ServiceSettings(kind="image", categories=tuple(Category(f"k{i}") for i in range(11)))
     assert [c["hotkey"] for c in many.config()["categories"]][8:] == ["9", None, None]
+
+
+def test_an_unreadable_new_queries_generation_leaves_the_service_serving():
+    class BrokenLater(FixedQueries):
+        def load(self, pool):
+            if self.queries.generation > 1:
+                raise ValueError("half-written file")
+            return self.queries
+
+    queries = BrokenLater(["i4"])
+    service = make_service(queries=queries)
+    assert _ids(service.batch("alice", 1)) == ["i4"]
+    queries.queries.generation = 2
+    batch = service.batch("alice", 2)
+    assert len(_ids(batch)) == 2 and batch["generation"] == 1

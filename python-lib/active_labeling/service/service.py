@@ -9,6 +9,7 @@ is updated only after the store has the decision.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -28,6 +29,7 @@ from active_labeling.service.stats import Stats
 from active_labeling.storage.base import LABELED, SKIPPED, Decision, DecisionStore, Pool, QueriesSource
 
 MAX_BATCH = 100
+_log = logging.getLogger(__name__)
 
 
 def utc_now_iso() -> str:
@@ -122,12 +124,17 @@ class LabelingService:
         if now - self._checked < self.refresh_seconds:
             return
         self._checked = now
-        with paused_gc():
-            pool_changed = self.pool.refresh()
-            if pool_changed:
-                self._load_pool()
-            if pool_changed or (self.queries is not None and self.queries.generation() != self._generation):
-                self._load_order()
+        try:
+            with paused_gc():
+                pool_changed = self.pool.refresh()
+                if pool_changed:
+                    self._load_pool()
+                if pool_changed or (self.queries is not None
+                                    and self.queries.generation() != self._generation):
+                    self._load_order()
+        except Exception:
+            # A pool or queries file caught half-written: keep serving, try again next time.
+            _log.warning("could not refresh the pool or the queries; serving as before", exc_info=True)
 
     # -- reading -----------------------------------------------------------------------------
 
