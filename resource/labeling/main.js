@@ -137,6 +137,11 @@ class LabelingApp {
       api.releaseBeacon(ids);
     });
 
+    // A batch renews the reservations of the items this page holds: ask for one now and then, so
+    // that items loaded ahead are not handed to someone else during a long pause.
+    const renewEvery = Math.max(30, Math.min(300, (Number(config.reservation_seconds) || 600) / 2)) * 1000;
+    setInterval(() => { if (this.prefetch.items.length) this.prefetch.fill(true, 1); }, renewEvery);
+
     this._onQueueChange();
     // Items held for this annotator by a page that closed without saying so (a crash, a killed
     // browser) would stay out of reach until their reservation expires: this page takes over.

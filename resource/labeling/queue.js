@@ -154,13 +154,13 @@ export class Prefetcher {
     return item;
   }
 
-  /** Fetch a batch when few items are left; resolves when that batch is in. */
-  fill(force = false) {
+  /** Fetch a batch (of `size` items) when few items are left, or when forced; resolves when it is in. */
+  fill(force = false, size = this._size) {
     if (this._loading) return this._loading;
     if (!force && (this.items.length >= this._low || this.exhausted)) return Promise.resolve();
     this._loading = (async () => {
       try {
-        const answer = await this._fetchBatch(this._size);
+        const answer = await this._fetchBatch(size);
         if (answer.stats) this._onStats(answer.stats);
         const known = new Set(this.items.map((item) => item.id));
         let added = 0;
