@@ -211,3 +211,12 @@ def test_an_unreadable_new_queries_generation_leaves_the_service_serving():
     queries.queries.generation = 2
     batch = service.batch("alice", 2)
     assert len(_ids(batch)) == 2 and batch["generation"] == 1
+
+
+def test_changing_ones_own_label_is_allowed_while_someone_else_holds_the_item():
+    service = make_service(n=1, annotators_per_item=2)
+    service.label("alice", "i0", "cat")
+    assert _ids(service.batch("bob", 1)) == ["i0"]
+    service.label("alice", "i0", "dog")
+    assert service.reservations.holder("i0") == "bob"
+    assert service.label("bob", "i0", "dog")["stats"]["per_category"] == {"dog": 2}

@@ -251,12 +251,14 @@ class LabelingService:
             raise BadRequest("comment should be text")
         with self._lock:
             in_pool = item_id in self._positions
-            if not in_pool and self.history.current(annotator, item_id) is None:
+            change = self.history.current(annotator, item_id) is not None
+            if not in_pool and not change:
                 raise UnknownItem(f"unknown item {item_id!r}")
             holder = self.reservations.holder(item_id)
-            if holder is not None and holder != annotator:
+            # Changing one's own earlier decision never conflicts with whoever holds the item now.
+            if holder is not None and holder != annotator and not change:
                 raise Reserved(f"item {item_id!r} is reserved by another annotator; ask for a new batch")
-            if holder is None and in_pool:
+            if holder is None and in_pool and not change:
                 # Hold it while it is written, so that no batch hands it to someone else meanwhile.
                 self.reservations.reserve(annotator, [item_id], self.settings.reservation_seconds)
             # Under the lock: a pool refresh swaps the rows.
