@@ -484,6 +484,10 @@ class LabelingApp {
 
   _setStats(stats) {
     if (!stats) return;
+    // Answers can arrive out of order (a batch computed before a label that was acknowledged
+    // first): decisions only add up, so never go back to an older snapshot.
+    const done = (s) => (Number(s.labeled) || 0) + (Number(s.skipped) || 0);
+    if (this.stats && done(stats) < done(this.stats)) return;
     this.stats = stats;
     renderStats(this.statsBox, stats, this.categories || []);
   }
