@@ -103,3 +103,45 @@ def test_rerunning_without_a_new_model_version_does_not_count_as_agreement(dss):
 def test_a_missing_parameter_fails_the_step_with_its_label(dss):
     run = dss.run_step(STEP, _config(labels_dataset=None))
     assert run.returncode != 0 and "'Labels dataset' (labels_dataset)" in run.stderr
+
+
+def _png(level):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (level, level, level)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _path_model():
+    """Tells cats from dogs by the word in the file's path; DSS image models name the path as they like."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.pipeline import make_pipeline
+
+    paths = [f"/cats/c{i}.png" for i in range(10)] + [f"/dogs/d{i}.png" for i in range(10)]
+    words = ColumnTransformer([("words", CountVectorizer(token_pattern=r"[a-z]{3,}"), "image")])
+    return make_pipeline(words, LogisticRegression()).fit(pd.DataFrame({"image": paths}),
+                                                          ["cat"] * 10 + ["dog"] * 10)
+
+
+def test_the_step_works_on_a_folder_of_images(dss):
+    files = {f"/{kind}s/{kind[0]}{i}.png": _png(7 * i) for kind in ("cat", "dog") for i in range(15)}
+    dss.create_folder("images", files)
+    paths = sorted(files)
+    dss.create_dataset("labels", pd.DataFrame({"path": paths[:4], "label": [p[1:4] for p in paths[:4]]}))
+    dss.create_saved_model("clf", _path_model(), ["image"])
+    config = _config(pool_kind="folder", pool_folder="images", pool_dataset=None, window=1)
+    dss.run_step(STEP, config).check()
+    dataset = dss.dataset("labels")
+    dataset.spec_item["appendMode"] = True
+    with dataset.get_writer() as writer:
+        writer.write_dataframe(pd.DataFrame({"path": paths[10:22], "label": [p[1:4] for p in paths[10:22]]}))
+    dss.add_model_version("clf", _path_model())
+    dss.run_step(STEP, config).check()
+    report = _entry(dss)["report"]
+    figures = {c["name"]: c["value"] for c in report["criteria"]}
+    assert figures["contradiction"] == 0 and figures["agreement"] == 1.0
+    assert report["stable"], report["sentence"]
