@@ -90,3 +90,26 @@ def test_a_server_killed_mid_run_keeps_every_acknowledged_label(tmp_path):
     assert len(acknowledged) >= 60 and set(acknowledged) <= stored
     labeled = {row[0] for row in db.execute("SELECT item_id FROM labels")}
     assert {item for _, item in acknowledged} <= labeled
+
+
+def test_the_demo_command_serves_a_sample(tmp_path):
+    command = [sys.executable, "-m", "active_labeling.cli", "demo", "--folder", str(tmp_path), "--port", "0",
+               "--annotator", "visitor"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(PYTHON_LIB)})
+    try:
+        port = None
+        while port is None:
+            line = process.stdout.readline().decode()
+            assert line, process.stderr.read().decode()
+            found = re.search(r"open http://127\.0\.0\.1:(\d+)/", line)
+            port = int(found.group(1)) if found else None
+        config = _wait_until_up(port, process)[1]
+        assert config["annotator"] == "visitor" and [c["name"] for c in config["categories"]] == [
+            "setosa", "versicolor", "virginica"]
+        assert len(Api(port).get("/api/batch?size=100")[1]["items"]) == 100
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()

@@ -150,3 +150,23 @@ def test_oversized_and_malformed_bodies_over_http_write_nothing(tabular):
     assert api.get("/api/stats")[1]["labeled"] == 0
     db = sqlite3.connect(local.workspace.db_path)
     assert db.execute("SELECT COUNT(*) FROM decisions").fetchone() == (0,)
+
+
+def test_sound_items_have_media_waveform_and_spectrogram(tmp_path):
+    import soundfile
+
+    root = tmp_path / "sounds"
+    root.mkdir()
+    rate = 8000
+    soundfile.write(root / "beep.wav", 0.3 * np.sin(np.arange(rate) * 2 * np.pi * 440 / rate), rate)
+    setup = LocalSetup(kind="sound", data=root, categories=["beep", "noise"], workspace=tmp_path / "ws")
+    with running(setup) as (_, port):
+        api = Api(port)
+        item = api.get("/api/batch?size=1")[1]["items"][0]
+        assert item["media"]["waveform"] == "/api/items/%2Fbeep.wav/waveform"
+        status, wave = api.get(item["media"]["waveform"])
+        assert status == 200 and wave["sample_rate"] > 0 and abs(wave["duration"] - 1.0) < 0.05
+        status, png = api.get(item["media"]["spectrogram"])
+        assert status == 200 and png[:4] == b"\x89PNG"
+        status, head = api.get(item["media"]["url"], headers={"Range": "bytes=0-3"})
+        assert status == 206 and head == b"RIFF"
