@@ -130,3 +130,18 @@ def test_check_retrain_feeds_the_monitor_from_fitted_models():
     # A clean boundary with a gap, learned long ago: successive models agree, labels confirm them.
     assert report.stable, report.sentence
     assert report.figures()["uncertainty"] < 0.2
+
+
+def test_the_ui_gets_the_most_recent_verdict_from_project_variables():
+    from active_labeling.analysis.stopping_store import latest_report, with_entry
+
+    variables = {"standard": {"keep": 1}, "local": {"other": 2}}
+    assert latest_report(variables) is None
+    report = StoppingMonitor().update(["a"] * 5).to_dict()
+    old = {"report": dict(report, stable=True), "checked": "2026-01-01"}
+    variables = with_entry(variables, "old_model", old)
+    variables = with_entry(variables, "clf", {"report": report, "checked": "2026-02-01"})
+    latest = latest_report(variables)
+    assert latest["model"] == "clf" and latest["sentence"].startswith("Keep labeling")
+    assert latest_report(variables, model="old_model")["stable"] is True
+    assert variables["standard"] == {"keep": 1} and variables["local"]["other"] == 2

@@ -1,8 +1,9 @@
 """The Stopping criteria step's DSS side: read the retrained model, the pool and the labels; keep state.
 
-What the criteria need between retrains lives in the project's *local* variables under
-:data:`STOPPING_VARIABLE`, one entry per saved model: the monitor's state, the model version
-checked, how many labels had been seen, and the last report (which the labeling UI shows).
+What the criteria need between retrains lives in the project's *local* variables (layout in
+:mod:`active_labeling.analysis.stopping_store`), one entry per saved model: the monitor's state,
+the model version checked, how many labels had been seen, and the last report (which the
+labeling UI shows).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import pandas as pd
 
 from active_labeling.analysis.fixed_sample import fixed_sample
 from active_labeling.analysis.stopping import StoppingMonitor, StoppingReport
+from active_labeling.analysis.stopping_store import STOPPING_VARIABLE, read_entries, with_entry
 from active_labeling.dss.sampler_io import SavedModelScorer, open_pool, open_saved_model
 from active_labeling.dss.stopping_config import StoppingStepConfig
 
 LOG = logging.getLogger(__name__)
-STOPPING_VARIABLE = "active_labeling_stopping"
+__all__ = ["STOPPING_VARIABLE", "run_stopping_step"]
 CHUNK_ROWS = 10000
 
 
@@ -31,7 +33,7 @@ def run_stopping_step(config: StoppingStepConfig) -> Dict[str, Any]:
     is returned again.
     """
     model = open_saved_model(config.model)
-    stored = _read_entries()
+    stored = read_entries(dataiku.Project().get_variables())
     entry = dict(stored.get(model.name) or {})
     if entry.get("model_version") == model.version and entry.get("report"):
         LOG.info("model version %s was already checked; last verdict kept", model.version)
@@ -84,20 +86,10 @@ def _read_labels(name: str) -> pd.DataFrame:
     return dataset.get_dataframe(infer_with_pandas=False)
 
 
-def _read_entries() -> Dict[str, Any]:
-    variables = dataiku.Project().get_variables()
-    return dict((variables.get("local") or {}).get(STOPPING_VARIABLE) or {})
-
-
 def _write_entry(model_name: str, entry: Dict[str, Any]) -> None:
     # Read-modify-write kept short: another writer in between would lose its update.
     project = dataiku.Project()
-    variables = project.get_variables()
-    local = dict(variables.get("local") or {})
-    entries = dict(local.get(STOPPING_VARIABLE) or {})
-    entries[model_name] = entry
-    local[STOPPING_VARIABLE] = entries
-    project.set_variables({"standard": variables.get("standard") or {}, "local": local})
+    project.set_variables(with_entry(project.get_variables(), model_name, entry))
 
 
 def _append_history(name: str, version: str, labels: int, report: StoppingReport) -> None:
