@@ -39,6 +39,7 @@ def test_simulate_on_a_folder_of_images_in_class_subfolders(tmp_path, capsys):
         for i in range(25):
             noisy = np.clip(np.array(colour) + rng.normal(0, 40, (12, 12, 3)), 0, 255).astype("uint8")
             Image.fromarray(noisy).save(tmp_path / "images" / label / f"{i}.png")
+    (tmp_path / "images" / "red" / "notes.txt").write_text("not an image: left out")
     code = main(["simulate", "--data", str(tmp_path / "images"), "--strategies", "random,balanced",
                  "--out", str(tmp_path / "out"), "--budget", "20", "--initial-labels", "4",
                  "--batch-size", "4", "--repetitions", "1", "--quiet"])

@@ -62,6 +62,13 @@ def prepare_table(df: pd.DataFrame, target: str,
     return np.hstack(parts), labels, used
 
 
+def media_files(paths: Sequence[str], kind: str) -> list:
+    """The paths whose extension is of ``kind`` (``image`` or ``sound``); other files are left out."""
+    from active_labeling.sampling.folder_rows import media_kind
+
+    return [p for p in paths if media_kind(str(p)) == kind]
+
+
 def labels_from_subfolders(paths: Sequence[str]) -> Tuple[list, list]:
     """``(paths, labels)`` for files inside class subfolders: ``/cat/1.png`` is a ``cat``.
 

@@ -78,7 +78,7 @@ def _print_progress(strategy: str, repetition: int, labels: int, accuracy: float
 
 def _load(args: argparse.Namespace):
     from active_labeling.analysis.datasets import DATASETS, load_dataset
-    from active_labeling.analysis.prepare import labels_from_subfolders, prepare_media, prepare_table
+    from active_labeling.analysis.prepare import prepare_table
 
     if args.data.startswith("builtin:"):
         name = args.data.split(":", 1)[1]
@@ -89,14 +89,15 @@ def _load(args: argparse.Namespace):
     if not path.exists():
         raise UserError(f"--data: {path} does not exist")
     if path.is_dir():
-        return _load_folder(args, path, labels_from_subfolders, prepare_media)
+        return _load_folder(args, path)
     if not args.target:
         raise UserError("--target: name the label column of the table")
     X, y, _ = prepare_table(_read(path), args.target)
     return X, y
 
 
-def _load_folder(args, root: Path, labels_from_subfolders, prepare_media):
+def _load_folder(args, root: Path):
+    from active_labeling.analysis.prepare import labels_from_subfolders, media_files, prepare_media
     from active_labeling.learning.files import FolderReader
 
     files = sorted("/" + str(p.relative_to(root)).replace("\\", "/") for p in root.rglob("*") if p.is_file())
@@ -111,7 +112,7 @@ def _load_folder(args, root: Path, labels_from_subfolders, prepare_media):
         paths = ["/" + str(p).lstrip("/") for p in table["path"]]
         labels = table[args.target].tolist()
     else:
-        paths, labels = labels_from_subfolders(files)
+        paths, labels = labels_from_subfolders(media_files(files, args.kind))
     return prepare_media(paths, labels, args.kind, FolderReader(str(root)))
 
 

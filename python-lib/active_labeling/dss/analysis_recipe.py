@@ -12,6 +12,7 @@ from active_labeling.analysis.outputs import format_summary
 from active_labeling.analysis.prepare import (
     PreparationError,
     labels_from_subfolders,
+    media_files,
     prepare_media,
     prepare_table,
 )
@@ -68,7 +69,8 @@ def _read(config: AnalysisConfig, data: str, labels: Optional[str]):
             paths = ["/" + str(p).lstrip("/") for p in table[config.path_column]]
             values = table[config.target_column].tolist()
         else:
-            paths, values = labels_from_subfolders(folder.list_paths_in_partition())
+            paths, values = labels_from_subfolders(media_files(folder.list_paths_in_partition(),
+                                                               config.media_kind))
         return prepare_media(paths, values, config.media_kind, folder.get_download_stream)
     frame = dataiku.Dataset(data).get_dataframe()
     X, y, _ = prepare_table(frame, config.target_column, config.feature_columns or None)
