@@ -59,8 +59,11 @@ def register_frontend(app: Flask, kind: str, team: Optional[TeamTokens] = None,
                 if team.name_for(token) is None:
                     return Response("Unknown token: open the address the server printed for you.", 403)
                 # Keep the token in a cookie and out of the address bar (and of shared screenshots).
+                # Lax, not Strict: a link clicked in a chat app is a cross-site navigation, and a
+                # Strict cookie would be left out of the redirected request. Lax still keeps it
+                # out of cross-site POSTs.
                 response = redirect("/", code=303)
-                response.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
+                response.set_cookie(COOKIE, token, httponly=True, samesite="Lax")
                 return response
             if team.name_for(request.cookies.get(COOKIE)) is None:
                 return Response("Open the address the labeling server printed for you.", 401)
