@@ -42,8 +42,9 @@ def test_simulate_on_a_folder_of_images_in_class_subfolders(tmp_path, capsys):
     (tmp_path / "images" / "red" / "notes.txt").write_text("not an image: left out")
     code = main(["simulate", "--data", str(tmp_path / "images"), "--strategies", "random,balanced",
                  "--out", str(tmp_path / "out"), "--budget", "20", "--initial-labels", "4",
-                 "--batch-size", "4", "--repetitions", "1", "--quiet"])
+                 "--batch-size", "4", "--repetitions", "1"])
     assert code == 0
+    assert "balanced, repetition 1: 20 labels, accuracy" in capsys.readouterr().out  # progress
     curves = pd.read_csv(tmp_path / "out" / "learning_curves.csv")
     assert curves.groupby("strategy")["accuracy"].last().min() > 0.9  # colours are easy to tell apart
 

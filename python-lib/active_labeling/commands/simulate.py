@@ -63,8 +63,10 @@ def run(args: argparse.Namespace) -> int:
     settings = SimulationSettings(model=args.model, strategies=tuple(strategies), batch_size=args.batch_size,
                                   initial_labels=args.initial_labels, budget=args.budget,
                                   repetitions=args.repetitions, seed=args.seed, eval_every=args.eval_every)
-    progress = None if args.quiet else _print_progress
+    progress = None if args.quiet else _Progress()
     result = run_simulation(X, y, settings, progress=progress)
+    if progress:
+        progress.flush()
     print(format_summary(summarize(result.curves, result.full_data)))
     written = write_local(result, Path(args.out))
     print(f"full-data accuracy {result.full_data['accuracy'].mean():.3f}; "
@@ -72,8 +74,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_progress(strategy: str, repetition: int, labels: int, accuracy: float) -> None:
-    print(f"  {strategy}, repetition {repetition + 1}: {labels} labels, accuracy {accuracy:.3f}", flush=True)
+class _Progress:
+    """One line per strategy and repetition, when its run ends (every round would flood the terminal)."""
+
+    def __init__(self):
+        self.last = None
+
+    def __call__(self, strategy: str, repetition: int, labels: int, accuracy: float) -> None:
+        if self.last and self.last[:2] != (strategy, repetition):
+            self.flush()
+        self.last = (strategy, repetition, labels, accuracy)
+
+    def flush(self) -> None:
+        if self.last:
+            strategy, repetition, labels, accuracy = self.last
+            print(f"  {strategy}, repetition {repetition + 1}: {labels} labels, accuracy {accuracy:.3f}",
+                  flush=True)
+        self.last = None
 
 
 def _load(args: argparse.Namespace):
