@@ -77,8 +77,13 @@ def test_team_mode_maps_secret_tokens_to_names_and_refuses_others(tmp_path):
         assert Api(port, "forged").get("/api/config")[0] == 401
         assert Api(port, tokens["bob"]).get("/api/config")[1]["annotator"] == "bob"
         browser = Api(port)
-        status, _ = browser.get(f"/?token={tokens['alice']}")
-        assert status == 303
+        browser.connection.request("GET", f"/?token={tokens['alice']}")
+        redirect = browser.connection.getresponse()
+        redirect.read()
+        assert redirect.status == 303 and redirect.getheader("Location").endswith("/")
+        cookie_header = redirect.getheader("Set-Cookie")
+        assert tokens["alice"] in cookie_header
+        assert "HttpOnly" in cookie_header and "SameSite=Lax" in cookie_header
         # A browser sends back the cookie the redirect set.
         cookie = {"Cookie": f"active_labeling_token={tokens['alice']}"}
         assert Api(port).get("/api/config", headers=cookie)[1]["annotator"] == "alice"
