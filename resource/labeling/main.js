@@ -3,8 +3,9 @@
 // sent in the background (SendQueue) and shown as pending until the service acknowledges it.
 import { api } from "./api.js";
 import { el, replaceChildren } from "./escape.js";
+import { renderHelp } from "./help.js";
 import { Trail } from "./history.js";
-import { assignHotkeys, COMMAND_HELP, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
+import { assignHotkeys, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
 import * as imageView from "./views/image.js";
@@ -552,29 +553,8 @@ class LabelingApp {
       return;
     }
     this._helpReturn = document.activeElement;
-    const error = el("p", { class: "al-help-error", role: "alert" });
-    const rows = this.categories.map((c) => {
-      const input = el("input", { type: "text", class: "al-hotkey-input", maxlength: "1", size: "2",
-        value: keyLabel(this.hotkeys.get(c.name) || ""), "aria-label": `Hotkey of ${c.name}` });
-      input.addEventListener("change", () => {
-        const problem = this.setHotkey(c.name, input.value.trim());
-        error.textContent = problem || "";
-        input.value = keyLabel(this.hotkeys.get(c.name) || "");
-      });
-      return el("tr", {}, el("td", {}, input), el("td", { text: this.multi ? `Toggle ${c.name}` : `Label as ${c.name} and go on` }));
-    });
-    const commands = COMMAND_HELP.filter((h) => (!h.kinds || h.kinds.includes(this.kind)) && (!h.multi || this.multi))
-      .map((h) => el("tr", {}, el("td", {}, h.keys.map((k) => el("kbd", { class: "al-key", text: k }))),
-        el("td", { text: h.text })));
-    replaceChildren(this.helpPanel, el("div", { class: "al-help-box" },
-      el("h2", { text: "Keyboard shortcuts" }),
-      el("table", { class: "al-help-table" },
-        el("caption", { text: "Categories (type a digit or letter to change a hotkey; saved in this browser)" }),
-        el("tbody", {}, rows)),
-      error,
-      el("table", { class: "al-help-table" }, el("caption", { text: "Commands" }), el("tbody", {}, commands)),
-      el("p", { class: "al-muted", text: "Hotkeys do nothing while you type in the comment box." }),
-      el("button", { type: "button", class: "al-btn", text: "Close (Esc)", onclick: () => this.toggleHelp(false) })));
+    renderHelp(this.helpPanel, { kind: this.kind, multi: this.multi, categories: this.categories,
+      hotkeyOf: (name) => this.hotkeys.get(name), setHotkey: (name, key) => this.setHotkey(name, key), close: () => this.toggleHelp(false) });
     this.helpPanel.hidden = false;
     this.helpPanel.focus();
   }

@@ -205,9 +205,11 @@ def test_shortcut_list_shows_every_key_and_a_hotkey_can_be_changed(browser, serv
     page.fill(".al-hotkey-input[aria-label='Hotkey of high']", "h")
     page.keyboard.press("Tab")
     assert page.inner_text(".al-category[data-category=high] kbd") == "H"
+    assert page.input_value(".al-hotkey-input[aria-label='Hotkey of high']") == "H"
     page.fill(".al-hotkey-input[aria-label='Hotkey of mid']", "s")   # S is Skip: refused, said why
     page.keyboard.press("Tab")
     assert "can't be a hotkey" in page.inner_text(".al-help-error")
+    assert page.input_value(".al-hotkey-input[aria-label='Hotkey of mid']") == "2"
     page.keyboard.press("Escape")
     assert page.is_hidden(".al-help")
     item = current_id(page)
