@@ -142,10 +142,14 @@ class LabelingServer:
 
     def decision_rows(self) -> List[Dict[str, Any]]:
         """Rows of the metadata (every decision ever appended), read-only from the workspace."""
+        return self.rows("SELECT * FROM decisions ORDER BY label_id")
+
+    def rows(self, query: str) -> List[Dict[str, Any]]:
+        """Rows of a query on the workspace database, opened read-only."""
         db = next(self.workspace.glob("*.sqlite"))
         connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            cursor = connection.execute("SELECT * FROM decisions ORDER BY label_id")
+            cursor = connection.execute(query)
             names = [c[0] for c in cursor.description]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
         finally:

@@ -401,3 +401,24 @@ def test_an_unreadable_image_is_explained_and_can_be_skipped(browser, serve, tmp
     assert {e["id"]: e["status"] for e in server.history()} == decided
     assert sorted(decided.values()) == ["labeled", "skipped"]
     assert "Nothing left to label" in page.inner_text(".al-stage")
+
+
+def test_closing_the_page_gives_its_items_back(browser, serve):
+    import time
+
+    server = serve("tabular")
+    page = open_app(browser, server.url)
+    press_and_wait_change(page, "1")
+    wait_all_saved(page)
+
+    def held():
+        query = ("SELECT item_id FROM reservations"
+                 " WHERE annotator = 'tester' AND expires > strftime('%s', 'now')")
+        return {r["item_id"] for r in server.rows(query)}
+    before = held()
+    assert current_id(page) in before and len(before) >= 5
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 5
+    while held() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert held() == set()
