@@ -94,7 +94,7 @@ def test_rerunning_without_a_new_model_version_does_not_count_as_agreement(dss):
     dss.create_dataset("pool", pool[FEATURES])
     _label(dss, pool, range(0, 150))
     dss.create_saved_model("clf", _fit(pool.iloc[:150]), FEATURES)
-    for _ in range(4):
+    for _ in range(3):
         dss.run_step(STEP, _config()).check()
     entry = _entry(dss)
     assert entry["state"]["retrains"] == 1 and not entry["report"]["stable"]
