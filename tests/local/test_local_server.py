@@ -175,3 +175,17 @@ def test_sound_items_have_media_waveform_and_spectrogram(tmp_path):
         assert status == 200 and png[:4] == b"\x89PNG"
         status, head = api.get(item["media"]["url"], headers={"Range": "bytes=0-3"})
         assert status == 206 and head == b"RIFF"
+
+
+def test_other_sites_cannot_post_through_the_browser_nor_rebind_the_name(tabular):
+    api, _ = tabular
+    item = api.get("/api/batch?size=1")[1]["items"][0]["id"]
+    forged = {"Origin": "http://evil.example", "Content-Type": "text/plain"}
+    status, _ = api.post("/api/label", {"id": item, "label": "cat"}, headers=forged)
+    assert status == 403
+    assert api.post("/api/skip", {"id": item}, headers={"Origin": "null"})[0] == 403
+    status, _ = api.get("/api/stats", headers={"Host": "evil.example:8080"})
+    assert status == 403
+    assert api.get("/api/stats")[1]["labeled"] == 0
+    own = {"Origin": f"http://127.0.0.1:{api.connection.port}"}
+    assert api.post("/api/label", {"id": item, "label": "cat"}, headers=own)[0] == 200

@@ -70,6 +70,7 @@ def setup_from(args):
 
 def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> int:
     """Build and serve ``setup``, turning setup problems into user errors."""
+    setup.host = host  # the app's Host check follows where it listens
     from active_labeling.cli import UserError
     from active_labeling.local.app import build_app
     from active_labeling.local.server import serve

@@ -12,6 +12,7 @@ from flask import Flask
 
 from active_labeling.local.folder import FolderPool
 from active_labeling.local.frontend import register_frontend
+from active_labeling.local.guard import LOOPBACK, register_guard
 from active_labeling.local.identity import SingleAnnotator, TeamTokens, default_annotator, team_tokens
 from active_labeling.local.queries import FileQueriesSource
 from active_labeling.local.rawmedia import RawMedia
@@ -46,6 +47,8 @@ class LocalSetup:
     annotators_per_item: int = 1
     seed: int = 0
     refresh_seconds: float = 5.0
+    host: str = "127.0.0.1"  # where the server listens: a single annotator's loopback server
+                             # refuses other Host names (DNS rebinding)
     synchronous: str = "FULL"  # see SqliteDecisionStore
     extra: dict = field(default_factory=dict)
 
@@ -128,5 +131,6 @@ def _build(setup: LocalSetup) -> LocalApp:
     register_routes(app, service, team or SingleAnnotator(annotator),
                     media=None if setup.kind == "tabular"
                     else _media_for(pool, setup.kind, workspace.folder / "media-cache"))
+    register_guard(app, loopback_only=team is None and setup.host in LOOPBACK, extra_host=setup.host)
     register_frontend(app, setup.kind, team)
     return LocalApp(app, service, workspace, team, annotator, [store, reservations, workspace])
