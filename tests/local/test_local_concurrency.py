@@ -47,3 +47,20 @@ def test_threads_hammering_batch_and_label_never_share_an_item_and_lose_no_label
         assert db.execute("SELECT COUNT(*) FROM labels").fetchone()[0] == len(every)
         _, stats = Api(port, local.team.tokens["annotator0"]).get("/api/stats")
         assert stats["labeled"] == len(every) and stats["annotator"]["labeled"] == 48
+
+
+def test_reservations_and_labels_survive_a_restart(tmp_path):
+    write_pool(tmp_path / "pool.csv", rows=6)
+    setup = LocalSetup(kind="tabular", data=tmp_path / "pool.csv", categories=["cat", "dog"],
+                       workspace=tmp_path / "ws", annotators=["alice", "bob"])
+    with running(setup) as (local, port):
+        tokens = local.team.tokens
+        alice = Api(port, tokens["alice"])
+        held = [item["id"] for item in alice.get("/api/batch?size=3")[1]["items"]]
+        alice.post("/api/label", {"id": held[0], "label": "dog"})
+    with running(setup) as (local, port):
+        bob = Api(port, tokens["bob"])
+        served = [item["id"] for item in bob.get("/api/batch?size=10")[1]["items"]]
+        assert len(served) == 3 and not set(served) & set(held)
+        assert bob.get("/api/stats")[1]["labeled"] == 1
+        assert Api(port, tokens["alice"]).get("/api/history")[1]["entry"]["id"] == held[0]
