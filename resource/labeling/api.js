@@ -24,7 +24,8 @@ const ADVICE = {
   400: "The service refused this request.",
   401: "This page doesn't know who you are: open the address you were given for labeling (or sign in " +
        "to DSS again), then reload the page.",
-  403: "You are not allowed to label in this webapp: ask its owner for access.",
+  403: "The service refused access. Open the labeling page from its own address (in DSS: from the " +
+       "webapp, signed in), then reload; if it persists, ask the webapp's owner for access.",
   404: "This item no longer exists (it may have been removed from the data). Skip it or reload the page.",
   409: "Someone else is labeling this item right now. Move on to another item.",
   413: "The request is too large: shorten the comment and try again.",
