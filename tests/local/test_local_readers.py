@@ -32,10 +32,12 @@ def test_an_id_column_gives_the_ids_and_must_be_unique(tmp_path):
         TabularFilePool(tmp_path / "ok.csv", id_column="nope")
 
 
-def test_missing_values_are_shown_as_null(tmp_path):
-    pd.DataFrame({"text": ["x", None], "n": [1.5, None]}).to_parquet(tmp_path / "p.parquet")
+def test_missing_values_are_shown_as_null_and_dates_as_text(tmp_path):
+    pd.DataFrame({"text": ["x", None], "n": [1.5, None],
+                  "when": pd.to_datetime(["2026-01-02 03:04:05", None])}).to_parquet(tmp_path / "p.parquet")
     pool = TabularFilePool(tmp_path / "p.parquet")
-    assert pool.display(pool.item_ids()[1]) == {"text": None, "n": None}
+    assert pool.display(pool.item_ids()[1]) == {"text": None, "n": None, "when": None}
+    assert pool.display(pool.item_ids()[0]) == {"text": "x", "n": 1.5, "when": "2026-01-02T03:04:05"}
 
 
 def test_an_appended_row_is_picked_up_by_refresh(tmp_path):

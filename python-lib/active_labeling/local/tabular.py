@@ -38,6 +38,11 @@ def read_table(path: Union[str, Path], columns: Optional[Sequence[str]] = None) 
 
 def jsonable(value: Any) -> Any:
     """A cell as plain JSON: numpy scalars to Python, NaN and NaT to None, dates to ISO text."""
+    # Dates and durations first: .item() would give nanoseconds as a bare integer.
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).isoformat()
+    if isinstance(value, np.timedelta64):
+        return None if np.isnat(value) else str(pd.Timedelta(value))
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or (isinstance(value, float) and math.isnan(value)):
