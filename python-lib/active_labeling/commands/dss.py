@@ -42,31 +42,22 @@ def _setup_scenario(args: argparse.Namespace) -> int:
     if args.delay < 5:
         raise UserError(f"--delay should be at least 5 seconds (the DSS minimum), got {args.delay}.")
     # Imported here so that `active-labeling --help` works without dataikuapi.
-    import dataikuapi
-    import requests
-
     from active_labeling.dss.scenario_setup import (
         SCENARIO_NAME,
         ScenarioSetupError,
         ScenarioSpec,
-        check_project,
-        setup_scenario,
+        setup_scenario_at,
     )
 
     spec = ScenarioSpec(project=args.project, saved_model=args.saved_model,
                         labels_dataset=args.labels_dataset, queries_dataset=args.queries_dataset,
                         metadata_dataset=args.metadata_dataset, n=args.n, delay_seconds=args.delay)
-    client = dataikuapi.DSSClient(args.url, args.api_key)
     try:
-        for warning in check_project(client.get_project(args.project), spec):
-            print(f"warning: {warning}", file=sys.stderr)
-        scenario_id = setup_scenario(client, spec)
+        scenario_id, warnings = setup_scenario_at(args.url, args.api_key, spec)
     except ScenarioSetupError as error:
         raise UserError(str(error)) from None
-    except requests.exceptions.ConnectionError as error:
-        raise UserError(f"cannot reach DSS at {args.url} ({error}).") from error
-    except dataikuapi.utils.DataikuException as error:
-        raise UserError(f"DSS refused the scenario setup in project {args.project}: {error}") from error
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"Scenario '{SCENARIO_NAME}' ({scenario_id}) in project {args.project}: retrains "
           f"{args.saved_model}, then rebuilds {args.queries_dataset}, every {args.n} labelings.")
     return 0

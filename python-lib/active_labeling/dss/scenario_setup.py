@@ -111,3 +111,28 @@ def _find_scenario(project, name: str) -> Optional[str]:
         if item.get("name") == name:
             return item.get("id")
     return None
+
+
+def setup_scenario_at(url: str, api_key: str, spec: ScenarioSpec) -> tuple:
+    """Connect to DSS at ``url`` and create or update the scenario of ``spec``.
+
+    Returns
+    -------
+    (scenario_id, warnings) : the scenario's id and what the user should look at.
+
+    Raises
+    ------
+    ScenarioSetupError
+        When DSS can't be reached, refuses the calls, or the project lacks what the scenario needs.
+    """
+    import requests
+
+    client = dataikuapi.DSSClient(url, api_key)
+    try:
+        warnings = check_project(client.get_project(spec.project), spec)
+        return setup_scenario(client, spec), warnings
+    except requests.exceptions.ConnectionError as error:
+        raise ScenarioSetupError(f"cannot reach DSS at {url} ({error}).") from error
+    except dataikuapi.utils.DataikuException as error:
+        raise ScenarioSetupError(
+            f"DSS refused the scenario setup in project {spec.project}: {error}") from error
