@@ -57,7 +57,8 @@ def test_csv_and_parquet_pools_give_the_same_queries(tmp_path, pool, model, caps
 def test_labeled_items_are_left_out(tmp_path, pool, model, capsys):
     _, model_path = model
     pool.to_csv(tmp_path / "pool.csv", index=False)
-    args = ["sample", "--model", model_path, "--data", str(tmp_path / "pool.csv"), "--n", "10"]
+    args = ["sample", "--model", model_path, "--data", str(tmp_path / "pool.csv"), "--n", "10",
+            "--strategy", "margin"]  # a plain ranking: the second run is the first minus the labeled
     main([*args, "--out", str(tmp_path / "first.csv")])
     first = pd.read_csv(tmp_path / "first.csv")
     labeled = ids_from_hashes(row_hashes(first, ["a", "b", "city"]))[:4]
@@ -66,6 +67,22 @@ def test_labeled_items_are_left_out(tmp_path, pool, model, capsys):
     second = pd.read_csv(tmp_path / "second.csv")
     pd.testing.assert_frame_equal(second.iloc[:6, :3], first.iloc[4:, :3].reset_index(drop=True))
     assert "rows excluded as already labeled: 4" in capsys.readouterr().out
+
+
+def test_balanced_is_the_default_and_the_labeled_count_sets_its_exploration(tmp_path, pool, model, capsys):
+    _, model_path = model
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    labeled = ids_from_hashes(row_hashes(pool, ["a", "b", "city"]))[:100]
+    pd.DataFrame({"item_id": labeled, "status": "labeled"}).to_csv(tmp_path / "meta.csv", index=False)
+    args = ["sample", "--model", model_path, "--data", str(tmp_path / "pool.csv"), "--n", "20"]
+    main([*args, "--out", str(tmp_path / "cold.csv")])
+    main([*args, "--out", str(tmp_path / "warm.csv"), "--labeled", str(tmp_path / "meta.csv")])
+    cold, warm = pd.read_csv(tmp_path / "cold.csv"), pd.read_csv(tmp_path / "warm.csv")
+    assert set(cold["strategy"]) == {"balanced", "balanced:explore"}
+    # No labels: half the batch explores; 100 labels of 2 classes: 0.5 × 10 / 100 → the 10% floor.
+    assert (cold["strategy"] == "balanced:explore").sum() == 10
+    assert (warm["strategy"] == "balanced:explore").sum() == 2
+    assert "random exploration picks among them: 2 (100 labels so far, 2 classes)" in capsys.readouterr().out
 
 
 def brightness(frame):

@@ -73,7 +73,7 @@ def test_labeled_items_of_the_metadata_are_left_out(dss, tabular):
     dss.create_dataset("meta", pd.DataFrame({
         "label_id": [1, 2, 3, 4], "item_id": labeled + [skipped], "annotator": ["ann"] * 4,
         "status": ["labeled", "labeled", "labeled", "skipped"], "date": ["2026-11-22T10:00:00Z"] * 4}))
-    run = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"n_queries": 5})
+    run = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"strategy": "margin", "n_queries": 5})
     run.check()
     queries = dss.read_dataset("queries", infer_with_pandas=True)
     kept = set(ids_from_hashes(row_hashes(queries, ["a", "b", "note"])))
@@ -87,7 +87,7 @@ def test_rows_the_model_drops_are_counted(dss):
     pool.loc[[5, 17, 230], "b"] = np.nan
     dss.create_dataset("pool", pool)
     dss.create_saved_model("clf", estimator, ["a", "b"], prediction_type="BINARY_CLASSIFICATION")
-    run = dss.run_recipe(RECIPE, ROLES, OUT, {"n_queries": 0, "chunk_size": 100})
+    run = dss.run_recipe(RECIPE, ROLES, OUT, {"strategy": "margin", "n_queries": 0, "chunk_size": 100})
     run.check()
     assert "rows dropped by the model's preprocessing: 3" in run.stdout + run.stderr
     assert len(dss.read_dataset("queries", infer_with_pandas=True)) == 297
@@ -163,3 +163,22 @@ def test_folder_without_readable_file_is_refused(dss):
     dss.create_saved_model("clf", path_model(), ["image"])
     message = failure(dss.run_recipe(RECIPE, {"model": ["clf"], "unlabeled": ["images"]}, OUT, {}))
     assert "none of the 2 image or sound files" in message
+
+
+def test_balanced_is_the_default_and_counts_the_labeled_items(dss, tabular):
+    pool, _ = tabular
+    ids = ids_from_hashes(row_hashes(pool))
+    dss.create_dataset("meta", pd.DataFrame({"item_id": ids[:60], "status": ["labeled"] * 60}))
+    run = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"n_queries": 20, "chunk_size": 100})
+    run.check()
+    queries = dss.read_dataset("queries", infer_with_pandas=True)
+    explored = queries["strategy"] == "balanced:explore"
+    # 60 labels of 2 classes: 0.5 × 10 / 60 of the batch is random exploration, spread through the ranks.
+    assert len(queries) == 20 and explored.sum() == 2 and set(queries["strategy"][~explored]) == {"balanced"}
+    assert explored.iloc[:10].sum() == 1 and explored.iloc[10:].sum() == 1
+    kept = set(ids_from_hashes(row_hashes(queries, ["a", "b", "note"])))
+    assert kept.isdisjoint(ids[:60])
+    assert "random exploration picks among them: 2 (60 labels so far, 2 classes)" in run.stdout + run.stderr
+    again = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"n_queries": 20, "chunk_size": 130})
+    again.check()
+    pd.testing.assert_frame_equal(dss.read_dataset("queries", infer_with_pandas=True), queries)

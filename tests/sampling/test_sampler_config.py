@@ -8,17 +8,19 @@ from active_labeling.params import ParamError
 
 def test_defaults():
     config = parse_sampler_config({})
-    assert (config.settings.strategy, config.settings.n_queries, config.settings.seed) == ("margin", 1000, 0)
+    assert (config.settings.strategy, config.settings.n_queries, config.settings.seed) == ("balanced", 1000, 0)
     assert config.chunk_size == 10000 and config.item_id_column is None
 
 
-def test_diversity_settings_apply_to_the_batch_strategy_only():
+def test_diversity_settings_apply_to_the_batch_strategies_only():
     raw = {"strategy": "batch_diversity", "n_queries": 50, "diversity_measure": "entropy",
            "diversity_factor": 4, "diversity_space": "probabilities", "item_id_column": " key "}
     config = parse_sampler_config(raw)
     assert (config.settings.diversity_measure, config.settings.diversity_factor,
             config.settings.diversity_space) == ("entropy", 4, "probabilities")
     assert config.item_id_column == "key"
+    balanced = parse_sampler_config({**raw, "strategy": "balanced"})
+    assert (balanced.settings.strategy, balanced.settings.diversity_factor) == ("balanced", 4)
     plain = parse_sampler_config({**raw, "strategy": "entropy", "diversity_factor": "nonsense"})
     assert plain.settings.strategy == "entropy"
 
@@ -29,6 +31,7 @@ def test_diversity_settings_apply_to_the_batch_strategy_only():
     ({"chunk_size": 10}, "'Chunk size'"),
     ({"strategy": "batch_diversity", "diversity_factor": 1}, "'Candidates per query'"),
     ({"strategy": "batch_diversity", "n_queries": 0}, "number of queries above 0"),
+    ({"n_queries": 0}, "balanced strategy chooses a batch"),
 ])
 def test_bad_values_name_the_setting(raw, named):
     with pytest.raises(ParamError, match="Query Sampler recipe") as caught:

@@ -13,8 +13,11 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.sampling.diversity import FEATURES, diverse_choice
+from active_labeling.sampling.exploration import exploration_count
 from active_labeling.sampling.strategies import (
+    BALANCED,
     BATCH_DIVERSITY,
+    DEFAULT_STRATEGY,
     ENTROPY,
     LEAST_CONFIDENCE,
     MARGIN,
@@ -23,20 +26,14 @@ from active_labeling.sampling.strategies import (
 )
 from active_labeling.sampling.topk import Candidates
 
-BALANCED = "balanced"
-DEFAULT_STRATEGY = BALANCED
+__all__ = ["CANDIDATE_FACTOR", "DEFAULT_STRATEGY", "MODEL_FREE", "SIMULATED_STRATEGIES", "diverse_among_best",
+           "select_batch"]
 SIMULATED_STRATEGIES = (RANDOM, LEAST_CONFIDENCE, MARGIN, ENTROPY, BATCH_DIVERSITY, BALANCED)
 # Strategies whose picks never look at the model: a simulation need not refit between evaluations.
 MODEL_FREE = (RANDOM,)
 
 # batch_diversity looks for diverse rows among this many times the batch's most uncertain rows.
 CANDIDATE_FACTOR = 10
-# The balanced strategy's share of random picks: high on a cold start, never below the floor,
-# so that regions the model is wrongly sure about keep being visited.
-EXPLORATION_START = 0.5
-EXPLORATION_FLOOR = 0.1
-# Exploration decays once there are this many labels per class seen.
-LABELS_PER_CLASS_WARM = 5
 
 
 def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
@@ -75,18 +72,9 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
     return _best(scores, batch_size, rng)
 
 
-def exploration_share(n_labeled: int, n_classes_seen: int) -> float:
-    """The balanced strategy's share of random picks for a labeled set of this size."""
-    warm = LABELS_PER_CLASS_WARM * max(n_classes_seen, 2)
-    if n_labeled <= warm:
-        return EXPLORATION_START
-    return max(EXPLORATION_FLOOR, EXPLORATION_START * warm / n_labeled)
-
-
 def _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen) -> np.ndarray:
-    n_random = int(round(batch_size * exploration_share(n_labeled, n_classes_seen)))
-    if batch_size >= 2:
-        n_random = max(1, n_random)
+    # The share of random picks is the sampler's (active_labeling.sampling.exploration).
+    n_random = exploration_count(batch_size, n_labeled, n_classes_seen)
     scores = row_scores(MARGIN, proba, keys=lambda: None)
     chosen = diverse_among_best(scores, features, batch_size - n_random, rng)
     rest = np.setdiff1d(np.arange(len(features)), chosen)

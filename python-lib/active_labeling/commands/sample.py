@@ -9,13 +9,15 @@ _HELP = """Rank the rows of a pool (CSV or Parquet file, or a folder of images o
 useful labeling them would be, with a pickled scikit-learn classifier or pipeline, and write the
 best ones with their score and rank. For a folder, the model receives a DataFrame with one
 `path` column holding each file's path on disk. The pool is read in chunks: only the best
-candidates are kept in memory (unless --n 0 asks for every row)."""
+candidates are kept in memory (unless --n 0 asks for every row, with a ranking strategy such as
+margin). The default strategy, balanced, mixes diverse uncertain rows with a share of random
+exploration picks set by the number of labels so far (--labeled): see docs/strategies.md."""
 
 
 def register(subparsers) -> None:
     """Add the ``sample`` subcommand."""
     from active_labeling.sampling.diversity import AUTO, SPACES
-    from active_labeling.sampling.strategies import MARGIN, STRATEGIES, UNCERTAINTY_MEASURES
+    from active_labeling.sampling.strategies import DEFAULT_STRATEGY, MARGIN, STRATEGIES, UNCERTAINTY_MEASURES
 
     parser = subparsers.add_parser("sample", help="write the queries: the rows most useful to label",
                                    description=_HELP)
@@ -23,21 +25,25 @@ def register(subparsers) -> None:
                         help="pickle of a fitted classifier with predict_proba (load only files you trust)")
     parser.add_argument("--data", required=True, metavar="PATH", help="CSV or Parquet file, or a folder")
     parser.add_argument("--out", required=True, metavar="PATH", help="queries file: .csv or .parquet")
-    parser.add_argument("--strategy", choices=STRATEGIES, default=MARGIN, help="default: %(default)s")
+    parser.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
+                        help="default: %(default)s (diverse uncertain rows plus random exploration)")
     parser.add_argument("--n", type=int, default=1000,
-                        help="queries to keep, 0 for all (default: %(default)s)")
+                        help="queries to keep, 0 for all with a ranking strategy (default: %(default)s)")
     parser.add_argument("--chunk-size", type=int, default=10000,
                         help="rows read at a time (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed of tie-breaks, random and clustering")
     parser.add_argument("--id-column", help="the item id column the labeling app uses, if any")
     parser.add_argument("--labeled", metavar="METADATA",
-                        help="CSV/Parquet decision log (item_id, status): its labeled items are left out")
+                        help="CSV/Parquet decision log (item_id, status): its labeled items are left out, "
+                             "and their number sets balanced's exploration share")
     parser.add_argument("--diversity-measure", choices=sorted(UNCERTAINTY_MEASURES), default=MARGIN,
-                        help="batch_diversity: uncertainty measure (default: %(default)s)")
+                        help="batch_diversity, balanced: uncertainty measure (default: %(default)s)")
     parser.add_argument("--diversity-factor", type=int, default=10,
-                        help="batch_diversity: cluster the factor × n most uncertain rows (%(default)s)")
+                        help="batch_diversity, balanced: cluster the factor × n most uncertain rows "
+                             "(%(default)s)")
     parser.add_argument("--diversity-space", choices=SPACES, default=AUTO,
-                        help="batch_diversity: cluster in feature or probability space (%(default)s)")
+                        help="batch_diversity, balanced: cluster in feature or probability space "
+                             "(%(default)s)")
     parser.set_defaults(func=run)
 
 

@@ -12,7 +12,13 @@ from active_labeling.params import ParamError, ParamReader
 from active_labeling.sampling.diversity import AUTO, SPACES
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.sampler import SamplerSettings
-from active_labeling.sampling.strategies import BATCH_DIVERSITY, MARGIN, STRATEGIES, UNCERTAINTY_MEASURES
+from active_labeling.sampling.strategies import (
+    BATCH_STRATEGIES,
+    DEFAULT_STRATEGY,
+    MARGIN,
+    STRATEGIES,
+    UNCERTAINTY_MEASURES,
+)
 
 COMPONENT = "Query Sampler recipe"
 LABELS = {
@@ -45,13 +51,13 @@ def parse_sampler_config(raw: Optional[Mapping[str, Any]]) -> SamplerConfig:
         Naming the parameter and what to change.
     """
     reader = ParamReader(raw, COMPONENT, LABELS)
-    strategy = reader.choice("strategy", STRATEGIES, MARGIN)
+    strategy = reader.choice("strategy", STRATEGIES, DEFAULT_STRATEGY)
     n_queries = reader.integer("n_queries", 1000, minimum=0)
     chunk_size = reader.integer("chunk_size", 10000, minimum=100, maximum=1_000_000)
     seed = reader.integer("random_seed", 0)
     item_id_column = reader.string("item_id_column", None)
     measure, factor, space = MARGIN, 10, AUTO
-    if strategy == BATCH_DIVERSITY:
+    if strategy in BATCH_STRATEGIES:
         measure = reader.choice("diversity_measure", sorted(UNCERTAINTY_MEASURES), MARGIN)
         factor = reader.integer("diversity_factor", 10, minimum=2, maximum=100)
         space = reader.choice("diversity_space", SPACES, AUTO)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional
 
 
 @dataclass
@@ -18,6 +18,8 @@ class SamplingReport:
     rows_dropped: int = 0  # dropped by the model's preprocessing, or given no probabilities
     unreadable_files: int = 0  # folder pools: files that could not be opened (not in rows_read)
     queries_written: int = 0
+    explored: Optional[int] = None  # balanced: the random exploration picks among the queries
+    labeled_before: int = 0  # balanced: the labels its exploration share was set from
     classes: List[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -33,6 +35,11 @@ class SamplingReport:
             lines.append(f"unreadable files skipped: {self.unreadable_files}")
         lines += [
             f"queries written: {self.queries_written}",
+        ]
+        if self.explored is not None:
+            lines.append(f"random exploration picks among them: {self.explored} "
+                         f"({self.labeled_before} labels so far, {len(self.classes)} classes)")
+        lines += [
             f"strategy: {self.strategy}",
             f"model version: {self.model_version}",
             f"time: {self.seconds:.1f} s",

@@ -4,6 +4,8 @@ The pool arrives as an iterable of DataFrame chunks (a DSS dataset's ``iter_data
 Parquet file's row groups, a folder's files as ``path`` rows), and the model as a scoring
 callable. Only the best candidates are kept between chunks, so memory does not grow with the
 pool, except when every row is asked for (``n_queries=0``): the output is then the whole pool.
+The ``balanced`` strategy keeps a second bounded set next to the candidates: the rows with the
+highest seeded random keys, from which its exploration picks are drawn.
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from typing import Callable, Iterable, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from active_labeling.sampling.balanced import balanced_batch
 from active_labeling.sampling.diversity import AUTO, diverse_choice
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import LabeledFilter
 from active_labeling.sampling.report import SamplingReport
-from active_labeling.sampling.strategies import BATCH_DIVERSITY, MARGIN, STRATEGIES, row_scores
-from active_labeling.sampling.tiebreak import position_keys
+from active_labeling.sampling.strategies import (
+    BALANCED,
+    BATCH_DIVERSITY,
+    BATCH_STRATEGIES,
+    MARGIN,
+    STRATEGIES,
+    row_scores,
+)
+from active_labeling.sampling.tiebreak import position_keys, uniform_from_keys
 from active_labeling.sampling.topk import TopCandidates
 
 PROBA_PREFIX = "proba_"
@@ -43,13 +53,15 @@ class SamplerSettings:
     seed : int
         Seeds tie-breaks, the random strategy and the clustering.
     diversity_measure : str
-        Uncertainty measure ranking the candidates of ``batch_diversity``.
+        Uncertainty measure ranking the candidates of ``batch_diversity`` and ``balanced``.
     diversity_factor : int
-        ``batch_diversity`` clusters the ``factor × n_queries`` most uncertain rows.
+        They cluster the ``factor × n`` most uncertain rows (``n``: the batch's diverse part).
     diversity_space : str
-        Where ``batch_diversity`` clusters: ``auto``, ``features`` or ``probabilities``.
+        Where they cluster: ``auto``, ``features`` or ``probabilities``.
     """
 
+    # The plain ranking by default here; the recipe, `sample` and the retrain loop default to
+    # DEFAULT_STRATEGY (balanced), which also needs the labeled count.
     strategy: str = MARGIN
     n_queries: int = 1000
     seed: int = 0
@@ -62,9 +74,9 @@ class SamplerSettings:
             raise SamplerError(f"unknown strategy {self.strategy!r}: choose one of {', '.join(STRATEGIES)}")
         if self.n_queries < 0:
             raise SamplerError("the number of queries must be 0 (all rows) or more")
-        if self.strategy == BATCH_DIVERSITY and self.n_queries == 0:
-            raise SamplerError("batch diversity chooses a batch: set a number of queries above 0, "
-                               "or choose another strategy to rank every row")
+        if self.strategy in BATCH_STRATEGIES and self.n_queries == 0:
+            raise SamplerError(f"the {self.strategy} strategy chooses a batch: set a number of queries "
+                               "above 0, or choose another strategy (margin...) to rank every row")
 
 
 class QuerySampler:
@@ -83,17 +95,24 @@ class QuerySampler:
         The item id column (``path`` for folders): never a feature for batch diversity.
     features : list of str, optional
         The model's features, when known: batch diversity clusters on those only.
+    n_labeled : int, optional
+        How many items are labeled so far (sets ``balanced``'s exploration share); by default the
+        number of labeled ids of ``labeled``, else 0.
     """
 
     def __init__(self, settings: SamplerSettings, scorer: Scorer,
                  labeled: Optional[LabeledFilter] = None, model_version: str = "",
-                 id_column: Optional[str] = None, features: Optional[List[str]] = None):
+                 id_column: Optional[str] = None, features: Optional[List[str]] = None,
+                 n_labeled: Optional[int] = None):
         self.settings = settings
         self.scorer = scorer
         self.labeled = labeled
         self.model_version = str(model_version)
         self.id_column = id_column
         self.features = features
+        if n_labeled is None:
+            n_labeled = len(labeled.labeled_ids) if labeled is not None else 0
+        self.n_labeled = int(n_labeled)
 
     def run(self, chunks: Iterable[pd.DataFrame]) -> Tuple[pd.DataFrame, SamplingReport]:
         """Score every chunk and return the queries (best first) with a report.
@@ -107,9 +126,11 @@ class QuerySampler:
         settings = self.settings
         report = SamplingReport(strategy=settings.strategy, model_version=self.model_version)
         capacity = None if settings.n_queries == 0 else settings.n_queries
-        if capacity is not None and settings.strategy == BATCH_DIVERSITY:
+        if capacity is not None and settings.strategy in BATCH_STRATEGIES:
             capacity *= settings.diversity_factor
         top = TopCandidates(capacity, settings.seed)
+        # Bounded too: the exploration picks are at most the batch.
+        explore = TopCandidates(settings.n_queries, settings.seed) if settings.strategy == BALANCED else None
         empty: Optional[pd.DataFrame] = None
         classes: Optional[List[str]] = None
         for chunk in chunks:
@@ -130,13 +151,16 @@ class QuerySampler:
                                     lambda p=positions: position_keys(p, settings.seed),
                                     settings.diversity_measure)
                 top.offer(rows, scores, positions, proba)
+                if explore is not None:  # a seeded uniform draw per pool position, as for random
+                    explore.offer(rows, uniform_from_keys(position_keys(positions, settings.seed)),
+                                  positions, proba)
         if not report.rows_read:
             raise SamplerError("the unlabeled data is empty: there is nothing to sample from. "
                                "Build or fill the input first")
         if not report.rows_scored and report.rows_dropped:
             raise SamplerError(f"the model's preprocessing dropped all {report.rows_dropped} rows it was "
                                "given: check that the unlabeled data has the values the model was trained on")
-        queries = self._queries(top, empty)
+        queries = self._queries(top, explore, len(classes or ()), empty, report)
         report.classes = classes or []
         report.queries_written = len(queries)
         report.seconds = time.perf_counter() - started
@@ -178,23 +202,32 @@ class QuerySampler:
         report.rows_dropped += len(chunk) - len(rows)
         return rows, positions, values, classes
 
-    def _queries(self, top: TopCandidates, empty: Optional[pd.DataFrame]) -> pd.DataFrame:
+    def _queries(self, top: TopCandidates, explore: Optional[TopCandidates], n_classes: int,
+                 empty: Optional[pd.DataFrame], report: SamplingReport) -> pd.DataFrame:
         best = top.best()
         settings = self.settings
+        strategies = None
+        ignore = [self.id_column] if self.id_column else []
         if best is None:
             queries = (empty if empty is not None else pd.DataFrame()).copy()
             scores = np.zeros(0)
+        elif settings.strategy == BALANCED:
+            batch = balanced_batch(best, explore.best() if explore is not None else None, settings.n_queries,
+                                   self.n_labeled, n_classes, settings.diversity_measure,
+                                   settings.diversity_factor, settings.seed, settings.diversity_space,
+                                   ignore, self.features)
+            queries, scores, strategies = batch.rows, batch.scores, batch.strategies
+            report.explored, report.labeled_before = batch.explored, self.n_labeled
         else:
             chosen = np.arange(len(best))
             if settings.strategy == BATCH_DIVERSITY:
-                ignore = [self.id_column] if self.id_column else []
                 chosen = diverse_choice(best, settings.n_queries, settings.seed,
                                         settings.diversity_space, ignore, self.features)
             queries = best.rows.take(chosen).reset_index(drop=True)
             scores = best.scores[chosen]
         queries["score"] = scores.astype(np.float64)
         queries["rank"] = np.arange(1, len(queries) + 1, dtype=np.int64)
-        queries["strategy"] = pd.Series([settings.strategy] * len(queries), dtype=object)
+        queries["strategy"] = pd.Series(strategies or [settings.strategy] * len(queries), dtype=object)
         queries["model_version"] = pd.Series([self.model_version] * len(queries), dtype=object)
         return queries
 

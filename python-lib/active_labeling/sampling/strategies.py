@@ -1,8 +1,9 @@
 """The query strategies: how a chunk's class probabilities become one usefulness score per row.
 
 Every strategy scores rows independently, so that the pool can be scored chunk by chunk. The
-batch-aware strategy (``batch_diversity``) scores with an uncertainty measure like the others and
-then chooses among the best candidates at the end (see :mod:`active_labeling.sampling.diversity`).
+batch-aware strategies (``batch_diversity``, and ``balanced``, which adds random exploration picks)
+score with an uncertainty measure like the others and then choose among the best candidates at
+the end (see :mod:`active_labeling.sampling.diversity` and :mod:`~active_labeling.sampling.exploration`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ MARGIN = "margin"
 ENTROPY = "entropy"
 RANDOM = "random"
 BATCH_DIVERSITY = "batch_diversity"
+BALANCED = "balanced"
+# Why balanced is the default: docs/strategies.md (never below random in the cases measured).
+DEFAULT_STRATEGY = BALANCED
+# Strategies that choose a batch at the end among candidates scored by an uncertainty measure.
+BATCH_STRATEGIES = (BATCH_DIVERSITY, BALANCED)
 
 UNCERTAINTY_MEASURES: Dict[str, Callable[[np.ndarray], np.ndarray]] = {
     LEAST_CONFIDENCE: least_confidence,
     MARGIN: margin,
     ENTROPY: entropy,
 }
-STRATEGIES = (LEAST_CONFIDENCE, MARGIN, ENTROPY, RANDOM, BATCH_DIVERSITY)
+STRATEGIES = (BALANCED, LEAST_CONFIDENCE, MARGIN, ENTROPY, RANDOM, BATCH_DIVERSITY)
 
 
 def row_scores(strategy: str, proba: np.ndarray, keys: Callable[[], np.ndarray],
@@ -42,7 +48,7 @@ def row_scores(strategy: str, proba: np.ndarray, keys: Callable[[], np.ndarray],
         Returns the rows' seeded tie-break keys (uint64); only the ``random`` strategy calls it,
         so that the others do not pay for keys of rows that will not be kept.
     measure : str
-        The uncertainty measure behind ``batch_diversity``.
+        The uncertainty measure behind ``batch_diversity`` and ``balanced``.
 
     Returns
     -------
@@ -51,7 +57,7 @@ def row_scores(strategy: str, proba: np.ndarray, keys: Callable[[], np.ndarray],
     if strategy == RANDOM:
         # A seeded uniform draw per pool position: the same whatever the chunk size.
         return uniform_from_keys(keys())
-    if strategy == BATCH_DIVERSITY:
+    if strategy in BATCH_STRATEGIES:
         strategy = measure
     try:
         return UNCERTAINTY_MEASURES[strategy](proba)
