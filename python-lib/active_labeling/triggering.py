@@ -157,20 +157,22 @@ def _count_at_or_after(dates: pd.Series, labeled: np.ndarray, start: pd.Timestam
     low = (start - pd.Timedelta(hours=15)).strftime("%Y-%m-%dT%H")
     high = (start + pd.Timedelta(hours=16)).strftime("%Y-%m-%dT%H")
     try:
-        after = texts >= canonical
+        late = texts >= low  # the one pass over every row: a generation is usually the recent tail
     except TypeError:  # missing dates (NaN) or other objects among the texts
         texts = np.where(pd.isna(texts), "", texts)  # "" sorts before any date: never in the generation
         try:
-            after = texts >= canonical
+            late = texts >= low
         except TypeError:
             return int((_to_utc(dates[labeled]) >= start).sum())
     ends = [value for value in (texts[0], texts[-1]) if value]
     if not all(isinstance(value, str) and _ISO_START.match(value) for value in ends):
         return int((_to_utc(dates[labeled]) >= start).sum())  # not ISO texts: parse them all
-    near = (texts >= low) & (texts < high)
-    far_after = int(np.count_nonzero(after & labeled & ~near))
-    close = texts[near & labeled].astype("U32")  # fixed width: the checks below are vectorized
-    codes = close.view(np.uint32).reshape(len(close), 32)
+    candidates = texts[late & labeled]
+    near = candidates < high
+    far_after = int(np.count_nonzero(~near))  # 16 hours or more after start, whatever the offset
+    close = candidates[near]
+    # Fixed width, so the spelling check is vectorized; a longer text is cut, hence not plain.
+    codes = close.astype("U32").view(np.uint32).reshape(len(close), 32)
     plain = (codes[:, 10] == ord("T")) & (codes[:, 23] == ord("Z")) & (codes[:, 24] == 0)
     exact = int(np.count_nonzero(close[plain] >= canonical))
     exact += int((_to_utc(pd.Series(close[~plain], dtype=object)) >= start).sum())

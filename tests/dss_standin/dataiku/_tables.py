@@ -20,6 +20,9 @@ DSS_TYPES = ("string", "int", "bigint", "float", "double", "boolean", "date",
 _PANDAS_OF_DSS = {"tinyint": np.int8, "smallint": np.int16, "int": np.int32, "bigint": np.int64,
                   "float": np.float32, "double": np.float64, "boolean": np.bool_}
 
+# Types a schema-typed read (infer_with_pandas=False) returns as Python objects (text).
+OBJECT_TYPES = tuple(t for t in DSS_TYPES if t not in _PANDAS_OF_DSS)
+
 _DSS_OF_PANDAS = {"int64": "bigint", "int32": "int", "int16": "smallint", "int8": "tinyint",
                   "float64": "double", "float32": "float", "bool": "boolean", "boolean": "boolean",
                   "Int64": "bigint", "Int32": "int"}
@@ -82,12 +85,18 @@ def encode_row(row: dict, schema: Sequence[dict]) -> list:
     return cells
 
 
-def _read_options(schema: Sequence[dict], columns: Optional[Sequence[str]], infer_with_pandas: bool) -> dict:
+def check_columns(schema: Sequence[dict], columns: Optional[Sequence[str]]) -> None:
+    """Refuse requested columns that the schema does not have."""
     names = [c["name"] for c in schema]
     if columns is not None:
         unknown = [c for c in columns if c not in names]
         if unknown:
             raise Exception(f"Column(s) {unknown} not in the dataset schema {names}")
+
+
+def _read_options(schema: Sequence[dict], columns: Optional[Sequence[str]], infer_with_pandas: bool) -> dict:
+    names = [c["name"] for c in schema]
+    check_columns(schema, columns)
     dtypes = None
     if not infer_with_pandas:
         dtypes = {c["name"]: _PANDAS_OF_DSS.get(c["type"], object) for c in schema}
@@ -95,8 +104,9 @@ def _read_options(schema: Sequence[dict], columns: Optional[Sequence[str]], infe
             "dtype": dtypes, "float_precision": "round_trip"}
 
 
-def _finish(df: pd.DataFrame, schema: Sequence[dict], columns, parse_dates: bool) -> pd.DataFrame:
-    if columns is not None:
+def finish(df: pd.DataFrame, schema: Sequence[dict], columns, parse_dates: bool) -> pd.DataFrame:
+    """The requested columns in the requested order, dates parsed when asked."""
+    if columns is not None and list(df.columns) != list(columns):
         df = df[list(columns)]
     if parse_dates:
         for col in schema:
@@ -111,7 +121,7 @@ def empty_frame(schema: Sequence[dict], columns, infer_with_pandas: bool, parse_
     for c in wanted:
         dtype = object if infer_with_pandas else _PANDAS_OF_DSS.get(c["type"], object)
         data[c["name"]] = pd.Series([], dtype=dtype)
-    return _finish(pd.DataFrame(data), schema, columns, parse_dates)
+    return finish(pd.DataFrame(data), schema, columns, parse_dates)
 
 
 def iter_chunks(files: Sequence[Path], schema: Sequence[dict], chunksize: int, columns=None,
@@ -130,7 +140,7 @@ def iter_chunks(files: Sequence[Path], schema: Sequence[dict], chunksize: int, c
         df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
         df.index = pd.RangeIndex(start, start + len(df))
         start += len(df)
-        return _finish(df, schema, columns, parse_dates)
+        return finish(df, schema, columns, parse_dates)
 
     for path in files:
         if path.stat().st_size == 0:

@@ -2,7 +2,8 @@
 
 On disk: ``schema.json``, ``metadata.json`` and ``data/part-NNNNN.csv``, one data file per write
 session. An OVERWRITE session replaces every data file by its own; an APPEND session adds one file,
-which is how tests tell an append from a rewrite.
+which is how tests tell an append from a rewrite. ``get_dataframe`` reads only the requested
+columns when it can (``_columnar``), as DSS's storage does for a column-restricted read.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Dict, Iterator, List, Optional
 
 import pandas as pd
 
-from . import _tables
+from . import _columnar, _tables
 from ._base import check_declared, read_json, split_name, standin_root, write_json
 
 
@@ -109,6 +110,13 @@ class Dataset:
                       limit: Optional[int] = None, ratio=None, infer_with_pandas: bool = True,
                       parse_dates: bool = True, bool_as_str: bool = False, float_precision=None,
                       na_values=None, keep_default_na: bool = True) -> pd.DataFrame:
+        schema = self.read_schema()
+        _tables.check_columns(schema, columns)
+        if sampling == "head" and _columnar.can_read(schema, columns, infer_with_pandas,
+                                                     _tables.OBJECT_TYPES):
+            frame = _columnar.read_text_columns(self._data_files(), schema, columns, limit)
+            if frame is not None:
+                return _tables.finish(frame, schema, columns, parse_dates)
         chunks = list(self.iter_dataframes(chunksize=10000, infer_with_pandas=infer_with_pandas,
                                            sampling=sampling, parse_dates=parse_dates, limit=limit,
                                            columns=columns))
