@@ -69,6 +69,9 @@ def test_tabular_loop(tmp_path):
     entry = run_loop(tmp_path, "tabular", data, "low,high", tabular_truth,
                      lambda chosen: frame.iloc[[by_id[i] for i in chosen]], ids)
     assert entry["accuracy"] is not None and entry["folds"] >= 2
+    # The default strategy; the pool left (180 rows) is smaller than a batch: every row, ranked.
+    queries = pd.read_parquet(entry["queries_file"])
+    assert set(queries["strategy"]) == {"balanced"} and len(queries) == 180
 
 
 def test_image_loop(tmp_path):

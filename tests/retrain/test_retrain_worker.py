@@ -139,3 +139,25 @@ def test_labels_made_during_a_round_count_for_the_next_one(tmp_path):
         assert second["contradictions"] is not None
     finally:
         loop.close()
+
+
+def test_each_round_keeps_its_stopping_verdict_and_status_prints_it(tmp_path, capsys):
+    loop = Loop(tmp_path, GatedModel(), every=5)
+    try:
+        for rounds, count in enumerate((10, 5, 5, 5), start=1):  # the first 5 rows are all "a"
+            assert loop.label(count) == count
+            entries = loop.wait(lambda e, n=rounds: sum(x["status"] == "ok" for x in e) >= n)
+    finally:
+        loop.close()
+    reports = [entry["stopping"] for entry in entries]
+    # The monitor's state travels from round to round through the log: retrains add up, and the
+    # agreement figure appears once successive models were compared 3 times (the window).
+    assert [report["retrains"] for report in reports] == [1, 2, 3, 4]
+    figures = [{c["name"]: c["value"] for c in report["criteria"]} for report in reports]
+    assert [f["agreement"] is None for f in figures] == [True, True, True, False]
+    assert figures[-1]["contradiction"] is not None  # 15 new labels over the window, checked by the previous models
+    assert reports[0]["sentence"].startswith("Keep labeling")
+    assert main(["status", "--workspace", str(loop.workspace)]) == 0
+    printed = capsys.readouterr().out
+    assert "Stopping criteria after 4 round(s): " + reports[-1]["sentence"] in printed
+    assert f"agreement (kappa) {figures[-1]['agreement']:.3f}" in printed

@@ -48,3 +48,21 @@ def latest_report(variables: Mapping[str, Any], model: Optional[str] = None) -> 
         return None
     name, entry = chosen[0]
     return dict(entry["report"], model=name, checked=entry.get("checked"))
+
+
+def stopping_view(report: Optional[Mapping[str, Any]],
+                  checked: Optional[str] = None) -> Optional[Dict[str, Any]]:
+    """What ``GET /api/stats`` shows of a stopping report (``StoppingReport.to_dict()``), or None.
+
+    Returns
+    -------
+    dict or None
+        ``{"stable", "sentence", "figures": {criterion: value}, "retrains", "checked"}``.
+    """
+    if not isinstance(report, Mapping):
+        return None
+    figures = {str(c["name"]): c.get("value") for c in report.get("criteria") or []
+               if isinstance(c, Mapping) and "name" in c}
+    return {"stable": bool(report.get("stable")), "sentence": str(report.get("sentence") or ""),
+            "figures": figures, "retrains": report.get("retrains"),
+            "checked": checked if checked is not None else report.get("checked")}

@@ -12,7 +12,8 @@ def register(subparsers) -> None:
         "status", help="labeling progress and retrain rounds of a workspace",
         description="Print the decisions stored in a local workspace and, when `serve --retrain-every` "
                     "ran, each retrain round: labels, cross-validated accuracy and macro F1, share of "
-                    "predictions changed since the previous round, time taken.")
+                    "predictions changed since the previous round, time taken; then the latest "
+                    "stopping verdict (is more labeling still worth it?) with its figures.")
     parser.add_argument("--workspace", type=Path, default=Path("labeling-workspace"),
                         help="the workspace folder (default: ./labeling-workspace)")
     parser.set_defaults(func=run)
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     import sqlite3
 
     from active_labeling.cli import UserError
-    from active_labeling.local.rounds import RoundLog, format_rounds
+    from active_labeling.local.rounds import RoundLog, format_rounds, format_stopping
     from active_labeling.local.workspace import DB_NAME
 
     database = args.workspace / DB_NAME
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         db.close()
     print(f"Workspace {args.workspace}: {counts.get('labeled', 0)} labelings, {counts.get('skipped', 0)} "
           f"skips, {items} items labeled.")
-    for line in format_rounds(RoundLog(args.workspace).read()):
+    entries = RoundLog(args.workspace).read()
+    for line in format_rounds(entries) + format_stopping(entries):
         print(line)
     return 0

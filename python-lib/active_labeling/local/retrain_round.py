@@ -14,15 +14,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
 from active_labeling.learning.evaluation import evaluate_round
 from active_labeling.learning.pipelines import default_pipeline
+from active_labeling.local.retrain_stopping import check_round, labeled_after
 from active_labeling.local.rounds import OK, RETRAIN_FOLDER
-from active_labeling.sampling.strategies import MARGIN
+from active_labeling.sampling.strategies import DEFAULT_STRATEGY
 
 QUERIES_FILE = "queries.parquet"
 PATH_COLUMN = "path"
@@ -54,7 +55,7 @@ class RetrainSettings:
     id_column: Optional[str] = None
     label_column: str = "label"
     model: Any = None
-    strategy: str = MARGIN
+    strategy: str = DEFAULT_STRATEGY
     n_queries: int = 1000
     seed: int = 0
     sample_size: int = 500
@@ -112,8 +113,11 @@ def read_labels(db: sqlite3.Connection) -> Tuple[Dict[str, str], int]:
 
 
 def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
-              previous: Any = None) -> Tuple[Dict[str, Any], Any]:
+              previous: Any = None, last: Optional[Mapping[str, Any]] = None) -> Tuple[Dict[str, Any], Any]:
     """Run round ``number``; returns its log entry and the fitted model.
+
+    ``previous`` and ``last`` are the previous successful round's model and entry: the stopping
+    criteria compare the two models and go on from the state kept in that entry.
 
     Raises
     ------
@@ -135,15 +139,19 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
     sample = inputs.iloc[_fixed_sample(len(pool.ids), settings.sample_size, settings.seed)]
     model, figures = evaluate_round(_model_factory(settings, features, pool), features, target,
                                     previous, sample, settings.seed)
+    since = set(labeled_after(db, int((last or {}).get("mark", 0)), mark))
+    new = [i for i in labeled if i in since]
+    stopping = check_round(last or {}, model, previous, sample, inputs.iloc[[position[i] for i in new]],
+                           [labels[i] for i in new])
     model_path = _write_atomically(settings.folder / f"model-{number:04d}.pkl",
                                    lambda stream: pickle.dump(model, stream))
     unlabeled = np.ones(len(pool.ids), dtype=bool)
     unlabeled[rows] = False
-    queries = _sample(settings, model_path, pool, unlabeled)
+    queries = _sample(settings, model_path, pool, unlabeled, n_labeled=len(labeled))
     _write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
     entry = dict(figures.to_dict(), round=number, status=OK, started=started_at, finished=utc_now(),
                  mark=mark, model=str(model_path), queries=len(queries),
-                 queries_file=str(settings.queries_path), seconds=time.perf_counter() - started)
+                 queries_file=str(settings.queries_path), seconds=time.perf_counter() - started, **stopping)
     return entry, model
 
 
@@ -167,7 +175,7 @@ def _fixed_sample(size: int, wanted: int, seed: int) -> np.ndarray:
 
 
 def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable,
-            unlabeled: np.ndarray) -> pd.DataFrame:
+            unlabeled: np.ndarray, n_labeled: int) -> pd.DataFrame:
     from active_labeling.local.models import PickledClassifier
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
 
@@ -176,7 +184,8 @@ def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable,
     chunks = (candidates.iloc[start:start + CHUNK_ROWS] for start in range(0, len(candidates), CHUNK_ROWS))
     sampler = QuerySampler(SamplerSettings(strategy=settings.strategy, n_queries=settings.n_queries,
                                            seed=settings.seed), scorer, None, scorer.version,
-                           PATH_COLUMN if pool.root is not None else settings.id_column)
+                           PATH_COLUMN if pool.root is not None else settings.id_column,
+                           n_labeled=n_labeled)
     queries, _ = sampler.run(chunks)
     if pool.root is not None:  # back to the item ids the service knows
         prefix = len(str(pool.root))

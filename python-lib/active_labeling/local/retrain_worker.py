@@ -74,7 +74,7 @@ class RetrainWorker:
                 continue
             number += 1
             try:
-                entry, previous = run_round(self.settings, db, number, previous)
+                entry, previous = run_round(self.settings, db, number, previous, last)
             except Exception as error:  # never fatal: log, retry later
                 failures += 1
                 delay = min(self.retry_seconds * 2 ** (failures - 1), MAX_RETRY_SECONDS)
@@ -84,10 +84,10 @@ class RetrainWorker:
                 self.log.append({"round": number, "status": FAILED, "finished": utc_now(),
                                  "error": f"{type(error).__name__}: {error}", "retry_in_seconds": delay})
                 continue
-            failures, mark = 0, int(entry["mark"])
+            failures, mark, last = 0, int(entry["mark"]), entry
             self.log.append(entry)
-            LOG.info("retrain round %d: %d labels, accuracy %s, %d queries", number, entry["labels"],
-                     entry.get("accuracy"), entry["queries"])
+            LOG.info("retrain round %d: %d labels, accuracy %s, %d queries; %s", number, entry["labels"],
+                     entry.get("accuracy"), entry["queries"], entry["stopping"]["sentence"])
 
 
 def _labelings_after(db, mark: int) -> int:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, List, Optional, Union
+
+from active_labeling.analysis.stopping_store import stopping_view
 
 RETRAIN_FOLDER = "retrain"
 ROUNDS_FILE = "rounds.jsonl"
@@ -48,6 +50,31 @@ class RoundLog:
         """The last successful round's entry, or an empty dict."""
         done = [entry for entry in self.read() if entry.get("status") == OK]
         return done[-1] if done else {}
+
+
+def latest_stopping(entries: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The last successful round's stopping verdict as the API shows it; None before any."""
+    checked = [entry for entry in entries if entry.get("status") == OK and entry.get("stopping")]
+    if not checked:
+        return None
+    return stopping_view(checked[-1]["stopping"], checked[-1].get("finished"))
+
+
+def format_stopping(entries: List[Dict[str, Any]]) -> List[str]:
+    """The latest stopping verdict and its figures, for ``active-labeling status``."""
+    view = latest_stopping(entries)
+    if view is None:
+        return []
+    names = {"agreement": "agreement (kappa)", "contradiction": "contradiction rate",
+             "uncertainty": "mean uncertainty"}
+    figures = ", ".join(f"{names.get(name, name)} {'-' if value is None else _figure(name, value)}"
+                        for name, value in view["figures"].items())
+    return [f"Stopping criteria after {view['retrains']} round(s): {view['sentence']}",
+            f"  {'stable' if view['stable'] else 'not stable yet'}: {figures}"]
+
+
+def _figure(name: str, value: float) -> str:
+    return f"{100 * value:.1f}%" if name == "contradiction" else f"{value:.3f}"
 
 
 def format_rounds(entries: List[Dict[str, Any]]) -> List[str]:
