@@ -122,7 +122,36 @@ def test_a_failed_write_is_not_acknowledged_and_changes_nothing():
         service.label("alice", item, "cat")
     store.fail = False
     assert service.stats_for("alice")["labeled"] == 0 and service.history_entry("alice") is None
-    assert service.label("alice", item, "cat")["label_id"] == 1
+    assert service.label("alice", item, "cat")["label_id"] == 2  # the failed write used up id 1
+    assert [d.label_id for d in store.decisions] == [2]
+
+
+class HalfWritingStore(MemoryStore):
+    """Keeps the decision, then fails once: a metadata row written, its labels row not."""
+
+    def __init__(self):
+        super().__init__()
+        self.failures = 1
+
+    def append(self, decision, item_values):
+        self.decisions.append(decision)
+        if self.failures:
+            self.failures -= 1
+            raise OSError("labels dataset unreachable")
+
+
+def test_a_label_id_kept_by_a_half_failed_write_is_never_given_again():
+    store = HalfWritingStore()
+    service = make_service(store=store)
+    first, second = _ids(service.batch("alice", 2))
+    with pytest.raises(OSError):
+        service.label("alice", first, "cat")
+    assert service.label("alice", second, "dog")["label_id"] == 2
+    assert service.skip("alice", first)["label_id"] == 3
+    ids = [d.label_id for d in store.decisions]
+    assert ids == [1, 2, 3]  # one row per id: the kept row is not shadowed by a later decision
+    restarted = make_service(store=store)
+    assert restarted.label("alice", _ids(restarted.batch("alice", 1))[0], "cat")["label_id"] == 4
 
 
 def test_the_index_is_rebuilt_from_stored_decisions():

@@ -4,7 +4,8 @@ Framework-free and thread-safe. At start it rebuilds an in-memory index from the
 decisions; afterwards a batch or a label costs O(batch), whatever the size of the pool or the
 number of labels stored. Two locks: ``_lock`` guards the index (short holds); ``_write_lock``
 serialises the durable appends, so label ids reach the store in increasing order and the index
-is updated only after the store has the decision.
+is updated only after the store has the decision. A label id is never handed out twice, even
+after a failed append (ids may then have gaps).
 """
 
 from __future__ import annotations
@@ -264,10 +265,13 @@ class LabelingService:
             # Under the lock: a pool refresh swaps the rows.
             values = self.pool.values(item_id) if status == LABELED and in_pool else None
         with self._write_lock:
-            decision = Decision(self._next_label_id, item_id, annotator, utc_now_iso(), status,
-                                label, comment, self._session)
-            self.store.append(decision, values)  # raises: nothing acknowledged, index untouched
+            # The id is used up even if the append fails: a store may have kept part of the
+            # decision (the DSS metadata row) and must never see the same id for another one.
+            label_id = self._next_label_id
             self._next_label_id += 1
+            decision = Decision(label_id, item_id, annotator, utc_now_iso(), status, label, comment,
+                                self._session)
+            self.store.append(decision, values)  # raises: nothing acknowledged, index untouched
             with self._lock:
                 previous = self.history.add(decision)
                 self.stats.change(self._positions.get(item_id), previous, decision)
