@@ -11,8 +11,11 @@ and, for a label, one to the labels dataset. A changed label appends a new label
 row is dropped later by a compaction (one rewrite of the labels dataset from its full content),
 only when superseded rows pile up or at start, never for each label.
 
-The metadata is the log the labels derive from: a label whose labels row is missing at start
-(its second append failed) is appended again then.
+The metadata is the log the labels derive from. At start the labels dataset is reconciled with
+it: every current label (the latest decision per item and annotator, when it is a label) whose
+row is missing from the labels dataset (its append failed, or a compaction was cut off between
+reading and rewriting and left the dataset empty or partial) is appended again, all in one
+append; a row present twice counts as superseded, so the compaction that follows drops the copy.
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ class DssDecisionStore:
         label_ids = self._labels.get_dataframe(columns=[id_column], infer_with_pandas=False,
                                                parse_dates=False)[id_column].tolist()
         self._label_rows = len(label_ids)
-        self._superseded = sum(1 for value in label_ids if not self._is_current(value))
+        self._superseded = self._keep(label_ids).count(False)
         self._restore_missing(label_ids)
         if self._superseded:
             self.compact()
@@ -141,7 +144,8 @@ class DssDecisionStore:
             with self._lock:
                 _append(self._labels, [c["name"] for c in self._columns], rows)
             self._label_rows += len(rows)
-            _log.warning("restored %d labels rows missing from the labels dataset", len(rows))
+            _log.warning("restored %d label(s) missing from the labels dataset %s, from the metadata "
+                         "dataset %s", len(rows), self._labels.name, self._metadata.name)
 
     def _decision(self, row: Dict[str, Any]) -> Decision:
         status = _text(row.get("status")) or LABELED
@@ -162,6 +166,18 @@ class DssDecisionStore:
         self._current[key] = decision
         self._key_of[decision.label_id] = key
         return previous is not None and previous.status == LABELED
+
+    def _keep(self, label_ids: Sequence[Any]) -> List[bool]:
+        """Which labels rows a compaction keeps: current labels, once each, and rows of unknown ids."""
+        seen = set()
+        keep = []
+        for value in label_ids:
+            number = _as_int(value)
+            # A second row of the same label: an append DSS wrote but reported as failed, then retried.
+            copy = number in seen and number in self._key_of
+            seen.add(number)
+            keep.append(self._is_current(value) and not copy)
+        return keep
 
     def _is_current(self, label_id: Any) -> bool:
         number = _as_int(label_id)
@@ -203,8 +219,8 @@ class DssDecisionStore:
                 return
             except Exception as error:
                 if pause is None:
-                    # The metadata has this decision under its label id: taking more decisions
-                    # now would reuse that id. A restart re-reads the metadata and restores the row.
+                    # The metadata has this decision: a restart restores its labels row. Until
+                    # then the labels dataset is failing, so decisions are refused, not half-stored.
                     self._broken = (f"the labels dataset could not be written ({error}); the label is "
                                     "safe in the metadata dataset. Restart the webapp's backend "
                                     "to repair the labels dataset and go on labeling.")
@@ -233,7 +249,7 @@ class DssDecisionStore:
     def _compact_locked(self) -> None:
         # Under the write lock: no label can be appended between the read and the rewrite.
         frame = self._labels.get_dataframe(infer_with_pandas=False)
-        keep = frame[[self._is_current(value) for value in frame[self._extra["label_id"]].tolist()]]
+        keep = frame[self._keep(frame[self._extra["label_id"]].tolist())]
         self._labels.spec_item["appendMode"] = False
         with self._labels.get_writer() as writer:
             writer.write_dataframe(keep[[c["name"] for c in self._columns]])
