@@ -189,3 +189,31 @@ def test_other_sites_cannot_post_through_the_browser_nor_rebind_the_name(tabular
     assert api.get("/api/stats")[1]["labeled"] == 0
     own = {"Origin": f"http://127.0.0.1:{api.connection.port}"}
     assert api.post("/api/label", {"id": item, "label": "cat"}, headers=own)[0] == 200
+
+
+def _round(number, report):
+    return {"round": number, "status": "ok", "finished": f"2026-11-22T10:0{number}:00.000Z", "labels": 40,
+            "stopping": report.to_dict(), "stopping_state": {}}
+
+
+def test_the_last_rounds_stopping_verdict_shows_in_stats(tabular):
+    from active_labeling.analysis.stopping import StoppingMonitor
+    from active_labeling.local.rounds import RoundLog
+
+    api, local = tabular
+    assert api.get("/api/stats")[1]["stopping"] is None  # no retrain round yet
+    monitor = StoppingMonitor()
+    reports = [monitor.update(["cat"] * 30 + ["dog"] * 20, ["cat"] * 10, ["cat"] * 10) for _ in range(4)]
+    log = RoundLog(local.workspace.folder)
+    log.append(_round(1, reports[0]))
+    verdict = api.get("/api/stats")[1]["stopping"]
+    assert verdict["stable"] is False and verdict["sentence"].startswith("Keep labeling")
+    log.append(_round(2, reports[-1]))
+    log.append({"round": 3, "status": "failed", "error": "boom"})  # a failed round has no verdict
+    status, stats = api.get("/api/stats")
+    assert status == 200 and stats["labeled"] == 0
+    assert stats["stopping"] == {
+        "stable": True, "sentence": reports[-1].sentence, "retrains": 4,
+        "checked": "2026-11-22T10:02:00.000Z",
+        "figures": {"agreement": 1.0, "contradiction": 0.0, "uncertainty": None}}
+    assert stats["stopping"]["sentence"].startswith("The model looks stable: successive models agree")

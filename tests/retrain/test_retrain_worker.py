@@ -155,7 +155,8 @@ def test_each_round_keeps_its_stopping_verdict_and_status_prints_it(tmp_path, ca
     assert [report["retrains"] for report in reports] == [1, 2, 3, 4]
     figures = [{c["name"]: c["value"] for c in report["criteria"]} for report in reports]
     assert [f["agreement"] is None for f in figures] == [True, True, True, False]
-    assert figures[-1]["contradiction"] is not None  # 15 new labels over the window, checked by the previous models
+    # 15 new labels over the window, each checked against the previous round's model.
+    assert figures[-1]["contradiction"] is not None
     assert reports[0]["sentence"].startswith("Keep labeling")
     assert main(["status", "--workspace", str(loop.workspace)]) == 0
     printed = capsys.readouterr().out

@@ -8,7 +8,8 @@ from active_labeling.params import ParamError
 
 def test_defaults():
     config = parse_sampler_config({})
-    assert (config.settings.strategy, config.settings.n_queries, config.settings.seed) == ("balanced", 1000, 0)
+    settings = config.settings
+    assert (settings.strategy, settings.n_queries, settings.seed) == ("balanced", 1000, 0)
     assert config.chunk_size == 10000 and config.item_id_column is None
 
 

@@ -19,6 +19,7 @@ from active_labeling.dss.decision_store import DssDecisionStore
 from active_labeling.dss.identity import identify
 from active_labeling.dss.pools import DssFolderPool, DssTabularPool
 from active_labeling.dss.queries import DssQueriesSource
+from active_labeling.dss.stopping_verdict import DssStoppingVerdict
 from active_labeling.dss.webapp_config import KIND_COMPONENTS, WebappConfig
 from active_labeling.media import MediaService
 from active_labeling.service.reservations import Reservations
@@ -30,6 +31,8 @@ from active_labeling.service.settings import Category, ServiceSettings
 STATE_DIR_VARIABLE = "ACTIVE_LABELING_STATE_DIR"
 # How often (at most) a batch looks for new items or a new queries generation.
 REFRESH_SECONDS = 5.0
+# How long the stopping verdict read from the project variables is reused.
+STOPPING_CACHE_SECONDS = 5.0
 _log = logging.getLogger(__name__)
 
 
@@ -78,7 +81,8 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
     reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")
     service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries,
                               refresh_seconds=REFRESH_SECONDS)
-    register_routes(app, service, identify, media)
+    # The verdict of the Stopping criteria step, when a scenario runs it (else null).
+    register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS))
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")
     return service

@@ -16,6 +16,7 @@ from active_labeling.local.guard import LOOPBACK, register_guard
 from active_labeling.local.identity import SingleAnnotator, TeamTokens, default_annotator, team_tokens
 from active_labeling.local.queries import FileQueriesSource
 from active_labeling.local.rawmedia import RawMedia
+from active_labeling.local.rounds import LatestStopping
 from active_labeling.local.store import SqliteDecisionStore
 from active_labeling.local.tabular import TabularFilePool
 from active_labeling.local.workspace import Workspace, open_workspace
@@ -130,7 +131,8 @@ def _build(setup: LocalSetup) -> LocalApp:
     app = Flask("active_labeling.local", static_folder=None)
     register_routes(app, service, team or SingleAnnotator(annotator),
                     media=None if setup.kind == "tabular"
-                    else _media_for(pool, setup.kind, workspace.folder / "media-cache"))
+                    else _media_for(pool, setup.kind, workspace.folder / "media-cache"),
+                    stopping=LatestStopping(workspace.folder))
     register_guard(app, loopback_only=team is None and setup.host in LOOPBACK, extra_host=setup.host)
     register_frontend(app, setup.kind, team)
     return LocalApp(app, service, workspace, team, annotator, [store, reservations, workspace])

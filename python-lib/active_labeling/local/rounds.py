@@ -52,6 +52,29 @@ class RoundLog:
         return done[-1] if done else {}
 
 
+class LatestStopping:
+    """``stopping_report()`` for the labeling API: the verdict of the workspace's last round.
+
+    The log is read again only when the file changed (size or modification time), so a page
+    asking for stats often costs one ``stat``.
+    """
+
+    def __init__(self, workspace: Union[str, Path]):
+        self.log = RoundLog(workspace)
+        self._seen: Optional[tuple] = None
+        self._view: Optional[Dict[str, Any]] = None
+
+    def __call__(self) -> Optional[Dict[str, Any]]:
+        try:
+            stat = self.log.path.stat()
+        except FileNotFoundError:
+            return None
+        key = (stat.st_mtime_ns, stat.st_size)
+        if key != self._seen:
+            self._view, self._seen = latest_stopping(self.log.read()), key
+        return self._view
+
+
 def latest_stopping(entries: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     """The last successful round's stopping verdict as the API shows it; None before any."""
     checked = [entry for entry in entries if entry.get("status") == OK and entry.get("stopping")]

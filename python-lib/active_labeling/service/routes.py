@@ -75,8 +75,19 @@ def _int_arg(name: str, default: Optional[int]) -> Optional[int]:
         raise BadRequest(f"{name} should be an integer, got {value!r}") from None
 
 
+def _stopping_verdict(stopping: Optional[Callable[[], Optional[Dict[str, Any]]]]) -> Optional[Dict[str, Any]]:
+    if stopping is None:
+        return None
+    try:
+        return stopping()
+    except Exception:  # the verdict is a hint: progress must show without it
+        _log.warning("could not read the stopping verdict", exc_info=True)
+        return None
+
+
 def register_routes(app: Flask, service: LabelingService, identify: Callable[[Any], Optional[str]],
-                    media: Any = None) -> None:
+                    media: Any = None,
+                    stopping: Optional[Callable[[], Optional[Dict[str, Any]]]] = None) -> None:
     """Add the ``/api/*`` routes to ``app``.
 
     Parameters
@@ -88,6 +99,10 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
     media : object, optional
         Has ``response(item_id, what, request) -> flask.Response`` for what in
         ``MEDIA_VIEWS``, raising ``KeyError`` for an unknown item. Without it media routes answer 404.
+    stopping : callable, optional
+        Returns the latest stopping verdict (``stopping_store.stopping_view``) or None; shown by
+        ``GET /api/stats``. It reads the verdict where the runtime keeps it (rounds log, DSS
+        project variables), so the service itself stays storage-free.
     """
     app.url_map.converters.setdefault("al_item", _ItemIdConverter)
 
@@ -154,7 +169,7 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
 
     @api("/api/stats")
     def stats():
-        return service.stats_for(who())
+        return dict(service.stats_for(who()), stopping=_stopping_verdict(stopping))
 
     @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram):what>", merge_slashes=False)
     def item_media(item_id: str, what: str):
