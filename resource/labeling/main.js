@@ -8,6 +8,7 @@ import { Trail } from "./history.js";
 import { assignHotkeys, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
+import { renderStopping } from "./stopping.js";
 import * as imageView from "./views/image.js";
 import * as soundView from "./views/sound.js";
 import * as tabularView from "./views/tabular.js";
@@ -16,6 +17,8 @@ const VIEWS = { tabular: tabularView, image: imageView, sound: soundView };
 const TITLES = { tabular: "Label rows", image: "Label images", sound: "Label sounds" };
 const CACHE_SIZE = 40;       // prepared media kept for going back
 const BATCH = 10;
+// How often the page asks for the stopping verdict (a retrain takes minutes; the call is cheap).
+const STOPPING_POLL_MS = 30000;
 // Media loads at once: leaves some of the browser's 6 connections per host to the API calls.
 const MEDIA_SLOTS = { tabular: 8, image: 3, sound: 1 };
 
@@ -65,11 +68,12 @@ class LabelingApp {
       el("h1", { class: "al-title", text: TITLES[this.kind] }), this.position, this.sync, this.helpButton);
 
     this.noticeBox = el("div", { class: "al-notices", "aria-live": "assertive" });
+    this.stoppingBanner = el("div", { class: "al-stopping al-stopping-stable", role: "status", hidden: true });
     this.itemStatus = el("div", { class: "al-item-status", "aria-live": "polite" });
     this.alHint = el("span", { class: "al-al-hint" });
     this.itemMeta = el("div", { class: "al-item-meta" }, this.itemStatus, this.alHint);
     this.stage = el("div", { class: "al-stage", "aria-label": "Item to label", role: "region" });
-    const main = el("main", { class: "al-main" }, this.noticeBox, this.itemMeta, this.stage);
+    const main = el("main", { class: "al-main" }, this.noticeBox, this.stoppingBanner, this.itemMeta, this.stage);
 
     this.categoryList = el("div", { class: "al-categories", role: "group", "aria-label": "Categories" });
     this.confirmButton = el("button", { type: "button", class: "al-btn al-btn-primary al-confirm", hidden: true,
@@ -90,7 +94,8 @@ class LabelingApp {
       el("div", { class: "al-actions" }, this.backButton, this.skipButton, this.forwardButton),
       el("label", { class: "al-comment-label", for: "al-comment", text: "Comment (C)" }), this.comment,
       el("h2", { class: "al-side-title", text: "Progress" }),
-      this.statsBox = el("div", { class: "al-stats" }));
+      this.statsBox = el("div", { class: "al-stats" }),
+      this.stoppingLine = el("div", { class: "al-stopping al-stopping-quiet", hidden: true }));
     this.helpPanel = el("div", { class: "al-help", role: "dialog", "aria-modal": "true",
       "aria-label": "Keyboard shortcuts", hidden: true, tabindex: "-1" });
     replaceChildren(this.root, el("div", { class: `al-app al-kind-${this.kind}`, dataset: { kind: this.kind } },
@@ -142,6 +147,8 @@ class LabelingApp {
     // that items loaded ahead are not handed to someone else during a long pause.
     const renewEvery = Math.max(30, Math.min(300, (Number(config.reservation_seconds) || 600) / 2)) * 1000;
     setInterval(() => { if (this.prefetch.items.length) this.prefetch.fill(true, 1); }, renewEvery);
+    this._pollStopping();
+    setInterval(() => this._pollStopping(), STOPPING_POLL_MS);
 
     this._onQueueChange();
     // Items held for this annotator by a page that closed without saying so (a crash, a killed
@@ -491,6 +498,14 @@ class LabelingApp {
     if (this.stats && done(stats) < done(this.stats)) return;
     this.stats = stats;
     renderStats(this.statsBox, stats, this.categories || []);
+  }
+
+  // The stopping verdict comes with GET /api/stats only (batches and labels carry plain counts).
+  _pollStopping() {
+    api.stats().then((stats) => {
+      this._setStats(stats);
+      renderStopping(this.stoppingBanner, this.stoppingLine, stats.stopping);
+    }).catch(() => {});   // a hint: the next poll tries again, labeling goes on
   }
 
   _onQueueChange() {
