@@ -46,7 +46,7 @@ def can_read(schema: Sequence[dict], columns: Optional[Sequence[str]], infer_wit
     if pa is None or infer_with_pandas:
         return False
     wanted = [c["name"] for c in schema] if columns is None else list(columns)
-    if len(set(wanted)) != len(wanted):
+    if not wanted or len(set(wanted)) != len(wanted):  # pyarrow reads every column for []
         return False
     types = {c["name"]: c["type"] for c in schema}
     return all(types.get(name) in object_types for name in wanted)
