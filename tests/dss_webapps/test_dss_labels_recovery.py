@@ -87,3 +87,32 @@ def test_a_restart_gives_back_exactly_the_latest_labels(dss, tabular, client_for
     assert dss.read_dataset("labels").sort_values("label_id")["label_id"].tolist() == \
         expected["label_id"].tolist()
     assert not [r for r in caplog.records if "restored" in r.getMessage()]
+
+
+def test_a_compaction_cut_off_midway_keeps_the_label_and_a_restart_repairs(dss, tabular, client_for,
+                                                                           monkeypatch):
+    from active_labeling.dss import decision_store
+
+    monkeypatch.setattr(decision_store, "COMPACT_MINIMUM", 0)  # compact at the first change
+    alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    item = alice.get("/api/batch?size=1").get_json()["items"][0]["id"]
+    assert alice.post("/api/label", json={"id": item, "label": "pos"}).status_code == 200
+
+    def dies_after_reading(store):
+        store._labels.get_dataframe(infer_with_pandas=False)
+        _empty(dss)  # what an overwrite that never finished may leave
+        raise OSError("backend killed")
+
+    compact = decision_store.DssDecisionStore._compact_locked
+    monkeypatch.setattr(decision_store.DssDecisionStore, "_compact_locked", dies_after_reading)
+    changed = alice.post("/api/label", json={"id": item, "label": "neg"})
+    unchanged = alice.post("/api/label", json={"id": item, "label": "neutral"})
+    monkeypatch.setattr(decision_store.DssDecisionStore, "_compact_locked", compact)
+
+    assert changed.status_code == 200  # stored in the metadata: acknowledged
+    assert unchanged.status_code == 503 and "Restart the webapp's backend" in unchanged.get_json()["error"]
+    assert dss.read_dataset("labels").empty
+    restarted = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    assert dss.read_dataset("labels")["label"].tolist() == ["neg"]
+    assert dss.read_dataset("labels_metadata")["label"].tolist() == ["pos", "neg"]
+    assert restarted.get("/api/history").get_json()["entry"]["label"] == "neg"

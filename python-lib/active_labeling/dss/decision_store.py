@@ -209,7 +209,18 @@ class DssDecisionStore:
             if self._track(decision):
                 self._superseded += 1
             if self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows):
-                self._compact_locked()
+                self._compact_after_append()
+
+    def _compact_after_append(self) -> None:
+        try:
+            self._compact_locked()
+        except Exception as error:
+            # The decision is stored: acknowledge it. The labels dataset may now be empty or
+            # partial; the metadata has every label and a restart restores them.
+            self._broken = (f"the labels dataset could not be compacted ({error}); every label is safe "
+                            "in the metadata dataset. Restart the webapp's backend to repair the "
+                            "labels dataset and go on labeling.")
+            _log.error("labels compaction failed: %s", error)
 
     def _append_label(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
         row = self._labels_row(decision, item_values)
