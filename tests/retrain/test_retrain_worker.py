@@ -162,3 +162,21 @@ def test_each_round_keeps_its_stopping_verdict_and_status_prints_it(tmp_path, ca
     printed = capsys.readouterr().out
     assert "Stopping criteria after 4 round(s): " + reports[-1]["sentence"] in printed
     assert f"agreement (kappa) {figures[-1]['agreement']:.3f}" in printed
+
+
+def test_a_restarted_server_goes_on_with_the_stopping_state_of_the_last_round(tmp_path):
+    loop = Loop(tmp_path, GatedModel(), every=5)
+    try:
+        loop.label(10)
+        loop.wait(lambda e: any(x["status"] == "ok" for x in e))
+    finally:
+        loop.close()
+    loop = Loop(tmp_path, GatedModel(), every=5)  # same workspace, new worker
+    try:
+        loop.label(5)
+        second = loop.wait(lambda e: sum(x["status"] == "ok" for x in e) >= 2)[-1]
+    finally:
+        loop.close()
+    assert second["round"] == 2 and second["stopping"]["retrains"] == 2
+    contradiction = {c["name"]: c for c in second["stopping"]["criteria"]}["contradiction"]
+    assert "5 new label(s) compared" in contradiction["detail"]  # checked by round 1's reloaded model
