@@ -7,7 +7,8 @@ scikit-learn logistic regression on a small sample, then measures:
   (margin strategy, 1,000 queries) on the same reading, at two chunk sizes; target (b)/(a) ≤ 1.15;
 - wall time of the other strategies, and of leaving out labeled rows (informative, no target);
 - peak RSS of the sampler on the small and the large pool, each in a fresh subprocess
-  (``resource.getrusage``); target: the large run within 300 MB of the small one.
+  (``resource.getrusage``), with margin and with balanced (which keeps a second bounded set of
+  random exploration candidates); target: the large run within 300 MB of the small one.
 
 Usage: ``python benchmarks/bench_sampler.py [--quick]`` (quick: 100,000 and 500,000 rows).
 """
@@ -74,13 +75,13 @@ def predict_only(pool: str, model_path: str, chunk_size: int) -> Tuple[float, fl
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def sample(pool: str, model_path: str, chunk_size: int) -> Tuple[float, float]:
+def sample(pool: str, model_path: str, chunk_size: int, strategy: str = "margin") -> Tuple[float, float]:
     """Wall and CPU time of the sampler on the same reading."""
     from active_labeling.local.models import PickledClassifier
     from active_labeling.sampling.file_chunks import table_chunks
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
 
-    sampler = QuerySampler(SamplerSettings(strategy="margin", n_queries=1000), PickledClassifier(model_path))
+    sampler = QuerySampler(SamplerSettings(strategy=strategy, n_queries=1000), PickledClassifier(model_path))
     started, cpu = time.perf_counter(), time.process_time()
     sampler.run(table_chunks(pool, chunk_size))
     return time.perf_counter() - started, time.process_time() - cpu
@@ -123,21 +124,21 @@ def own_work(pool: str, model_path: str, chunk_size: int) -> float:
     return min(times)
 
 
-def peak_rss_mb(pool: str, model_path: str, chunk_size: int) -> float:
+def peak_rss_mb(pool: str, model_path: str, chunk_size: int, strategy: str = "margin") -> float:
     """Peak RSS of one sampler run in a fresh interpreter."""
-    output = subprocess.run([sys.executable, __file__, "--rss-child", pool, model_path, str(chunk_size)],
-                            check=True, capture_output=True, text=True).stdout
+    command = [sys.executable, __file__, "--rss-child", pool, model_path, str(chunk_size), strategy]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return float(output.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100,000 and 500,000 rows")
-    parser.add_argument("--rss-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--rss-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss_child:
-        pool, model_path, chunk_size = args.rss_child
-        sample(pool, model_path, int(chunk_size))
+        pool, model_path, chunk_size, strategy = args.rss_child
+        sample(pool, model_path, int(chunk_size), strategy)
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
         return
     small, large = (100_000, 500_000) if args.quick else (1_000_000, 5_000_000)
@@ -165,17 +166,19 @@ def main() -> None:
               f"{own_work(small_pool, model_path, ROW_GROUP) * 1000:.0f} ms")
         print()
         print(f"{'strategy (chunk 100,000, one run)':<56} | {'sampler (s)':>11}")
-        for strategy, labeled in (("entropy", 0), ("random", 0), ("batch_diversity", 0), ("margin", 1000)):
+        for strategy, labeled in (("entropy", 0), ("random", 0), ("batch_diversity", 0), ("balanced", 0),
+                                  ("margin", 1000)):
             label = strategy + (f", {labeled:,} labeled rows left out (content hashes)" if labeled else "")
             print(f"{label:<56} | {variant(small_pool, model_path, strategy, labeled):>11.3f}")
         write_pool(large_pool, large, seed=2)
-        rss_small = peak_rss_mb(small_pool, model_path, ROW_GROUP)
-        rss_large = peak_rss_mb(large_pool, model_path, ROW_GROUP)
         print()
-        print(f"{'pool rows':>10} | {'peak RSS (MB)':>13}")
-        print(f"{small:>10,} | {rss_small:>13.0f}")
-        print(f"{large:>10,} | {rss_large:>13.0f}")
-        print(f"difference: {rss_large - rss_small:.0f} MB (target ≤ 300)")
+        print(f"{'strategy':<10} | {'pool rows':>10} | {'peak RSS (MB)':>13}")
+        for strategy in ("margin", "balanced"):
+            rss_small = peak_rss_mb(small_pool, model_path, ROW_GROUP, strategy)
+            rss_large = peak_rss_mb(large_pool, model_path, ROW_GROUP, strategy)
+            print(f"{strategy:<10} | {small:>10,} | {rss_small:>13.0f}")
+            print(f"{strategy:<10} | {large:>10,} | {rss_large:>13.0f}")
+            print(f"{strategy}: difference {rss_large - rss_small:.0f} MB (target ≤ 300)")
 
 
 if __name__ == "__main__":
