@@ -28,7 +28,8 @@ def _round(number, stable, sentence, agreement, contradiction):
 def test_the_banner_says_stable_with_the_figures_and_a_quiet_line_says_otherwise(browser, serve):
     server = serve("tabular")
     log = RoundLog(server.workspace)
-    log.append(_round(1, False, "Keep labeling: 31% of the last 40 labels contradicted the model.", 0.8, 0.31))
+    keep = "Keep labeling: 31% of the last 40 labels contradicted the model."
+    log.append(_round(1, False, keep, 0.8, 0.31))
     page = open_app(browser, server.url)
     line = page.locator(".al-stopping-quiet")
     line.wait_for(state="visible")
