@@ -563,8 +563,12 @@ class LabelingApp {
   toggleHelp(show) {
     const open = show === undefined ? this.helpPanel.hidden : show;
     if (!open) {
+      // Blur first: focus left on an input of the hidden panel would swallow the next hotkey
+      // until the browser moves it away by itself, some frames later.
+      if (this.helpPanel.contains(document.activeElement)) document.activeElement.blur();
       this.helpPanel.hidden = true;
-      if (this._helpReturn && this._helpReturn.focus) this._helpReturn.focus();
+      const back = this._helpReturn;
+      if (back && back !== document.body && back.isConnected && back.focus) back.focus();
       return;
     }
     this._helpReturn = document.activeElement;
