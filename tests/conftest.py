@@ -13,3 +13,8 @@ STANDIN_DIR = REPO_ROOT / "tests" / "dss_standin"
 if str(STANDIN_DIR) not in sys.path:
     sys.path.insert(0, str(STANDIN_DIR))
 from fixtures import dss  # noqa: E402, F401
+
+try:  # The browser tests need Playwright, which the oldest-versions environment doesn't install.
+    import playwright  # noqa: F401
+except ImportError:
+    collect_ignore = ["browser"]

@@ -34,7 +34,8 @@ def make_tabular(folder: Path) -> Path:
     """Iris as CSV, plus a text column with long, short and empty values."""
     from sklearn.datasets import load_iris
 
-    frame = load_iris(as_frame=True).frame
+    # Without the species column: the annotator is to find it, not read it.
+    frame = load_iris(as_frame=True).frame.drop(columns="target")
     # A unique note per row (long every fifth row), and a column with some empty values.
     frame["note"] = [f"Field note {i}" + (": petals measured twice, the stem was bent by the wind." * 12
                                           if i % 5 == 0 else "") for i in range(len(frame))]
