@@ -102,8 +102,12 @@ export function createView(stage, ctx) {
     show(item, prepared) {
       img = null;
       if (!prepared || prepared.error || !prepared.image) {
-        replaceChildren(viewport, el("p", { class: "al-media-error", role: "alert",
-          text: (prepared && prepared.error) || "Loading the image…" }));
+        // Still loading is no error: its own class and role, so that nobody (reader or test)
+        // takes the placeholder for the failure it may never become.
+        const failed = Boolean(prepared && prepared.error);
+        replaceChildren(viewport, failed
+          ? el("p", { class: "al-media-error", role: "alert", text: prepared.error })
+          : el("p", { class: "al-media-loading al-muted", role: "status", text: "Loading the image…" }));
         render();
         return;
       }

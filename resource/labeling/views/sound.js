@@ -208,11 +208,16 @@ export function createView(stage, ctx) {
       audio.pause();
       cancelAnimationFrame(frame);
       frame = 0;
-      const p = prepared || { error: "Loading the sound…" };
+      const p = prepared || {};
       peaks = p.waveform && Array.isArray(p.waveform.peaks) ? p.waveform.peaks : null;
       duration = p.waveform && Number(p.waveform.duration) ? Number(p.waveform.duration) : 0;
-      message.hidden = !p.error;
-      message.textContent = p.error || "";
+      // Still loading is no error: its own class and role, so that nobody (reader or test)
+      // takes the placeholder for the failure it may never become.
+      const text = prepared ? p.error || "" : "Loading the sound…";
+      message.className = prepared ? "al-media-error" : "al-media-loading al-muted";
+      message.setAttribute("role", prepared ? "alert" : "status");
+      message.hidden = !text;
+      message.textContent = text;
       spectro.hidden = !p.spectrogram;
       if (p.spectrogram) spectroImg.src = p.spectrogram; else spectroImg.removeAttribute("src");
       if (p.clipUrl) audio.src = p.clipUrl; else audio.removeAttribute("src");
