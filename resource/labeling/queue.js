@@ -101,6 +101,19 @@ export class SendQueue {
       decision.error = error;
       decision.unanswered = Boolean(error && error.status === 0);
       if (error && error.retriable) {
+        // A later decision on the same item, made while this one was in flight (so push() could
+        // not replace it): this one is not sent again, the later one replaces it as if it had
+        // been queued all along. Were this attempt stored after all, the later one changes it.
+        const later = this._queue.find((d) => d !== decision && d.itemId === decision.itemId);
+        if (later) {
+          if (!decision.change) later.change = false;
+          decision.state = "superseded";
+          this._queue.shift();
+          decision._resolve(decision);
+          this._onChange();
+          this._pump();
+          return;
+        }
         // Keep it at the head: decisions reach the service in the order they were made.
         decision.state = "retrying";
         const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(decision.attempts - 1, 5));

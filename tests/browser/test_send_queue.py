@@ -51,3 +51,39 @@ def test_send_queue_rules(browser, serve):
     assert result["states"] == ["saved", "saved", "failed", "saved"]
     assert result["attempts"] == [2, 2, 1, 1]
     assert result["pendingAfter"] == 0
+
+
+FIX_IN_FLIGHT = """async () => {
+  const { Decision, SendQueue } = await import("/plugins/active-labeling/resource/labeling/queue.js");
+  const { ApiError } = await import("/plugins/active-labeling/resource/labeling/api.js");
+  const calls = [];
+  let answer;
+  const queue = new SendQueue(async (d) => {
+    calls.push(`${d.itemId}:${d.label}`);
+    if (calls.length === 1) {   // the slip is in flight when the fix is made, then gets no answer
+      await new Promise((r) => { answer = r; });
+      throw new ApiError("offline", { status: 0, retriable: true });
+    }
+    return { label_id: calls.length, id: d.itemId };
+  });
+  const slip = queue.push(new Decision({ itemId: "a", type: "label", label: "slip" }));
+  await new Promise((r) => setTimeout(r, 0));
+  const fix = queue.push(new Decision({ itemId: "a", type: "label", label: "fix", change: true }));
+  answer();
+  await Promise.all([slip.done, fix.done]);
+  await new Promise((r) => setTimeout(r, 1500));
+  return { calls, states: [slip.state, fix.state], fixIsFirst: !fix.change,
+           pendingAfter: queue.pendingCount };
+}"""
+
+
+def test_a_fix_made_while_the_slip_is_in_flight_replaces_it_when_that_attempt_fails(browser, serve):
+    server = serve("tabular")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.url + "/webapp/style.css")
+    result = page.evaluate(FIX_IN_FLIGHT)
+    context.close()
+    # The slip is not sent again: the fix takes its place, as the item's first decision.
+    assert result == {"calls": ["a:slip", "a:fix"], "states": ["superseded", "saved"], "fixIsFirst": True,
+                      "pendingAfter": 0}
