@@ -107,7 +107,25 @@ def test_the_demo_command_serves_a_sample(tmp_path):
         config = _wait_until_up(port, process)[1]
         assert config["annotator"] == "visitor" and [c["name"] for c in config["categories"]] == [
             "setosa", "versicolor", "virginica"]
-        assert len(Api(port).get("/api/batch?size=100")[1]["items"]) == 100
+        api = Api(port)
+        items = api.get("/api/batch?size=100")[1]["items"]
+        assert len(items) == 100 and all(item["al"] is None for item in items)  # random order at first
+        # The demo shows active learning: ten labels later, a model ranks what comes next.
+        for item in items[:10]:
+            species = "setosa" if item["data"]["petal_length_cm"] < 2.5 else (
+                "versicolor" if item["data"]["petal_width_cm"] < 1.7 else "virginica")
+            assert api.post("/api/label", {"id": item["id"], "label": species})[0] == 200
+        api.post("/api/release", {})
+        deadline = time.monotonic() + 90
+        while True:
+            batch = api.get("/api/batch?size=5")[1]
+            if batch["generation"] > 0 and batch["items"] and batch["items"][0]["al"] is not None:
+                break
+            assert time.monotonic() < deadline, "no queries generation after 10 labels"
+            api.post("/api/release", {})
+            time.sleep(0.5)
+        assert [item["al"]["rank"] for item in batch["items"]] == sorted(
+            item["al"]["rank"] for item in batch["items"])
     finally:
         process.kill()
         process.wait(timeout=10)
