@@ -377,6 +377,7 @@ class LabelingApp {
 
   // ---------------------------------------------------------------- rendering
   _render() {
+    this._renderCount = (this._renderCount || 0) + 1;
     const { item, entry } = this.current;
     // The comment box shows the reviewed decision's comment; a draft on the new item is kept aside.
     const showing = entry || null;
@@ -407,9 +408,11 @@ class LabelingApp {
       this.view.show(item, prepared.value);
       this.stage.dataset.itemId = item.id;
       if (prepared.value === undefined) {
-        const shownId = item.id;
+        // Shown once loaded, unless the page rendered since: that render showed it or waits for it
+        // itself (showing it twice would reset a sound, or clone an image already on screen).
+        const render = this._renderCount;
         prepared.promise.then((value) => {
-          if (this.current.item && this.current.item.id === shownId) this.view.show(item, value);
+          if (this._renderCount === render && this.current.item === item) this.view.show(item, value);
         });
       }
       this.setNotice("item", item.error ? `This item can't be shown: ${item.error} Skip it (S).` : null);

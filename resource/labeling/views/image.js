@@ -114,6 +114,9 @@ export function createView(stage, ctx) {
       img = prepared.image.isConnected ? prepared.image.cloneNode() : prepared.image;
       replaceChildren(viewport, img);
       fit();
+      // A copy may not have its size yet: fit it again once it has, unless zoomed or replaced since.
+      const shown = img;
+      if (!shown.complete) shown.addEventListener("load", () => { if (img === shown && view.fit) fit(); }, { once: true });
     },
     command: apply,
     dispose() {},
