@@ -91,8 +91,8 @@ def test_a_network_blip_keeps_the_label_warns_before_closing_and_sends_it_once(b
         dialogs.append(dialog.type)
         dialog.dismiss()
     page.on("dialog", on_dialog)
-    page.close(run_before_unload=True)
-    page.wait_for_timeout(500)
+    with page.expect_event("dialog"):   # close() does not wait for the question
+        page.close(run_before_unload=True)
     assert dialogs == ["beforeunload"] and not page.is_closed()
     assert _rows_for(server, item) == []
 
