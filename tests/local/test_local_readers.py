@@ -28,7 +28,7 @@ def test_an_id_column_gives_the_ids_and_must_be_unique(tmp_path):
     pd.DataFrame({"key": ["a", "a"], "text": ["x", "y"]}).to_csv(tmp_path / "dup.csv", index=False)
     with pytest.raises(PoolError, match="repeated"):
         TabularFilePool(tmp_path / "dup.csv", id_column="key")
-    with pytest.raises(PoolError, match="not in"):
+    with pytest.raises(PoolError, match="is not a column of the data"):
         TabularFilePool(tmp_path / "ok.csv", id_column="nope")
 
 

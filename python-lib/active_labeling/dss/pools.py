@@ -9,16 +9,14 @@ Costs, honestly: a tabular pool reads its whole dataset once at start and again 
 from __future__ import annotations
 
 import logging
-import math
 import posixpath
 import time
 from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence
 
 import dataiku
-import numpy as np
 import pandas as pd
 
-from active_labeling import items
+from active_labeling.storage.table_rows import TableRows, json_cell
 
 EXTENSIONS = {
     "image": (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"),
@@ -34,24 +32,6 @@ FOLDER_RECHECK_SECONDS = 30.0
 
 class PoolError(RuntimeError):
     """The input can't be used as a pool; the message says which setting to change."""
-
-
-def cell(value: Any) -> Any:
-    """A cell as plain JSON: numpy scalars to Python, missing values to None, dates to ISO text."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 class DssTabularPool:
@@ -98,56 +78,42 @@ class DssTabularPool:
         if unknown:
             raise PoolError(f"'Columns to show' names {', '.join(unknown)}, not in '{self.name}' "
                             f"(columns: {', '.join(names)}); fix the list or leave it empty for all.")
+        try:
+            rows = TableRows(frame, self.id_column)
+        except ValueError as error:
+            raise PoolError(f"the dataset '{self.name}' (Rows to label): {error}") from None
         self.item_columns = names
-        if self.id_column:
-            try:
-                ids = items.ids_from_column(frame[self.id_column], self.id_column)
-            except ValueError as error:
-                raise PoolError(str(error)) from None
-        else:
-            ids = items.ids_from_hashes(items.row_hashes(frame, names))
-        self.columns = self._wanted or [c for c in names if c != self.id_column]
-        self._ids = ids
-        self._positions = dict(zip(ids, range(len(ids))))
-        self._arrays = {c: frame[c].to_numpy() for c in names}
+        self.columns = self._wanted or rows.item_columns
+        self._rows = rows
         self._read_at = self._clock()
 
     def item_ids(self) -> List[str]:
         """Every item id, in the dataset's order."""
-        return self._ids
-
-    def _row(self, item_id: str, columns: Sequence[str]) -> Dict[str, Any]:
-        position = self._positions[item_id]
-        return {c: cell(self._arrays[c][position]) for c in columns}
+        return self._rows.ids
 
     def values(self, item_id: str) -> Dict[str, Any]:
         """Every column of the row, for the labels dataset."""
-        return self._row(item_id, self.item_columns)
+        return self._rows.row(item_id, self.item_columns)
 
     def display(self, item_id: str) -> Dict[str, Any]:
         """The columns shown to the annotator."""
-        return self._row(item_id, self.columns)
+        return self._rows.row(item_id, self.columns)
 
     def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
         """Item ids of the rows of a queries dataset (None for rows not in the pool)."""
-        if self.id_column and self.id_column in rows.columns:
-            found = rows[self.id_column].astype(str).tolist()
-        else:
-            missing = [c for c in self.item_columns if c not in rows.columns]
-            if missing:
-                raise PoolError(f"the queries dataset lacks the columns {', '.join(missing)} of "
-                                f"'{self.name}': run the Query Sampler on this dataset.")
-            # The k-th queried row with some content is the k-th such row of the pool.
-            found = items.ids_from_hashes(items.row_hashes(rows, self.item_columns))
-        return [i if i in self._positions else None for i in found]
+        try:
+            return self._rows.ids_for_rows(rows)
+        except KeyError as error:
+            raise PoolError(f"the queries dataset lacks the columns {error.args[0]} of "
+                            f"'{self.name}': run the Query Sampler on this dataset.") from None
 
     def refresh(self) -> bool:
         """Re-read the dataset when ``recheck_seconds`` passed; True when its rows changed."""
         if self._clock() - self._read_at < self.recheck_seconds:
             return False
-        before = self._ids
+        before = self._rows.ids
         self._read()
-        return self._ids != before
+        return self._rows.ids != before
 
 
 class DssFolderPool:
@@ -211,7 +177,7 @@ class DssFolderPool:
             raise PoolError("the queries dataset has no 'path' column: run the Query Sampler on this folder.")
         result: List[Optional[str]] = []
         for value in rows["path"].tolist():
-            path = cell(value)
+            path = json_cell(value)
             path = None if path is None else (path if str(path).startswith("/") else "/" + str(path))
             result.append(path if path in self._known else None)
         return result
