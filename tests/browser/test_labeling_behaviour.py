@@ -263,6 +263,8 @@ def test_sound_waveform_spectrogram_speed_seek_and_autoplay(browser, serve):
     page = open_app(browser, server.url)
     page.wait_for_function("document.querySelector('audio').getAttribute('src')", timeout=20000)
     page.wait_for_function("document.querySelector('.al-spectro-img').naturalWidth > 0", timeout=20000)
+    # The clip itself is loaded (its length known): seeking is then measurable on the audio element.
+    page.wait_for_function("document.querySelector('audio').duration > 0", timeout=20000)
     # The waveform is drawn (some pixels are not background).
     drawn = page.eval_on_selector(".al-wave-canvas", """c => {
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -284,8 +286,8 @@ def test_sound_waveform_spectrogram_speed_seek_and_autoplay(browser, serve):
     assert float(page.eval_on_selector(".al-wave .al-playhead", "e => parseFloat(e.style.left)")) == \
         pytest.approx(50, abs=3)
     page.keyboard.press("r")           # replay from the start
-    page.wait_for_function("!document.querySelector('audio').paused")
-    assert page.eval_on_selector("audio", "a => a.currentTime") < 0.5
+    # Read together as it plays: a separate later read could come after half a second of playing.
+    page.wait_for_function("(a => !a.paused && a.currentTime < 0.5)(document.querySelector('audio'))")
     page.keyboard.press(" ")
     # Autoplay: switched on with A, kept after a reload, plays the next item by itself.
     page.keyboard.press("a")

@@ -125,8 +125,10 @@ def test_keyboard_session_is_stored_exactly(kind, browser, serve, tmp_path, reco
 def _check_playback(page):
     """Space plays the clip, the playhead moves; Space again pauses."""
     page.keyboard.press(" ")
-    page.wait_for_function("document.querySelector('audio').currentTime > 0.3", timeout=10000)
-    assert "Pause" in page.inner_text(".al-play")
+    # Both read at once, while it plays: the 1.5 s clip may have ended by a separate later read.
+    page.wait_for_function("document.querySelector('audio').currentTime > 0.3"
+                           " && document.querySelector('.al-play').textContent.includes('Pause')",
+                           timeout=10000)
     page.keyboard.press(" ")
     page.wait_for_function("document.querySelector('audio').paused")
     left = page.eval_on_selector(".al-wave .al-playhead", "e => parseFloat(e.style.left)")
