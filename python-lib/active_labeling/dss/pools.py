@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence
 import dataiku
 import pandas as pd
 
-from active_labeling.storage.table_rows import TableRows, json_cell
+from active_labeling.storage.table_rows import TablePool, TableRows, json_cell
 
 EXTENSIONS = {
     "image": (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"),
@@ -34,7 +34,7 @@ class PoolError(RuntimeError):
     """The input can't be used as a pool; the message says which setting to change."""
 
 
-class DssTabularPool:
+class DssTabularPool(TablePool):
     """The rows of a DSS dataset.
 
     Parameters
@@ -48,8 +48,6 @@ class DssTabularPool:
     recheck_seconds : float, optional
         ``refresh`` re-reads the dataset at most this often (default ``TABLE_RECHECK_SECONDS``).
     """
-
-    kind = "tabular"
 
     def __init__(self, dataset_name: str, id_column: Optional[str] = None, columns: Sequence[str] = (),
                  recheck_seconds: Optional[float] = None, clock: Callable[[], float] = time.monotonic):
@@ -87,25 +85,9 @@ class DssTabularPool:
         self._rows = rows
         self._read_at = self._clock()
 
-    def item_ids(self) -> List[str]:
-        """Every item id, in the dataset's order."""
-        return self._rows.ids
-
-    def values(self, item_id: str) -> Dict[str, Any]:
-        """Every column of the row, for the labels dataset."""
-        return self._rows.row(item_id, self.item_columns)
-
-    def display(self, item_id: str) -> Dict[str, Any]:
-        """The columns shown to the annotator."""
-        return self._rows.row(item_id, self.columns)
-
-    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
-        """Item ids of the rows of a queries dataset (None for rows not in the pool)."""
-        try:
-            return self._rows.ids_for_rows(rows)
-        except KeyError as error:
-            raise PoolError(f"the queries dataset lacks the columns {error.args[0]} of "
-                            f"'{self.name}': run the Query Sampler on this dataset.") from None
+    def _queries_error(self, missing: str) -> Exception:
+        return PoolError(f"the queries dataset lacks the columns {missing} of "
+                         f"'{self.name}': run the Query Sampler on this dataset.")
 
     def refresh(self) -> bool:
         """Re-read the dataset when ``recheck_seconds`` passed; True when its rows changed."""

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
-from active_labeling.storage.table_rows import TableRows
+from active_labeling.storage.table_rows import TablePool, TableRows
 
 TABULAR_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -34,7 +34,7 @@ def read_table(path: Union[str, Path], columns: Optional[Sequence[str]] = None) 
     raise PoolError(f"{path}: expected a .csv or .parquet file")
 
 
-class TabularFilePool:
+class TabularFilePool(TablePool):
     """The rows of a CSV or Parquet file.
 
     Parameters
@@ -48,8 +48,6 @@ class TabularFilePool:
         Where to keep the content-hash ids of this version of the file (the workspace), so that
         a restart does not hash a million rows again.
     """
-
-    kind = "tabular"
 
     def __init__(self, path: Union[str, Path], id_column: Optional[str] = None,
                  columns: Optional[Sequence[str]] = None, cache_dir: Optional[Union[str, Path]] = None):
@@ -112,28 +110,8 @@ class TabularFilePool:
         except OSError:  # a cache only: serving goes on without it
             pass
 
-    def item_ids(self) -> List[str]:
-        """Every item id, in file order (do not modify the list)."""
-        return self._rows.ids
-
-    def positions(self) -> Dict[str, int]:
-        """Item id to its index in ``item_ids()`` (do not modify the mapping)."""
-        return self._rows.positions
-
-    def values(self, item_id: str) -> Dict[str, Any]:
-        """The row's columns (the id column included), for the labels dataset."""
-        return self._rows.row(item_id, self._rows.columns)
-
-    def display(self, item_id: str) -> Dict[str, Any]:
-        """The columns shown to the annotator."""
-        return self._rows.row(item_id, self.columns)
-
-    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
-        """Item ids of rows of a queries table (``None`` for rows not in the pool)."""
-        try:
-            return self._rows.ids_for_rows(rows)
-        except KeyError as error:
-            raise PoolError(f"the queries lack the pool's columns [{error.args[0]}]") from None
+    def _queries_error(self, missing: str) -> Exception:
+        return PoolError(f"the queries lack the pool's columns [{missing}]")
 
     def refresh(self) -> bool:
         """Re-read the file when it changed; True when it did."""

@@ -101,3 +101,41 @@ class TableRows:
             # The k-th queried row with some content is the k-th such row of the pool.
             found = items.ids_from_hashes(items.row_hashes(rows, self.item_columns))
         return [i if i in self.positions else None for i in found]
+
+
+class TablePool:
+    """What the local and the DSS tabular pools answer alike, from ``self._rows`` (a TableRows).
+
+    Subclasses set ``_rows`` and ``columns`` (the columns shown) when they read their table, and
+    say how a queries table that lacks the pool's columns is refused.
+    """
+
+    kind = "tabular"
+    _rows: TableRows
+    columns: List[str]
+
+    def item_ids(self) -> List[str]:
+        """Every item id, in pool order (do not modify the list)."""
+        return self._rows.ids
+
+    def positions(self) -> Dict[str, int]:
+        """Item id to its index in ``item_ids()`` (do not modify the mapping)."""
+        return self._rows.positions
+
+    def values(self, item_id: str) -> Dict[str, Any]:
+        """Every column of the row (the id column included), for the labels dataset."""
+        return self._rows.row(item_id, self._rows.columns)
+
+    def display(self, item_id: str) -> Dict[str, Any]:
+        """The columns shown to the annotator."""
+        return self._rows.row(item_id, self.columns)
+
+    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
+        """Item ids of the rows of a queries table (None for rows not in the pool)."""
+        try:
+            return self._rows.ids_for_rows(rows)
+        except KeyError as error:
+            raise self._queries_error(error.args[0]) from None
+
+    def _queries_error(self, missing: str) -> Exception:
+        raise NotImplementedError
