@@ -105,3 +105,17 @@ def source(media_files) -> CountingSource:
 def make_source():
     """Build a counting source over the given files."""
     return CountingSource
+
+
+@pytest.fixture
+def get_media():
+    """Ask a MediaService for one item inside a Flask request: ``get_media(media, item_id, what)``."""
+    from flask import Flask, request
+
+    app = Flask(__name__)
+
+    def get(media, item_id, what="media", headers=None):
+        with app.test_request_context(headers=headers or {}):
+            return media.response(item_id, what, request)
+
+    return get

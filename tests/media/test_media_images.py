@@ -5,24 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from flask import Flask, request
 from PIL import Image
 
 from active_labeling.media import MediaError, MediaService
 
 
-@pytest.fixture
-def app():
-    return Flask(__name__)
-
-
-def _get(app, media, item_id, what="media", headers=None):
-    with app.test_request_context(headers=headers or {}):
-        return media.response(item_id, what, request)
-
-
-def test_exif_rotated_jpeg_is_upright_and_downscaled(app, source):
-    response = _get(app, MediaService(source, "image"), "/photos/rotated.jpg")
+def test_exif_rotated_jpeg_is_upright_and_downscaled(get_media, source):
+    response = get_media(MediaService(source, "image"), "/photos/rotated.jpg")
     assert response.status_code == 200
     assert response.content_type == "image/jpeg"
     image = Image.open(io.BytesIO(response.get_data()))
@@ -35,15 +24,15 @@ def test_exif_rotated_jpeg_is_upright_and_downscaled(app, source):
     assert right[0] > 150 and right[2] < 100
 
 
-def test_large_png_is_downscaled_to_the_configured_side(app, source):
-    response = _get(app, MediaService(source, "image", max_side=600), "/photos/big.png")
+def test_large_png_is_downscaled_to_the_configured_side(get_media, source):
+    response = get_media(MediaService(source, "image", max_side=600), "/photos/big.png")
     image = Image.open(io.BytesIO(response.get_data()))
     assert response.content_type == "image/jpeg"
     assert image.size == (600, 200)
 
 
-def test_transparency_is_kept_as_png(app, source):
-    response = _get(app, MediaService(source, "image"), "/photos/alpha.png")
+def test_transparency_is_kept_as_png(get_media, source):
+    response = get_media(MediaService(source, "image"), "/photos/alpha.png")
     assert response.content_type == "image/png"
     image = Image.open(io.BytesIO(response.get_data()))
     assert image.size == (1024, 256)
@@ -52,12 +41,12 @@ def test_transparency_is_kept_as_png(app, source):
     assert image.getpixel((10, 250))[3] == 255
 
 
-def test_small_image_keeps_its_size_and_has_cache_headers(app, source):
-    response = _get(app, MediaService(source, "image"), "/photos/small.png")
+def test_small_image_keeps_its_size_and_has_cache_headers(get_media, source):
+    response = get_media(MediaService(source, "image"), "/photos/small.png")
     assert Image.open(io.BytesIO(response.get_data())).size == (40, 30)
     assert "max-age" in response.headers["Cache-Control"]
     etag = response.headers["ETag"]
-    again = _get(app, MediaService(source, "image"), "/photos/small.png", headers={"If-None-Match": etag})
+    again = get_media(MediaService(source, "image"), "/photos/small.png", headers={"If-None-Match": etag})
     assert again.status_code == 304
 
 
@@ -73,32 +62,32 @@ def test_unreadable_image_raises_media_error(source, item_id):
     assert media.error_for(item_id) == message
 
 
-def test_unknown_item_is_a_key_error(app, source):
+def test_unknown_item_is_a_key_error(get_media, source):
     with pytest.raises(KeyError):
-        _get(app, MediaService(source, "image"), "/photos/missing.jpg")
+        get_media(MediaService(source, "image"), "/photos/missing.jpg")
     with pytest.raises(KeyError):
-        _get(app, MediaService(source, "image"), "/photos/small.png", what="waveform")
+        get_media(MediaService(source, "image"), "/photos/small.png", what="waveform")
 
 
-def test_cache_hit_does_not_read_the_source_again(app, source):
+def test_cache_hit_does_not_read_the_source_again(get_media, source):
     media = MediaService(source, "image")
-    first = _get(app, media, "/photos/rotated.jpg").get_data()
-    second = _get(app, media, "/photos/rotated.jpg").get_data()
+    first = get_media(media, "/photos/rotated.jpg").get_data()
+    second = get_media(media, "/photos/rotated.jpg").get_data()
     assert first == second
     assert source.opened["/photos/rotated.jpg"] == 1
 
 
-def test_memory_cache_is_bounded(app, source):
+def test_memory_cache_is_bounded(get_media, source):
     media = MediaService(source, "image", memory_bytes=200_000)
     for item in ["/photos/rotated.jpg", "/photos/big.png", "/photos/alpha.png", "/photos/small.png"]:
-        _get(app, media, item)
+        get_media(media, item)
     assert media.cache._size <= 200_000
-    _get(app, media, "/photos/small.png")
+    get_media(media, "/photos/small.png")
     assert source.opened["/photos/small.png"] == 1  # the most recent stays
 
 
-def test_disk_cache_survives_a_restart(app, source, tmp_path):
-    first = _get(app, MediaService(source, "image", cache_dir=tmp_path), "/photos/big.png").get_data()
-    second = _get(app, MediaService(source, "image", cache_dir=tmp_path), "/photos/big.png").get_data()
+def test_disk_cache_survives_a_restart(get_media, source, tmp_path):
+    first = get_media(MediaService(source, "image", cache_dir=tmp_path), "/photos/big.png").get_data()
+    second = get_media(MediaService(source, "image", cache_dir=tmp_path), "/photos/big.png").get_data()
     assert first == second
     assert source.opened["/photos/big.png"] == 1

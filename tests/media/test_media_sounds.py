@@ -8,62 +8,51 @@ import json
 import librosa
 import numpy as np
 import pytest
-from flask import Flask, request
 from PIL import Image
 
 from active_labeling.media import MediaError, MediaService
 
 
-@pytest.fixture
-def app():
-    return Flask(__name__)
-
-
-def _get(app, media, item_id, what="media", headers=None):
-    with app.test_request_context(headers=headers or {}):
-        return media.response(item_id, what, request)
-
-
-def test_whole_sound_is_served_as_stored(app, source, media_files):
-    response = _get(app, MediaService(source, "sound"), "/sounds/sine440.wav")
+def test_whole_sound_is_served_as_stored(get_media, source, media_files):
+    response = get_media(MediaService(source, "sound"), "/sounds/sine440.wav")
     assert response.status_code == 200
     assert response.content_type == "audio/wav"
     assert response.headers["Accept-Ranges"] == "bytes"
     assert response.get_data() == media_files["/sounds/sine440.wav"]
 
 
-def test_range_of_first_bytes(app, source, media_files):
+def test_range_of_first_bytes(get_media, source, media_files):
     stored = media_files["/sounds/sine440.wav"]
-    response = _get(app, MediaService(source, "sound"), "/sounds/sine440.wav",
+    response = get_media(MediaService(source, "sound"), "/sounds/sine440.wav",
                     headers={"Range": "bytes=0-99"})
     assert response.status_code == 206
     assert response.headers["Content-Range"] == f"bytes 0-99/{len(stored)}"
     assert response.get_data() == stored[:100]
 
 
-def test_open_ended_and_suffix_ranges(app, source, media_files):
+def test_open_ended_and_suffix_ranges(get_media, source, media_files):
     stored = media_files["/sounds/sine440.wav"]
     media = MediaService(source, "sound")
-    tail = _get(app, media, "/sounds/sine440.wav", headers={"Range": "bytes=-50"})
+    tail = get_media(media, "/sounds/sine440.wav", headers={"Range": "bytes=-50"})
     assert tail.status_code == 206
     assert tail.get_data() == stored[-50:]
     assert tail.headers["Content-Range"] == f"bytes {len(stored) - 50}-{len(stored) - 1}/{len(stored)}"
-    rest = _get(app, media, "/sounds/sine440.wav", headers={"Range": f"bytes={len(stored) - 10}-"})
+    rest = get_media(media, "/sounds/sine440.wav", headers={"Range": f"bytes={len(stored) - 10}-"})
     assert rest.get_data() == stored[-10:]
     # Served from the cache: the one-way stream was read once.
     assert source.opened["/sounds/sine440.wav"] == 1
 
 
 @pytest.mark.parametrize("header", ["bytes=999999999-", "bytes=50-10", "bytes=-0"])
-def test_unsatisfiable_range_is_416(app, source, media_files, header):
+def test_unsatisfiable_range_is_416(get_media, source, media_files, header):
     stored = media_files["/sounds/sine440.wav"]
-    response = _get(app, MediaService(source, "sound"), "/sounds/sine440.wav", headers={"Range": header})
+    response = get_media(MediaService(source, "sound"), "/sounds/sine440.wav", headers={"Range": header})
     assert response.status_code == 416
     assert response.headers["Content-Range"] == f"bytes */{len(stored)}"
 
 
-def test_waveform_of_a_sine(app, source):
-    response = _get(app, MediaService(source, "sound"), "/sounds/sine440.wav", what="waveform")
+def test_waveform_of_a_sine(get_media, source):
+    response = get_media(MediaService(source, "sound"), "/sounds/sine440.wav", what="waveform")
     assert response.content_type == "application/json"
     waveform = json.loads(response.get_data())
     assert waveform["sample_rate"] == 22050
@@ -76,8 +65,8 @@ def test_waveform_of_a_sine(app, source):
     assert (peaks[:, 1] - peaks[:, 0]).min() > 0.3
 
 
-def test_spectrogram_is_a_png_brightest_at_the_sine_frequency(app, source):
-    response = _get(app, MediaService(source, "sound"), "/sounds/sine2k.wav", what="spectrogram")
+def test_spectrogram_is_a_png_brightest_at_the_sine_frequency(get_media, source):
+    response = get_media(MediaService(source, "sound"), "/sounds/sine2k.wav", what="spectrogram")
     assert response.content_type == "image/png"
     image = Image.open(io.BytesIO(response.get_data()))
     assert image.format == "PNG"
@@ -99,8 +88,8 @@ def test_unreadable_sound_raises_media_error(source, item_id):
     assert str(caught.value).endswith("Skip it with S.")
 
 
-def test_waveform_and_spectrogram_read_the_source_once(app, source):
+def test_waveform_and_spectrogram_read_the_source_once(get_media, source):
     media = MediaService(source, "sound")
     for what in ("waveform", "spectrogram", "media", "waveform"):
-        _get(app, media, "/sounds/sine440.wav", what=what)
+        get_media(media, "/sounds/sine440.wav", what=what)
     assert source.opened["/sounds/sine440.wav"] == 1
