@@ -9,11 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 
-def _as_probabilities(proba) -> np.ndarray:
+def _class_columns(proba) -> np.ndarray:
+    """The table as ``(n_classes, n_samples)``, one contiguous row per class.
+
+    Reducing across a few classes row by row is slow in numpy (a tiny inner loop per sample);
+    element-wise operations over whole class columns are an order of magnitude faster.
+    """
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim != 2 or proba.shape[1] < 1:
         raise ValueError(f"expected a 2-D table of class probabilities, got shape {proba.shape}")
-    return proba
+    return np.ascontiguousarray(proba.T)
 
 
 def least_confidence(proba) -> np.ndarray:
@@ -27,8 +32,8 @@ def least_confidence(proba) -> np.ndarray:
     -------
     scores : ndarray of shape (n_samples,)
     """
-    proba = _as_probabilities(proba)
-    return 1.0 - proba.max(axis=1)
+    columns = _class_columns(proba)
+    return 1.0 - np.maximum.reduce(columns, axis=0)
 
 
 def margin(proba) -> np.ndarray:
@@ -42,13 +47,16 @@ def margin(proba) -> np.ndarray:
     -------
     scores : ndarray of shape (n_samples,)
     """
-    proba = _as_probabilities(proba)
-    if proba.shape[1] == 1:
-        return np.zeros(proba.shape[0])
-    if proba.shape[1] == 2:  # the common binary case, without a partition
-        return 1.0 - np.abs(proba[:, 0] - proba[:, 1])
-    top_two = -np.partition(-proba, 1, axis=1)[:, :2]
-    return 1.0 - (top_two[:, 0] - top_two[:, 1])
+    columns = _class_columns(proba)
+    if len(columns) == 1:
+        return np.zeros(columns.shape[1])
+    if len(columns) == 2:  # the common binary case: the gap is the difference
+        return 1.0 - np.abs(columns[0] - columns[1])
+    top, second = columns[0].copy(), np.full(columns.shape[1], -np.inf)
+    for column in columns[1:]:
+        np.maximum(second, np.minimum(top, column), out=second)
+        np.maximum(top, column, out=top)
+    return 1.0 - (top - second)
 
 
 def entropy(proba) -> np.ndarray:
@@ -62,7 +70,7 @@ def entropy(proba) -> np.ndarray:
     -------
     scores : ndarray of shape (n_samples,)
     """
-    proba = _as_probabilities(proba)
+    columns = _class_columns(proba)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(proba > 0, proba * np.log(proba), 0.0)
-    return -terms.sum(axis=1)
+        terms = np.where(columns > 0, columns * np.log(columns), 0.0)
+    return -terms.sum(axis=0)
