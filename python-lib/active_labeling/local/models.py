@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.sampling.errors import SamplerError
+from active_labeling.sampling.probabilities import ChunkProbabilities
 
 
 class PickledClassifier:
@@ -73,8 +74,8 @@ class PickledClassifier:
                 f"the data lacks {len(missing)} of the model's features: {', '.join(missing[:10])}"
                 f"{'...' if len(missing) > 10 else ''}. Use data with the columns the model was trained on")
 
-    def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
-        """Class probabilities of the chunk's rows: ``proba_<class>`` columns, same index."""
+    def __call__(self, chunk: pd.DataFrame) -> ChunkProbabilities:
+        """Class probabilities of every row of the chunk, in order."""
         same = self.features is None or list(chunk.columns) == self.features
         if not same:
             self.check_columns(chunk.columns)
@@ -83,5 +84,4 @@ class PickledClassifier:
             proba = self.estimator.predict_proba(inputs)
         except ValueError as error:
             raise SamplerError(f"the model could not score the data: {error}") from None
-        return pd.DataFrame(np.asarray(proba, dtype=np.float64), index=chunk.index,
-                            columns=self.proba_columns)
+        return ChunkProbabilities(np.asarray(proba, dtype=np.float64), self.proba_columns)

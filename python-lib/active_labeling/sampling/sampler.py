@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, List, Optional, Tuple
+from typing import Callable, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from active_labeling.sampling.balanced import balanced_batch
 from active_labeling.sampling.diversity import AUTO, diverse_choice
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import LabeledFilter
+from active_labeling.sampling.probabilities import ChunkProbabilities, from_frame
 from active_labeling.sampling.report import SamplingReport
 from active_labeling.sampling.strategies import (
     BALANCED,
@@ -33,11 +34,11 @@ from active_labeling.sampling.strategies import (
 from active_labeling.sampling.tiebreak import position_keys, uniform_from_keys
 from active_labeling.sampling.topk import TopCandidates
 
-PROBA_PREFIX = "proba_"
 OUTPUT_COLUMNS = ("score", "rank", "strategy", "model_version")
 
-Scorer = Callable[[pd.DataFrame], pd.DataFrame]
-"""Chunk → class probabilities: ``proba_<class>`` columns, indexed like the chunk, dropped rows absent."""
+Scorer = Callable[[pd.DataFrame], Union[pd.DataFrame, ChunkProbabilities]]
+"""Chunk → class probabilities: ``proba_<class>`` columns indexed like the chunk, dropped rows absent
+(what a DSS saved model's ``predict`` gives), or a :class:`ChunkProbabilities`."""
 
 
 @dataclass
@@ -176,25 +177,13 @@ class QuerySampler:
         return chunk[~excluded], positions[~excluded]
 
     def _score(self, chunk, positions, classes, report):
-        probabilities = self.scorer(chunk)
-        if not len(probabilities):  # every row dropped: an empty answer may lack the proba columns
-            report.rows_dropped += len(chunk)
-            return chunk.iloc[:0], positions[:0], np.zeros((0, len(classes or ()))), classes
-        if classes is None:
-            classes = [c for c in probabilities.columns if str(c).startswith(PROBA_PREFIX)]
-            if not classes:
-                raise SamplerError("the model returned no class probabilities: "
-                                   "choose a classification model, not a regression one")
-        if list(probabilities.columns) != classes:  # selecting columns copies: only when needed
-            probabilities = probabilities[classes]
-        values = probabilities.to_numpy(dtype=np.float64)
-        if len(probabilities) == len(chunk) and probabilities.index.equals(chunk.index):
-            rows = chunk
-        else:
-            # Rows the model's preprocessing dropped are absent: align on the index.
-            where = chunk.index.get_indexer(probabilities.index)
-            values, where = values[where >= 0], where[where >= 0]
-            rows, positions = chunk.take(where), positions[where]
+        answer = self.scorer(chunk)
+        if not isinstance(answer, ChunkProbabilities):
+            answer = from_frame(chunk, answer, classes)
+        classes = classes or answer.columns or None
+        values, rows = answer.values, chunk
+        if answer.scored is not None:  # rows the model's preprocessing dropped are absent
+            rows, positions = chunk.take(answer.scored), positions[answer.scored]
         if np.isnan(values).any():  # the row-wise test costs far more: only when there is a NaN
             keep = ~np.isnan(values).any(axis=1)
             rows, positions, values = rows[keep], positions[keep], values[keep]

@@ -2,8 +2,10 @@
 
 Candidates are ordered by score (higher first), then by their seeded tie-break key (lower
 first). Each chunk is reduced with vectorised numpy work (a threshold test, an argpartition) and
-only the few rows that can still make it are copied; the kept rows are re-ranked only when
-enough new ones have piled up, so the cost per chunk stays close to reading it.
+only the few rows that can still make it are copied. Re-ranking works on numpy arrays alone: the
+copied rows wait in a :class:`RowStore` and become one DataFrame only when the store has grown
+a few times past the capacity, and at the end. With small chunks this matters: a pandas
+concatenation per chunk would cost more than scoring it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.sampling.tiebreak import position_keys
+
+# The store is compacted once it holds this many times the capacity: memory stays bounded and
+# the (pandas) compaction happens a handful of times per run, not per chunk.
+COMPACT_FACTOR = 4
 
 
 @dataclass
@@ -35,6 +41,45 @@ def order_best_first(scores: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.lexsort((keys, -scores))
 
 
+class RowStore:
+    """Row copies added piece by piece, addressed by a running row number (a *ref*)."""
+
+    def __init__(self):
+        self._pieces: List[pd.DataFrame] = []
+        self.size = 0
+
+    def add(self, rows: pd.DataFrame) -> np.ndarray:
+        """Keep ``rows``; return their refs."""
+        refs = np.arange(self.size, self.size + len(rows), dtype=np.int64)
+        self._pieces.append(rows)
+        self.size += len(rows)
+        return refs
+
+    def take(self, refs: np.ndarray) -> pd.DataFrame:
+        """The rows of ``refs``, in that order, with a fresh 0-based index."""
+        if len(self._pieces) == 1:
+            frame = self._pieces[0]
+        else:
+            frame = pd.concat(self._pieces, ignore_index=True, copy=False)
+        return frame.take(refs).reset_index(drop=True)
+
+    def compact(self, refs: np.ndarray) -> np.ndarray:
+        """Forget every row but those of ``refs``; return their new refs (0, 1, 2...)."""
+        rows = self.take(refs)
+        self._pieces, self.size = [], 0
+        return self.add(rows)
+
+
+@dataclass
+class _Ranked:
+    """Candidates as arrays; ``refs`` point into the :class:`RowStore`."""
+
+    scores: np.ndarray
+    keys: np.ndarray
+    proba: np.ndarray
+    refs: np.ndarray
+
+
 class TopCandidates:
     """Keeps the ``capacity`` best rows offered (all of them when ``capacity`` is None).
 
@@ -51,8 +96,10 @@ class TopCandidates:
             raise ValueError("capacity must be at least 1, or None for all rows")
         self.capacity = capacity
         self.seed = seed
-        self._kept: Optional[Candidates] = None
-        self._pending: List[Candidates] = []
+        self._store = RowStore()
+        self._kept: Optional[_Ranked] = None
+        # Offered since the last merge: (scores, positions, proba, refs); keys are hashed at the merge.
+        self._pending: List[tuple] = []
         self._pending_count = 0
         # Rows scoring below this cannot enter: the worst kept score once the set is full.
         self._threshold = -np.inf
@@ -64,7 +111,8 @@ class TopCandidates:
         Parameters
         ----------
         rows : DataFrame
-            The rows, aligned with ``scores`` (n rows).
+            The rows, aligned with ``scores`` (n rows). Kept by reference when all of them enter:
+            do not modify them afterwards.
         scores : ndarray of float64, shape (n,)
             Their scores; no NaN.
         positions : ndarray of int, shape (n,)
@@ -72,60 +120,63 @@ class TopCandidates:
         proba : ndarray of shape (n, n_classes)
             Their class probabilities.
         """
-        selected = np.arange(len(scores)) if self.capacity is None \
-            else self._best_of_chunk(scores, positions)
-        if len(selected) == 0:
-            return
-        if len(selected) == len(scores):
-            piece = Candidates(rows, scores, position_keys(positions, self.seed), proba)
-        else:
-            piece = Candidates(rows.take(selected), scores[selected],
-                               position_keys(positions[selected], self.seed), proba[selected])
-        self._pending.append(piece)
-        self._pending_count += len(piece)
+        if self.capacity is not None:
+            selected = self._best_of_chunk(scores, positions)
+            if len(selected) == 0:
+                return
+            if len(selected) < len(scores):
+                rows, scores, positions, proba = (rows.take(selected), scores[selected],
+                                                  positions[selected], proba[selected])
+        self._pending.append((scores, positions, proba, self._store.add(rows)))
+        self._pending_count += len(scores)
         if self.capacity is not None and self._pending_count >= self.capacity:
             self._merge()
 
     def _best_of_chunk(self, scores: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        candidates = np.arange(len(scores)) if self._threshold == -np.inf \
+            else np.flatnonzero(scores >= self._threshold)
+        chosen = self._cut(scores[candidates], lambda: position_keys(positions[candidates], self.seed))
+        return candidates[chosen]
+
+    def _cut(self, scores: np.ndarray, keys) -> np.ndarray:
+        """Ascending indices of the ``capacity`` best ``scores`` (all when fewer); ``keys()`` settles ties."""
         capacity = self.capacity
-        candidates = np.flatnonzero(scores >= self._threshold) if self._threshold > -np.inf \
-            else np.arange(len(scores))
-        if len(candidates) <= capacity:
-            return candidates
-        chunk_scores = scores[candidates]
-        cut = np.partition(chunk_scores, len(chunk_scores) - capacity)[len(chunk_scores) - capacity]
-        candidates = candidates[chunk_scores >= cut]
-        if len(candidates) > capacity:
+        if len(scores) <= capacity:
+            return np.arange(len(scores))
+        cut = np.partition(scores, len(scores) - capacity)[len(scores) - capacity]
+        chosen = np.flatnonzero(scores >= cut)
+        if len(chosen) > capacity:
             # Ties at the cut: let the seeded keys decide, as the final ranking will.
-            keys = position_keys(positions[candidates], self.seed)
-            candidates = np.sort(candidates[order_best_first(scores[candidates], keys)[:capacity]])
-        return candidates
+            chosen = np.sort(chosen[order_best_first(scores[chosen], keys()[chosen])[:capacity]])
+        return chosen
 
     def _merge(self) -> None:
-        pieces = ([self._kept] if self._kept is not None else []) + self._pending
+        # The kept set stays unsorted until the end: choosing the best is a partition, not a sort.
+        scores, positions, proba, refs = (np.concatenate(part) for part in zip(*self._pending))
         self._pending, self._pending_count = [], 0
-        merged = _concat(pieces)
-        order = order_best_first(merged.scores, merged.keys)
-        if self.capacity is not None:
-            order = order[:self.capacity]
-        self._kept = Candidates(merged.rows.take(order), merged.scores[order], merged.keys[order],
-                                merged.proba[order])
-        if self.capacity is not None and len(self._kept) >= self.capacity:
-            self._threshold = float(self._kept.scores[-1])
+        keys = position_keys(positions, self.seed)
+        kept = self._kept
+        if kept is not None:
+            scores, keys = np.concatenate([kept.scores, scores]), np.concatenate([kept.keys, keys])
+            proba, refs = np.concatenate([kept.proba, proba]), np.concatenate([kept.refs, refs])
+        if self.capacity is not None and len(scores) >= self.capacity:
+            chosen = self._cut(scores, lambda: keys)
+            scores, keys, proba, refs = scores[chosen], keys[chosen], proba[chosen], refs[chosen]
+            self._threshold = float(scores.min())
+        self._kept = _Ranked(scores, keys, proba, refs)
+        if self.capacity is not None and self._store.size > COMPACT_FACTOR * self.capacity:
+            self._kept.refs = self._store.compact(refs)
 
     def best(self) -> Optional[Candidates]:
         """The kept candidates, best first; None when nothing was offered."""
         if self._pending:
             self._merge()
-        return self._kept
-
-
-def _concat(pieces: List[Candidates]) -> Candidates:
-    if len(pieces) == 1:
-        return pieces[0]
-    return Candidates(
-        rows=pd.concat([p.rows for p in pieces], ignore_index=True, copy=False),
-        scores=np.concatenate([p.scores for p in pieces]),
-        keys=np.concatenate([p.keys for p in pieces]),
-        proba=np.concatenate([p.proba for p in pieces]),
-    )
+        kept = self._kept
+        if kept is None:
+            return None
+        order = order_best_first(kept.scores, kept.keys)
+        self._kept = kept = _Ranked(kept.scores[order], kept.keys[order], kept.proba[order], kept.refs[order])
+        rows = self._store.take(kept.refs)
+        self._store = RowStore()
+        kept.refs = self._store.add(rows)
+        return Candidates(rows, kept.scores, kept.keys, kept.proba)
