@@ -18,8 +18,9 @@ import pandas as pd
 
 from active_labeling.sampling.tiebreak import position_keys
 
-# The store is compacted once it holds this many times the capacity: memory stays bounded and
-# the (pandas) compaction happens a handful of times per run, not per chunk.
+# The store is compacted once it holds this many times the capacity plus this many of the largest
+# chunks: memory stays bounded by what the user chose (queries, chunk size), never by the pool, and
+# the pandas concatenation happens a handful of times per run at most, not per chunk.
 COMPACT_FACTOR = 4
 
 
@@ -101,6 +102,7 @@ class TopCandidates:
         # Offered since the last merge: (scores, positions, proba, refs); keys are hashed at the merge.
         self._pending: List[tuple] = []
         self._pending_count = 0
+        self._largest_chunk = 0
         # Rows scoring below this cannot enter: the worst kept score once the set is full.
         self._threshold = -np.inf
 
@@ -120,6 +122,7 @@ class TopCandidates:
         proba : ndarray of shape (n, n_classes)
             Their class probabilities.
         """
+        self._largest_chunk = max(self._largest_chunk, len(scores))
         if self.capacity is not None:
             selected = self._best_of_chunk(scores, positions)
             if len(selected) == 0:
@@ -164,7 +167,8 @@ class TopCandidates:
             scores, keys, proba, refs = scores[chosen], keys[chosen], proba[chosen], refs[chosen]
             self._threshold = float(scores.min())
         self._kept = _Ranked(scores, keys, proba, refs)
-        if self.capacity is not None and self._store.size > COMPACT_FACTOR * self.capacity:
+        if self.capacity is not None and \
+                self._store.size > COMPACT_FACTOR * (self.capacity + self._largest_chunk):
             self._kept.refs = self._store.compact(refs)
 
     def best(self) -> Optional[Candidates]:
