@@ -2,10 +2,11 @@
 
 Candidates are ordered by score (higher first), then by their seeded tie-break key (lower
 first). Each chunk is reduced with vectorised numpy work (a threshold test, an argpartition) and
-only the few rows that can still make it are copied. Re-ranking works on numpy arrays alone: the
-copied rows wait in a :class:`RowStore` and become one DataFrame only when the store has grown
-a few times past the capacity, and at the end. With small chunks this matters: a pandas
-concatenation per chunk would cost more than scoring it.
+only the few rows that can still make it are copied into a
+:class:`~active_labeling.sampling.row_store.RowStore`. Re-ranking works on numpy arrays alone
+and leaves the kept set unsorted (a partition, not a sort); the copied rows are gathered only
+when the store has grown a few times past the capacity, and at the end. With small chunks this
+matters: pandas work per chunk would cost more than scoring it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import List, Optional
 import numpy as np
 import pandas as pd
 
+from active_labeling.sampling.row_store import RowStore
 from active_labeling.sampling.tiebreak import position_keys
 
 # The store is compacted once it holds this many times the capacity plus this many of the largest
@@ -40,35 +42,6 @@ class Candidates:
 def order_best_first(scores: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Indices sorting by score descending, then key ascending."""
     return np.lexsort((keys, -scores))
-
-
-class RowStore:
-    """Row copies added piece by piece, addressed by a running row number (a *ref*)."""
-
-    def __init__(self):
-        self._pieces: List[pd.DataFrame] = []
-        self.size = 0
-
-    def add(self, rows: pd.DataFrame) -> np.ndarray:
-        """Keep ``rows``; return their refs."""
-        refs = np.arange(self.size, self.size + len(rows), dtype=np.int64)
-        self._pieces.append(rows)
-        self.size += len(rows)
-        return refs
-
-    def take(self, refs: np.ndarray) -> pd.DataFrame:
-        """The rows of ``refs``, in that order, with a fresh 0-based index."""
-        if len(self._pieces) == 1:
-            frame = self._pieces[0]
-        else:
-            frame = pd.concat(self._pieces, ignore_index=True, copy=False)
-        return frame.take(refs).reset_index(drop=True)
-
-    def compact(self, refs: np.ndarray) -> np.ndarray:
-        """Forget every row but those of ``refs``; return their new refs (0, 1, 2...)."""
-        rows = self.take(refs)
-        self._pieces, self.size = [], 0
-        return self.add(rows)
 
 
 @dataclass
@@ -123,14 +96,17 @@ class TopCandidates:
             Their class probabilities.
         """
         self._largest_chunk = max(self._largest_chunk, len(scores))
+        selected = None
         if self.capacity is not None:
             selected = self._best_of_chunk(scores, positions)
             if len(selected) == 0:
                 return
-            if len(selected) < len(scores):
-                rows, scores, positions, proba = (rows.take(selected), scores[selected],
-                                                  positions[selected], proba[selected])
-        self._pending.append((scores, positions, proba, self._store.add(rows)))
+            if len(selected) == len(scores):
+                selected = None
+            else:
+                scores, positions, proba = scores[selected], positions[selected], proba[selected]
+        refs = self._store.add(rows, selected)
+        self._pending.append((scores, positions, proba, refs))
         self._pending_count += len(scores)
         if self.capacity is not None and self._pending_count >= self.capacity:
             self._merge()
