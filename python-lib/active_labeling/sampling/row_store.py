@@ -36,6 +36,7 @@ class RowStore:
         # While set, every piece is a matrix of this dtype with these columns. Decided on the
         # first rows; once given up (a chunk that doesn't fit), pieces stay DataFrames.
         self._columns: Optional[pd.Index] = None
+        self._names: list = []  # the same as a list: comparing lists is much cheaper than Index.equals
         self._dtype: Optional[np.dtype] = None
         self._decided = False
 
@@ -55,8 +56,9 @@ class RowStore:
             self._decided = True
             self._dtype = _one_numeric_dtype(rows)
             self._columns = rows.columns if self._dtype is not None else None
+            self._names = rows.columns.tolist()
         if self._columns is not None:
-            if rows.columns.equals(self._columns):
+            if rows.columns.tolist() == self._names:
                 values = rows.to_numpy()
                 # Mixed dtypes come back as a common type: then the chunk is not like the others.
                 if values.dtype == self._dtype:

@@ -112,8 +112,11 @@ class TopCandidates:
             self._merge()
 
     def _best_of_chunk(self, scores: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        candidates = np.arange(len(scores)) if self._threshold == -np.inf \
-            else np.flatnonzero(scores >= self._threshold)
+        if self._threshold == -np.inf:
+            return self._cut(scores, lambda: position_keys(positions, self.seed))
+        candidates = np.flatnonzero(scores >= self._threshold)
+        if len(candidates) <= self.capacity:  # the usual case once the set is full
+            return candidates
         chosen = self._cut(scores[candidates], lambda: position_keys(positions[candidates], self.seed))
         return candidates[chosen]
 
