@@ -5,6 +5,8 @@ scikit-learn logistic regression on a small sample, then measures:
 
 - wall time of (a) reading the pool in chunks + ``predict_proba`` only, and (b) the full sampler
   (margin strategy, 1,000 queries) on the same reading, at two chunk sizes; target (b)/(a) ≤ 1.15;
+  the same at 10,000-row chunks on a pool with a text item id as well (informative: such rows are
+  kept as DataFrames, numeric ones as numpy matrices, see ``sampling/row_store.py``);
 - wall time of the other strategies, and of leaving out labeled rows (informative, no target);
 - peak RSS of the sampler on the small and the large pool, each in a fresh subprocess
   (``resource.getrusage``), with margin and with balanced (which keeps a second bounded set of
@@ -32,11 +34,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 N_FEATURES = 20
 ROW_GROUP = 100_000
-REPEATS = 7  # the machine may be shared: the best and the median run are both shown
+REPEATS = 11  # the machine may be shared: the best and the median run are both shown
 
 
-def write_pool(path: str, n_rows: int, seed: int = 0) -> None:
-    """A numeric Parquet pool, written a row group at a time so that generating it stays small."""
+def write_pool(path: str, n_rows: int, seed: int = 0, with_id: bool = False) -> None:
+    """A numeric Parquet pool, written a row group at a time so that generating it stays small.
+
+    ``with_id`` adds a text ``item`` column first, as a DSS dataset with an item id has.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -45,7 +50,10 @@ def write_pool(path: str, n_rows: int, seed: int = 0) -> None:
     writer = None
     for start in range(0, n_rows, ROW_GROUP):
         block = rng.normal(size=(min(ROW_GROUP, n_rows - start), N_FEATURES))
-        table = pa.table({name: block[:, i] for i, name in enumerate(names)})
+        columns = {name: block[:, i] for i, name in enumerate(names)}
+        if with_id:
+            columns = {"item": [f"item-{start + i}" for i in range(len(block))], **columns}
+        table = pa.table(columns)
         writer = writer or pq.ParquetWriter(path, table.schema)
         writer.write_table(table)
     writer.close()
@@ -56,6 +64,7 @@ def fit_model(pool: str, model_path: str) -> None:
     from sklearn.linear_model import LogisticRegression
 
     sample = next(pq.ParquetFile(pool).iter_batches(batch_size=20_000)).to_pandas()
+    sample = sample[[f"f{i}" for i in range(N_FEATURES)]]
     rng = np.random.default_rng(1)
     weights = rng.normal(size=N_FEATURES)
     labels = np.where(sample.to_numpy() @ weights + rng.normal(size=len(sample)) > 0, "yes", "no")
@@ -68,10 +77,12 @@ def predict_only(pool: str, model_path: str, chunk_size: int) -> Tuple[float, fl
     from active_labeling.local.models import PickledClassifier
     from active_labeling.sampling.file_chunks import table_chunks
 
-    estimator = PickledClassifier(model_path).estimator
+    model = PickledClassifier(model_path)
+    estimator, features = model.estimator, model.features
     started, cpu = time.perf_counter(), time.process_time()
     for chunk in table_chunks(pool, chunk_size):
-        estimator.predict_proba(chunk)
+        # The model's own columns, as the sampler's scorer (and any predict) selects them.
+        estimator.predict_proba(chunk if list(chunk.columns) == features else chunk[features])
     return time.perf_counter() - started, time.process_time() - cpu
 
 
@@ -147,21 +158,34 @@ def main() -> None:
         model_path = os.path.join(folder, "model.pkl")
         write_pool(small_pool, small)
         fit_model(small_pool, model_path)
+        id_pool = os.path.join(folder, "with_id.parquet")
+        write_pool(id_pool, small, with_id=True)
         print(f"Query Sampler vs predict_proba: {small:,} rows x {N_FEATURES} features, "
               f"logistic regression, margin, 1,000 queries ({REPEATS} interleaved runs, "
               f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-        print(f"{'chunk size':>10} | {'predict only (s) best/median':>28} | "
-              f"{'sampler (s) best/median':>23} | {'ratio best/median':>17} | {'CPU ratio':>9} | target")
-        for chunk_size in (10_000, ROW_GROUP):
+        print("ratio: sampler / predict only, of the best runs, of the medians, and the median of the "
+              "ratios of back-to-back pairs (least moved by a busy machine)")
+        print(f"{'pool':<24} | {'chunk size':>10} | {'predict only (s) best/median':>28} | "
+              f"{'sampler (s) best/median':>23} | {'ratio best/median/paired':>24} | "
+              f"{'CPU ratio':>9} | target")
+        for label, pool, chunk_size, target in (("20 features", small_pool, 10_000, "≤ 1.15"),
+                                                ("20 features", small_pool, ROW_GROUP, "≤ 1.15"),
+                                                ("20 features + text id", id_pool, 10_000, "info")):
             base, full = [], []
-            for _ in range(REPEATS):  # interleaved so that a busy neighbour hurts both alike
-                base.append(predict_only(small_pool, model_path, chunk_size))
-                full.append(sample(small_pool, model_path, chunk_size))
+            for run in range(REPEATS):  # interleaved, in alternating order, so that noise hurts both alike
+                if run % 2:
+                    full.append(sample(pool, model_path, chunk_size))
+                    base.append(predict_only(pool, model_path, chunk_size))
+                else:
+                    base.append(predict_only(pool, model_path, chunk_size))
+                    full.append(sample(pool, model_path, chunk_size))
             b = (min(w for w, _ in base), statistics.median(w for w, _ in base))
             f = (min(w for w, _ in full), statistics.median(w for w, _ in full))
+            paired = statistics.median(fw / bw for (bw, _), (fw, _) in zip(base, full))
             cpu = min(c for _, c in full) / min(c for _, c in base)  # hardly moved by busy neighbours
-            print(f"{chunk_size:>10,} | {b[0]:>13.3f} / {b[1]:<12.3f} | {f[0]:>10.3f} / {f[1]:<10.3f} | "
-                  f"{f[0] / b[0]:>8.2f} / {f[1] / b[1]:<6.2f} | {cpu:>9.2f} | ≤ 1.15")
+            print(f"{label:<24} | {chunk_size:>10,} | {b[0]:>13.3f} / {b[1]:<12.3f} | {f[0]:>10.3f} / "
+                  f"{f[1]:<10.3f} | {f[0] / b[0]:>8.2f} / {f[1] / b[1]:.2f} / {paired:<6.2f} | {cpu:>9.2f} | "
+                  f"{target}")
         print(f"sampler's own work (probabilities precomputed), per {small:,} rows: "
               f"{own_work(small_pool, model_path, ROW_GROUP) * 1000:.0f} ms")
         print()
