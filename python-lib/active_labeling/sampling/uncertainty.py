@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+# Up to this many classes, the class columns are read in place rather than copied.
+_VIEW_UP_TO = 4
+
 
 def _class_columns(proba) -> np.ndarray:
-    """The table as ``(n_classes, n_samples)``, one contiguous row per class.
+    """The table as ``(n_classes, n_samples)``, one row per class (a view for a few classes).
 
     Reducing across a few classes row by row is slow in numpy (a tiny inner loop per sample);
     element-wise operations over whole class columns are an order of magnitude faster.
@@ -18,6 +21,9 @@ def _class_columns(proba) -> np.ndarray:
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim != 2 or proba.shape[1] < 1:
         raise ValueError(f"expected a 2-D table of class probabilities, got shape {proba.shape}")
+    if proba.shape[1] <= _VIEW_UP_TO:
+        # A few classes: strided views are read as fast as contiguous rows, and copying costs more.
+        return proba.T
     return np.ascontiguousarray(proba.T)
 
 
