@@ -56,8 +56,10 @@ def margin(proba) -> np.ndarray:
     columns = _class_columns(proba)
     if len(columns) == 1:
         return np.zeros(columns.shape[1])
-    if len(columns) == 2:  # the common binary case: the gap is the difference
-        return 1.0 - np.abs(columns[0] - columns[1])
+    if len(columns) == 2:  # the common binary case: the gap is the difference, computed in place
+        gap = np.subtract(columns[0], columns[1])
+        np.abs(gap, out=gap)
+        return np.subtract(1.0, gap, out=gap)
     top, second = columns[0].copy(), np.full(columns.shape[1], -np.inf)
     for column in columns[1:]:
         np.maximum(second, np.minimum(top, column), out=second)
