@@ -152,3 +152,19 @@ def test_a_chunk_entirely_dropped_may_come_back_without_probability_columns():
     pool = pd.DataFrame({"x": [np.nan, np.nan, 0.2, 3.0]})
     queries, report = run(pool, 2, scorer=picky, n_queries=5)
     assert queries["x"].tolist() == [0.2, 3.0] and report.rows_dropped == 2
+
+
+@pytest.mark.parametrize("as_frame", [True, False])
+def test_rows_with_missing_probabilities_are_counted_as_dropped(as_frame):
+    from active_labeling.sampling.probabilities import ChunkProbabilities
+
+    def scorer(chunk):  # a model answering NaN for rows it can't score, instead of leaving them out
+        p = 1 / (1 + np.exp(-chunk["x"].to_numpy(dtype=float)))
+        if as_frame:
+            return pd.DataFrame({"proba_no": 1 - p, "proba_yes": p}, index=chunk.index)
+        return ChunkProbabilities(np.column_stack([1 - p, p]), ["proba_no", "proba_yes"])
+
+    pool = pd.DataFrame({"x": [0.4, np.nan, -0.1, 2.0, np.nan, 1.0], "id": np.arange(6)})
+    queries, report = run(pool, 4, scorer=scorer, n_queries=0)
+    assert queries["id"].tolist() == [2, 0, 5, 3]
+    assert report.rows_dropped == 2 and report.rows_scored == 4
