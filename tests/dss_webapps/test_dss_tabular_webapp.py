@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pandas as pd
 import pytest
@@ -239,19 +241,62 @@ def test_a_label_whose_labels_append_failed_is_restored_at_start(dss, tabular, c
     assert len(_metadata(dss)) == 2
 
 
+def _served_texts_until(client, text, seconds=10.0):
+    """Ask for batches until an item with ``text`` is served (the input is re-read in the background)."""
+    served, deadline = [], time.monotonic() + seconds
+    while text not in served and time.monotonic() < deadline:
+        served += [item["data"]["text"] for item in client.get("/api/batch?size=15").get_json()["items"]]
+        time.sleep(0.02)
+    return served
+
+
+def _append_review(dss, text):
+    reviews = dss.dataset("reviews")
+    reviews.spec_item["appendMode"] = True
+    with reviews.get_writer() as writer:
+        writer.write_dataframe(pd.DataFrame({"text": [text], "stars": [4]}))
+
+
 def test_rows_added_to_the_input_are_served_without_restart(dss, tabular, client_for, rows, monkeypatch):
     from active_labeling.dss import pools
 
     monkeypatch.setattr(pools, "TABLE_RECHECK_SECONDS", 0.0)
     alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
     assert alice.get("/api/stats").get_json()["total"] == 14
-    reviews = dss.dataset("reviews")
-    reviews.spec_item["appendMode"] = True
-    with reviews.get_writer() as writer:
-        writer.write_dataframe(pd.DataFrame({"text": ["a late review"], "stars": [4]}))
-    served = alice.get("/api/batch?size=15").get_json()["items"]
-    assert "a late review" in [item["data"]["text"] for item in served]
+    _append_review(dss, "a late review")
+    assert "a late review" in _served_texts_until(alice, "a late review")
     assert alice.get("/api/stats").get_json()["total"] == 15
+
+
+def test_labels_are_recorded_while_a_large_input_is_re_read(dss, tabular, client_for, rows, monkeypatch):
+    import dataiku
+
+    from active_labeling.dss import pools
+
+    monkeypatch.setattr(pools, "TABLE_RECHECK_SECONDS", 0.0)
+    alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    some_id = ids_from_hashes(row_hashes(rows))[0]
+    reading, finish = threading.Event(), threading.Event()
+    read = dataiku.Dataset.get_dataframe
+
+    def slow_read(self, *args, **kwargs):  # a dataset that takes long to read, until the test says
+        reading.set()
+        finish.wait(30)
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(dataiku.Dataset, "get_dataframe", slow_read)
+    answers = {}
+    work = threading.Thread(target=lambda: answers.update(
+        batch=alice.get("/api/batch?size=1"),  # the first batch finds a re-read due: starts it
+        label=alice.post("/api/label", json={"id": some_id, "label": "pos"})))
+    work.start()
+    work.join(5)
+    assert reading.is_set() and not work.is_alive(), "a batch or a label waited for the dataset read"
+    assert answers["label"].status_code == 200
+    _append_review(dss, "read while labeling")
+    finish.set()
+    assert len(_metadata(dss)) == 1  # (reading it goes through the slowed read too)
+    assert "read while labeling" in _served_texts_until(alice, "read while labeling")
 
 
 def test_hotkeys_and_shown_columns_from_the_settings(dss, tabular, client_for):

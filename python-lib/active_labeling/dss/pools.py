@@ -1,16 +1,21 @@
 """Pools read from DSS: the rows of a dataset, or the files of a managed folder.
 
-Costs, honestly: a tabular pool reads its whole dataset once at start and again on ``refresh``
-(at most every ``recheck_seconds``, default 5 minutes), because the dataiku API has no cheap
-"row count" for every kind of connection. A folder pool lists its folder once at start and on
-``refresh`` (at most every ``recheck_seconds``, default 30 s): one listing call, no file read.
+Costs, honestly: a tabular pool reads its whole dataset once at start and again every
+``recheck_seconds`` (default 5 minutes), because the dataiku API has no cheap "row count" for
+every kind of connection. That re-read runs in a background thread: on a large dataset it takes
+seconds, during which the service must go on recording labels; ``refresh`` only swaps the rows in
+once they are read. A folder pool lists its folder once at start and on ``refresh`` (at most every
+``recheck_seconds``, default 30 s): one listing call, no file read.
 """
 
 from __future__ import annotations
 
 import logging
 import posixpath
+import threading
 import time
+from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence
 
 import dataiku
@@ -34,6 +39,30 @@ class PoolError(RuntimeError):
     """The input can't be used as a pool; the message says which setting to change."""
 
 
+@dataclass
+class _TableState:
+    """What one read of the dataset gives."""
+
+    schema: List[Dict[str, str]]
+    item_columns: List[str]
+    columns: List[str]
+    rows: TableRows
+
+
+def _in_background(read: Callable[[], Any], name: str) -> Future:
+    """Run ``read`` in a daemon thread (a read still running never holds the backend up at exit)."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read())
+        except BaseException as error:  # handed to whoever collects the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
+
+
 class DssTabularPool(TablePool):
     """The rows of a DSS dataset.
 
@@ -46,7 +75,8 @@ class DssTabularPool(TablePool):
     columns : sequence of str
         Columns shown to the annotator; empty for all (but the id column).
     recheck_seconds : float, optional
-        ``refresh`` re-reads the dataset at most this often (default ``TABLE_RECHECK_SECONDS``).
+        The dataset is re-read (in the background) at most this often (default
+        ``TABLE_RECHECK_SECONDS``).
     """
 
     def __init__(self, dataset_name: str, id_column: Optional[str] = None, columns: Sequence[str] = (),
@@ -57,13 +87,15 @@ class DssTabularPool(TablePool):
         self.recheck_seconds = TABLE_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
         self._clock = clock
         self._dataset = dataiku.Dataset(dataset_name)
-        self.schema: List[Dict[str, str]] = []
-        self._read()
+        self._reading: Optional[Future] = None
+        self._apply(self._read())
+        self._read_at = clock()
 
-    def _read(self) -> None:
-        self.schema = [{"name": str(c["name"]), "type": str(c.get("type") or "string")}
-                       for c in self._dataset.read_schema(raise_if_empty=False) or []]
-        if not self.schema:
+    def _read(self) -> _TableState:
+        """Read the dataset into a new state; shared attributes are left alone (this may run in a thread)."""
+        schema = [{"name": str(c["name"]), "type": str(c.get("type") or "string")}
+                  for c in self._dataset.read_schema(raise_if_empty=False) or []]
+        if not schema:
             raise PoolError(f"the dataset '{self.name}' (Rows to label) has no columns: build it first, "
                             "or choose another dataset.")
         frame = self._dataset.get_dataframe()
@@ -80,22 +112,35 @@ class DssTabularPool(TablePool):
             rows = TableRows(frame, self.id_column)
         except ValueError as error:
             raise PoolError(f"the dataset '{self.name}' (Rows to label): {error}") from None
-        self.item_columns = names
-        self.columns = self._wanted or rows.item_columns
-        self._rows = rows
-        self._read_at = self._clock()
+        return _TableState(schema, names, self._wanted or rows.item_columns, rows)
+
+    def _apply(self, state: _TableState) -> None:
+        self.schema, self.item_columns, self.columns, self._rows = (state.schema, state.item_columns,
+                                                                    state.columns, state.rows)
 
     def _queries_error(self, missing: str) -> Exception:
         return PoolError(f"the queries dataset lacks the columns {missing} of "
                          f"'{self.name}': run the Query Sampler on this dataset.")
 
     def refresh(self) -> bool:
-        """Re-read the dataset when ``recheck_seconds`` passed; True when its rows changed."""
-        if self._clock() - self._read_at < self.recheck_seconds:
-            return False
-        before = self._rows.ids
-        self._read()
-        return self._rows.ids != before
+        """Swap in rows read in the background; start a new read when ``recheck_seconds`` passed.
+
+        Returns True when the swapped rows have other ids. Raises the background read's error
+        (the rows stay as they were): the service logs it and serves as before.
+        """
+        changed = False
+        reading = self._reading
+        if reading is not None:
+            if not reading.done():
+                return False
+            self._reading = None
+            before = self._rows.ids
+            self._apply(reading.result())
+            changed = self._rows.ids != before
+        if self._clock() - self._read_at >= self.recheck_seconds:
+            self._read_at = self._clock()
+            self._reading = _in_background(self._read, f"read {self.name}")
+        return changed
 
 
 class DssFolderPool:
