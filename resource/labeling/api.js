@@ -74,17 +74,38 @@ export async function request(path, { method = "GET", body, signal } = {}) {
   return payload;
 }
 
+/**
+ * This browser tab's id: its reservations are its own, so a second tab of the same annotator
+ * leaves the first one's items alone. Kept in sessionStorage, which a reload keeps and a new
+ * tab does not.
+ */
+export const pageId = (() => {
+  const key = "active-labeling.page";
+  const made = () => Array.from(crypto.getRandomValues(new Uint8Array(12)),
+    (byte) => byte.toString(16).padStart(2, "0")).join("");
+  try {
+    let id = window.sessionStorage.getItem(key);
+    if (!id || !/^[A-Za-z0-9_-]{1,64}$/.test(id)) {
+      id = made();
+      window.sessionStorage.setItem(key, id);
+    }
+    return id;
+  } catch (e) {
+    return made();  // storage refused (privacy settings): a new id per load still isolates tabs
+  }
+})();
+
 export const api = {
   config: () => request("/api/config"),
-  batch: (size) => request(`/api/batch?size=${encodeURIComponent(size)}`),
+  batch: (size) => request(`/api/batch?size=${encodeURIComponent(size)}&page=${pageId}`),
   stats: () => request("/api/stats"),
   label: (id, label, comment) => request("/api/label", { method: "POST", body: { id, label, comment } }),
   skip: (id, comment) => request("/api/skip", { method: "POST", body: { id, comment } }),
   historyBefore: (labelId) => request(`/api/history?before=${encodeURIComponent(labelId)}`),
   historyAfter: (labelId) => request(`/api/history?after=${encodeURIComponent(labelId)}`),
   historyLatest: () => request("/api/history"),
-  /** Release every reservation of the caller (a new page takes over from a closed one). */
-  releaseAll: () => request("/api/release", { method: "POST", body: {} }),
+  /** Release what this tab held before a reload (its other tabs keep theirs). */
+  releasePage: () => request("/api/release", { method: "POST", body: { page: pageId } }),
   /** Release reservations when the page goes away; must not wait for an answer. */
   releaseBeacon(ids) {
     if (!ids || !ids.length) return;  // {} would release every reservation of the caller

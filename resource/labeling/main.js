@@ -151,9 +151,9 @@ class LabelingApp {
     setInterval(() => this._pollStopping(), STOPPING_POLL_MS);
 
     this._onQueueChange();
-    // Items held for this annotator by a page that closed without saying so (a crash, a killed
-    // browser) would stay out of reach until their reservation expires: this page takes over.
-    await api.releaseAll().catch(() => {});
+    // Items this tab held before a reload that didn't say so would stay out of reach until their
+    // reservation expires: give them back, so that this load can serve them again.
+    await api.releasePage().catch(() => {});
     await Promise.all([this.trail.init().catch(() => {}), this.prefetch.fill(true)]);
     if (!this.fresh) this._advanceFresh();   // the batch's arrival may have shown the first item already
     this._render();

@@ -405,6 +405,36 @@ def test_an_unreadable_image_is_explained_and_can_be_skipped(browser, serve, tmp
     assert "Nothing left to label" in page.inner_text(".al-stage")
 
 
+def test_a_second_tab_leaves_the_first_tabs_items_alone(browser, serve):
+    server = serve("tabular")
+    first = open_app(browser, server.url)
+
+    def held_by_page():
+        query = ("SELECT item_id, page FROM reservations"
+                 " WHERE annotator = 'tester' AND expires > strftime('%s', 'now')")
+        pages = {}
+        for row in server.rows(query):
+            pages.setdefault(row["page"], set()).add(row["item_id"])
+        return pages
+    (first_page, first_items), = held_by_page().items()
+    assert current_id(first) in first_items and first_page
+
+    second = first.context.new_page()  # a second tab of the same browser: same annotator
+    second.errors = []
+    second.on("pageerror", lambda error: second.errors.append(str(error)))
+    second.goto(server.url)
+    wait_ready(second)
+    pages = held_by_page()
+    assert pages[first_page] >= first_items  # still held for the first tab
+    assert current_id(second) not in first_items and len(pages) == 2
+    # The first tab goes on with its own items.
+    shown = current_id(first)
+    press_and_wait_change(first, "1")
+    wait_all_saved(first)
+    assert {e["id"] for e in server.history()} == {shown}
+    assert not first.errors and not second.errors
+
+
 def test_closing_the_page_gives_its_items_back(browser, serve):
     import time
 

@@ -5,6 +5,7 @@ import pytest
 
 from active_labeling.local.schema import SCHEMA_VERSION, V1_TABLES
 from active_labeling.local.workspace import DB_NAME, Workspace, WorkspaceError, open_workspace
+from active_labeling.service.reservations import Reservations
 
 SETUP = {"kind": "tabular", "data": "/data/pool.csv", "id_column": None, "categories": ["cat", "dog"],
          "multi_label": False, "label_column": "label"}
@@ -33,12 +34,17 @@ def test_a_version_1_workspace_is_migrated_with_its_labels(tmp_path):
     db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     db.execute("INSERT INTO decisions VALUES (1, 'a', 'alice', '2026-01-01T00:00:00.000Z', 'labeled', "
                "'\"cat\"', '')")
+    db.execute("INSERT INTO reservations VALUES ('b', 'alice', 4102444800.0)")  # held until 2100
     db.commit()
     db.close()
     workspace = Workspace(tmp_path)
     row = workspace.db.execute("SELECT label_id, label, session FROM decisions").fetchone()
     assert row == (1, '"cat"', "")
-    assert workspace.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    version = workspace.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+    assert version == str(SCHEMA_VERSION) == "3"
+    reservations = Reservations(workspace.db_path)
+    assert reservations.holder("b") == "alice" and reservations.held_by("alice", page="") == ["b"]
+    reservations.close()
     assert (tmp_path / f"{DB_NAME}.v1.bak").exists()
 
 

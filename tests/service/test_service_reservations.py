@@ -43,3 +43,45 @@ def test_reservations_survive_reopening_the_database(tmp_path):
     again = Reservations(path, clock=clock)
     assert again.holder("a") == "alice"
     assert again.holder("gone") is None
+
+
+def test_each_page_renews_and_gives_back_its_own_items():
+    clock = FakeClock()
+    reservations = Reservations(":memory:", clock=clock)
+    reservations.reserve("alice", ["a", "b"], 60, page="tab1")
+    reservations.reserve("alice", ["c"], 60, page="tab2")
+    assert sorted(reservations.held_by("alice", page="tab1")) == ["a", "b"]
+    assert sorted(reservations.held_by("alice")) == ["a", "b", "c"]
+    clock.now += 50
+    reservations.reserve("alice", reservations.held_by("alice", page="tab2"), 60, page="tab2")
+    clock.now += 20  # tab1 did not renew: its items are free again, tab2's are not
+    assert reservations.held_by("alice") == ["c"]
+    reservations.reserve("alice", ["a"], 60, page="tab2")
+    assert reservations.release("alice", page="tab1") == 0
+    assert reservations.release("alice", page="tab2") == 2
+    assert reservations.held_by("alice") == []
+
+
+def test_renewing_without_a_page_keeps_each_items_page():
+    reservations = Reservations(":memory:", clock=FakeClock())
+    reservations.reserve("alice", ["a"], 60, page="tab1")
+    reservations.reserve("alice", ["a", "b"], 60)  # an API client renewing all it holds
+    assert reservations.held_by("alice", page="tab1") == ["a"]
+    assert reservations.held_by("alice", page="") == ["b"]
+
+
+def test_a_reservations_file_from_before_pages_is_upgraded(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "reservations.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE reservations (item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, "
+               "expires REAL NOT NULL)")
+    db.execute("INSERT INTO reservations VALUES ('a', 'alice', 4102444800.0)")
+    db.commit()
+    db.close()
+    reservations = Reservations(path)
+    assert reservations.held_by("alice", page="") == ["a"]
+    reservations.reserve("alice", ["b"], 60, page="tab1")
+    reservations.close()
+    assert Reservations(path).held_by("alice", page="tab1") == ["b"]

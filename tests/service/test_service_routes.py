@@ -65,6 +65,9 @@ def test_query_parameters_are_checked(client):
     assert client.get("/api/history?before=x").status_code == 400
     assert client.get("/api/history?before=1&after=2").status_code == 400
     assert client.post("/api/release", data=b'{"ids": "i0"}').status_code == 400
+    assert client.get("/api/batch?page=a%20b").status_code == 400
+    assert client.get("/api/batch?page=" + "x" * 65).status_code == 400
+    assert client.post("/api/release", json={"page": ["tab"]}).status_code == 400
 
 
 def test_release_accepts_a_text_plain_beacon(client):
@@ -87,3 +90,18 @@ def test_media_routes_map_unknown_items_to_404_and_unreadable_files_to_422(clien
 
 def test_tabular_items_have_no_media(client):
     assert client.get("/api/items/i0/media").status_code == 404
+
+
+def test_a_second_tab_of_the_same_annotator_leaves_the_first_ones_items_alone(client):
+    first = {item["id"] for item in client.get("/api/batch?size=2&page=tab-1").get_json()["items"]}
+    # The second tab opens: it gives back what it held before a reload (nothing here), not tab 1's.
+    assert client.post("/api/release", json={"page": "tab-2"}).get_json() == {"released": 0}
+    second = {item["id"] for item in client.get("/api/batch?size=2&page=tab-2").get_json()["items"]}
+    assert first.isdisjoint(second) and len(second) == 2
+    bob = {item["id"] for item in client.get("/api/batch?size=5", headers={"X-Test-User": "bob"})
+           .get_json()["items"]}
+    assert bob.isdisjoint(first | second)  # both tabs' items stay held
+    # Tab 1 reloads: it gives back its own items, which its next batch can serve again.
+    assert client.post("/api/release", json={"page": "tab-1"}).get_json() == {"released": 2}
+    again = {item["id"] for item in client.get("/api/batch?size=5&page=tab-1").get_json()["items"]}
+    assert again == first

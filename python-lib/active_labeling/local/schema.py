@@ -3,6 +3,7 @@
 Version history:
 1. decisions, labels, reservations, meta.
 2. decisions get a ``session`` column; ``queries_state`` records queries generations.
+3. reservations get a ``page`` column (the browser tab they were made for).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable, Dict, List
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES: Dict[str, str] = {
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -23,7 +24,8 @@ TABLES: Dict[str, str] = {
         item_id TEXT NOT NULL, annotator TEXT NOT NULL, label_id INTEGER NOT NULL,
         date TEXT NOT NULL, label TEXT, item_values TEXT, PRIMARY KEY (item_id, annotator))""",
     "reservations": """CREATE TABLE reservations (
-        item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL)""",
+        item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL,
+        page TEXT NOT NULL DEFAULT '')""",
     "queries_state": """CREATE TABLE queries_state (
         source TEXT PRIMARY KEY, signature TEXT NOT NULL, generation INTEGER NOT NULL,
         date TEXT NOT NULL)""",
@@ -33,7 +35,7 @@ COLUMNS: Dict[str, List[str]] = {
     "meta": ["key", "value"],
     "decisions": ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session"],
     "labels": ["item_id", "annotator", "label_id", "date", "label", "item_values"],
-    "reservations": ["item_id", "annotator", "expires"],
+    "reservations": ["item_id", "annotator", "expires", "page"],
     "queries_state": ["source", "signature", "generation", "date"],
 }
 
@@ -44,7 +46,8 @@ V1_TABLES: Dict[str, str] = {
         label_id INTEGER PRIMARY KEY, item_id TEXT NOT NULL, annotator TEXT NOT NULL,
         date TEXT NOT NULL, status TEXT NOT NULL, label TEXT, comment TEXT NOT NULL DEFAULT '')""",
     "labels": TABLES["labels"],
-    "reservations": TABLES["reservations"],
+    "reservations": """CREATE TABLE reservations (
+        item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL)""",
 }
 
 
@@ -53,8 +56,12 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
     db.execute(TABLES["queries_state"])
 
 
+def _v2_to_v3(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE reservations ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+
+
 # MIGRATIONS[n] turns a version n database into version n + 1.
-MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def table_columns(db: sqlite3.Connection, table: str) -> List[str]:

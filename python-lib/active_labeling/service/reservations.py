@@ -4,6 +4,10 @@ Held in memory for speed and mirrored in a SQLite table so that they survive a r
 local server. Expired reservations are ignored when read and purged when written. DSS's
 backend may use a SQLite file or ``":memory:"``; either way this class is the only writer of
 its table.
+
+A reservation also records the *page* (one browser tab) it was made for, so that each page
+renews and gives back its own items: a second tab of the same annotator leaves the first one's
+alone. Reservations made without a page (API clients) have the page ``""``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 _TABLE = """CREATE TABLE IF NOT EXISTS reservations (
-    item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL)"""
+    item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL,
+    page TEXT NOT NULL DEFAULT '')"""
 
 
 class Reservations:
@@ -46,10 +51,14 @@ class Reservations:
         self._clock = clock
         self._lock = threading.Lock()
         self._db.execute(_TABLE)
+        if "page" not in [row[1] for row in self._db.execute("PRAGMA table_info(reservations)")]:
+            # A file from before pages existed: its reservations belong to no page.
+            self._db.execute("ALTER TABLE reservations ADD COLUMN page TEXT NOT NULL DEFAULT ''")
         now = clock()
-        rows = self._db.execute("SELECT item_id, annotator, expires FROM reservations WHERE expires > ?",
-                                (now,)).fetchall()
-        self._held: Dict[str, Tuple[str, float]] = {item: (who, exp) for item, who, exp in rows}
+        rows = self._db.execute("SELECT item_id, annotator, expires, page FROM reservations "
+                                "WHERE expires > ?", (now,)).fetchall()
+        self._held: Dict[str, Tuple[str, float, str]] = {item: (who, exp, page)
+                                                         for item, who, exp, page in rows}
         self._purged = now
 
     def now(self) -> float:
@@ -68,13 +77,19 @@ class Reservations:
         holder = self.holder(item_id)
         return holder is not None and holder != annotator
 
-    def held_by(self, annotator: str) -> List[str]:
-        """Items ``annotator`` holds now."""
+    def held_by(self, annotator: str, page: Optional[str] = None) -> List[str]:
+        """Items ``annotator`` holds now (only those reserved for ``page`` when given)."""
         now = self._clock()
-        return [item for item, (who, exp) in list(self._held.items()) if who == annotator and exp > now]
+        return [item for item, (who, exp, where) in list(self._held.items())
+                if who == annotator and exp > now and (page is None or where == page)]
 
-    def reserve(self, annotator: str, item_ids: Iterable[str], seconds: float) -> List[str]:
-        """Reserve the items free or already held by ``annotator``; return those reserved."""
+    def reserve(self, annotator: str, item_ids: Iterable[str], seconds: float,
+                page: Optional[str] = None) -> List[str]:
+        """Reserve the items free or already held by ``annotator``; return those reserved.
+
+        ``page`` is recorded with them; None keeps the page of items the annotator already held
+        (``""`` for the others).
+        """
         with self._lock:
             now = self._clock()
             expires = now + seconds
@@ -82,21 +97,28 @@ class Reservations:
             for item in item_ids:
                 entry = self._held.get(item)
                 if entry is None or entry[1] <= now or entry[0] == annotator:
-                    granted.append(item)
+                    kept = entry[2] if entry is not None and entry[0] == annotator and entry[1] > now else ""
+                    granted.append((item, annotator, expires, kept if page is None else page))
             if granted:
-                self._write("INSERT OR REPLACE INTO reservations VALUES (?, ?, ?)",
-                            [(item, annotator, expires) for item in granted], now)
-                for item in granted:
-                    self._held[item] = (annotator, expires)
-            return granted
+                self._write("INSERT OR REPLACE INTO reservations (item_id, annotator, expires, page) "
+                            "VALUES (?, ?, ?, ?)", granted, now)
+                for item, who, exp, where in granted:
+                    self._held[item] = (who, exp, where)
+            return [row[0] for row in granted]
 
-    def release(self, annotator: str, item_ids: Optional[Iterable[str]] = None) -> int:
-        """Release ``annotator``'s reservations (all when ``item_ids`` is None); return how many."""
+    def release(self, annotator: str, item_ids: Optional[Iterable[str]] = None,
+                page: Optional[str] = None) -> int:
+        """Release ``annotator``'s reservations; return how many.
+
+        All of them when neither ``item_ids`` nor ``page`` is given; else those of ``item_ids``,
+        or those made for ``page``.
+        """
         with self._lock:
             now = self._clock()
             candidates = self._held.keys() if item_ids is None else item_ids
             mine = [item for item in list(candidates)
-                    if item in self._held and self._held[item][0] == annotator]
+                    if item in self._held and self._held[item][0] == annotator
+                    and (page is None or self._held[item][2] == page)]
             if mine:
                 self._write("DELETE FROM reservations WHERE item_id = ?", [(item,) for item in mine], now)
                 for item in mine:
@@ -111,7 +133,7 @@ class Reservations:
                 # Purge now and then, in the same transaction, so the table stays small.
                 self._purged = now
                 self._db.execute("DELETE FROM reservations WHERE expires <= ?", (now,))
-                for item in [i for i, (_, exp) in self._held.items() if exp <= now]:
+                for item in [i for i, (_, exp, _) in self._held.items() if exp <= now]:
                     del self._held[item]
             self._db.execute("COMMIT")
         except BaseException:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Callable, Dict, Optional
 
 from flask import Flask, Response, jsonify, request
@@ -19,6 +20,7 @@ from active_labeling.service.service import LabelingService
 
 MAX_BODY = 64 * 1024
 MEDIA_VIEWS = ("media", "waveform", "spectrogram")
+_PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _log = logging.getLogger(__name__)
 
 
@@ -73,6 +75,15 @@ def _int_arg(name: str, default: Optional[int]) -> Optional[int]:
         return int(value)
     except ValueError:
         raise BadRequest(f"{name} should be an integer, got {value!r}") from None
+
+
+def _page_id(value: Any) -> Optional[str]:
+    """A page (browser tab) id: up to 64 letters, digits, ``-`` or ``_``; None when absent."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _PAGE_ID.fullmatch(value):
+        raise BadRequest("page should be the page's id: up to 64 letters, digits, - or _")
+    return value
 
 
 def _stopping_verdict(stopping: Optional[Callable[[], Optional[Dict[str, Any]]]]) -> Optional[Dict[str, Any]]:
@@ -138,7 +149,7 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
 
     @api("/api/batch")
     def batch():
-        return service.batch(who(), _int_arg("size", 10))
+        return service.batch(who(), _int_arg("size", 10), _page_id(request.args.get("page")))
 
     @api("/api/label", methods=("POST",))
     def label():
@@ -155,10 +166,10 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
     @api("/api/release", methods=("POST",))
     def release():
         annotator, body = who(), _body()
-        ids = body.get("ids")
+        ids, page = body.get("ids"), _page_id(body.get("page"))
         if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
             raise BadRequest("ids should be a list of item ids")
-        return {"released": service.release(annotator, ids)}
+        return {"released": service.release(annotator, ids, page)}
 
     @api("/api/history")
     def history():

@@ -169,11 +169,12 @@ class LabelingService:
                              "spectrogram": base + "/spectrogram" if sound else None}
         return view
 
-    def batch(self, annotator: str, size: int = 10) -> Dict[str, Any]:
+    def batch(self, annotator: str, size: int = 10, page: Optional[str] = None) -> Dict[str, Any]:
         """Reserve up to ``size`` new items for ``annotator`` and return them in serving order.
 
         Items the annotator already holds are not returned again, but their reservation is
-        renewed: the annotator is still at work on them.
+        renewed: the annotator is still at work on them. With a ``page`` (a browser tab), only
+        that page's reservations are renewed, and the new ones are recorded for it.
         """
         if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_BATCH:
             raise BadRequest(f"size should be an integer from 1 to {MAX_BATCH}, got {size!r}")
@@ -189,8 +190,8 @@ class LabelingService:
 
             positions = self.order.take(annotator, size, lambda p: done(p) | mine[p], available)
             chosen = [ids[p] for p in positions]
-            held = self.reservations.held_by(annotator)
-            self.reservations.reserve(annotator, held + chosen, self.settings.reservation_seconds)
+            held = self.reservations.held_by(annotator, page)
+            self.reservations.reserve(annotator, held + chosen, self.settings.reservation_seconds, page)
             return {"items": [self.item_view(i) for i in chosen],
                     "stats": self.stats.snapshot(annotator),
                     "generation": self._generation}
@@ -223,10 +224,11 @@ class LabelingService:
         """Record that ``annotator`` skips ``item_id``; it is not served to them again."""
         return self._decide(annotator, item_id, SKIPPED, None, comment)
 
-    def release(self, annotator: str, item_ids: Optional[List[str]] = None) -> int:
-        """Release ``annotator``'s reservations on ``item_ids`` (all when None)."""
+    def release(self, annotator: str, item_ids: Optional[List[str]] = None,
+                page: Optional[str] = None) -> int:
+        """Release ``annotator``'s reservations on ``item_ids``, or those of ``page``, or all."""
         with self._lock:
-            return self.reservations.release(annotator, item_ids)
+            return self.reservations.release(annotator, item_ids, page)
 
     def _checked_label(self, label: Any):
         names = self.settings.category_names
