@@ -6,6 +6,7 @@ import { el, replaceChildren } from "./escape.js";
 import { renderHelp } from "./help.js";
 import { Trail } from "./history.js";
 import { assignHotkeys, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
+import { buildShell, renderCategories, renderItemStatus, renderPosition, renderSelection } from "./panel.js";
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
 import { renderStopping } from "./stopping.js";
@@ -14,7 +15,6 @@ import * as soundView from "./views/sound.js";
 import * as tabularView from "./views/tabular.js";
 
 const VIEWS = { tabular: tabularView, image: imageView, sound: soundView };
-const TITLES = { tabular: "Label rows", image: "Label images", sound: "Label sounds" };
 const CACHE_SIZE = 40;       // prepared media kept for going back
 const BATCH = 10;
 // How often the page asks for the stopping verdict (a retrain takes minutes; the call is cheap).
@@ -55,55 +55,10 @@ class LabelingApp {
     this._commentFor = null;   // the trail entry whose comment the box shows (null: the new item)
     this._freshDraft = "";
     this.loader = new MediaLoader(MEDIA_SLOTS[kind]);
-    this._buildShell();
+    buildShell(this);
   }
 
   // ---------------------------------------------------------------- setup
-  _buildShell() {
-    this.position = el("span", { class: "al-position", "aria-live": "polite" });
-    this.sync = el("span", { class: "al-sync", role: "status", "aria-live": "polite" });
-    this.helpButton = el("button", { type: "button", class: "al-btn al-btn-ghost", "aria-label": "Keyboard shortcuts (?)",
-      title: "Keyboard shortcuts (?)", text: "? Shortcuts", onclick: () => this.toggleHelp() });
-    const header = el("header", { class: "al-header" },
-      el("h1", { class: "al-title", text: TITLES[this.kind] }), this.position, this.sync, this.helpButton);
-
-    this.noticeBox = el("div", { class: "al-notices", "aria-live": "assertive" });
-    this.stoppingBanner = el("div", { class: "al-stopping al-stopping-stable", role: "status", hidden: true });
-    this.itemStatus = el("div", { class: "al-item-status", "aria-live": "polite" });
-    this.alHint = el("span", { class: "al-al-hint" });
-    this.itemMeta = el("div", { class: "al-item-meta" }, this.itemStatus, this.alHint);
-    this.stage = el("div", { class: "al-stage", "aria-label": "Item to label", role: "region" });
-    const main = el("main", { class: "al-main" }, this.noticeBox, this.stoppingBanner, this.itemMeta, this.stage);
-
-    this.categoryList = el("div", { class: "al-categories", role: "group", "aria-label": "Categories" });
-    this.confirmButton = el("button", { type: "button", class: "al-btn al-btn-primary al-confirm", hidden: true,
-      text: "Confirm (Enter)", "aria-label": "Confirm the selected categories (Enter)",
-      onclick: () => this.command("confirm", performance.now()) });
-    this.backButton = el("button", { type: "button", class: "al-btn", text: "← Back",
-      "aria-label": "Back to the previous item (Backspace or Left arrow)", title: "Back (Backspace, ←)",
-      onclick: () => this.back() });
-    this.skipButton = el("button", { type: "button", class: "al-btn", text: "Skip (S)",
-      "aria-label": "Skip this item (S)", title: "Skip (S)", onclick: () => this.skip(performance.now()) });
-    this.forwardButton = el("button", { type: "button", class: "al-btn", text: "Forward →",
-      "aria-label": "Forward to the next item (Right arrow)", title: "Forward (→)", onclick: () => this.forward() });
-    this.comment = el("textarea", { class: "al-comment", id: "al-comment", rows: "2", maxlength: "2000",
-      placeholder: "Optional note, saved with the next decision on this item" });
-    const side = el("aside", { class: "al-side", "aria-label": "Labeling controls" },
-      el("h2", { class: "al-side-title", text: "Category" }),
-      this.categoryList, this.confirmButton,
-      el("div", { class: "al-actions" }, this.backButton, this.skipButton, this.forwardButton),
-      el("label", { class: "al-comment-label", for: "al-comment", text: "Comment (C)" }), this.comment,
-      el("h2", { class: "al-side-title", text: "Progress" }),
-      this.statsBox = el("div", { class: "al-stats" }),
-      this.stoppingLine = el("div", { class: "al-stopping al-stopping-quiet", hidden: true }));
-    this.helpPanel = el("div", { class: "al-help", role: "dialog", "aria-modal": "true",
-      "aria-label": "Keyboard shortcuts", hidden: true, tabindex: "-1" });
-    replaceChildren(this.root, el("div", { class: `al-app al-kind-${this.kind}`, dataset: { kind: this.kind } },
-      header, el("div", { class: "al-body" }, main, side), this.helpPanel));
-    this.appRoot = this.root.firstChild;
-    replaceChildren(this.stage, el("p", { class: "al-muted al-loading", text: "Loading…" }));
-  }
-
   async start() {
     let config;
     try {
@@ -168,7 +123,7 @@ class LabelingApp {
     catch (e) { overrides = {}; }
     this.hotkeys = assignHotkeys(this.categories, overrides);
     this.keyToCategory = new Map([...this.hotkeys].map(([name, key]) => [key, name]));
-    this._renderCategories();
+    renderCategories(this);
   }
 
   setHotkey(name, key) {
@@ -182,7 +137,7 @@ class LabelingApp {
     overrides[name] = k;
     try { window.localStorage.setItem(this._hotkeyStorageKey(), JSON.stringify(overrides)); } catch (e) { /* */ }
     this._loadHotkeys();
-    this._renderSelection();
+    renderSelection(this);
     return null;
   }
 
@@ -305,7 +260,7 @@ class LabelingApp {
 
   toggle(name) {
     if (this.selection.has(name)) this.selection.delete(name); else this.selection.add(name);
-    this._renderSelection();
+    renderSelection(this);
   }
 
   confirm(startedAt) {
@@ -417,80 +372,12 @@ class LabelingApp {
       }
       this.setNotice("item", item.error ? `This item can't be shown: ${item.error} Skip it (S).` : null);
     }
-    this._renderItemStatus();
-    this._renderSelection();
-    this._renderPosition();
+    renderItemStatus(this);
+    renderSelection(this);
+    renderPosition(this);
     this.backButton.disabled = false;
     this.forwardButton.disabled = this.trailIndex === null;
     this.skipButton.disabled = !item;
-  }
-
-  _renderCategories() {
-    this.categoryButtons = new Map();
-    replaceChildren(this.categoryList, this.categories.map((c) => {
-      const key = this.hotkeys.get(c.name);
-      const button = el("button", { type: "button", class: "al-category", dataset: { category: c.name },
-        "aria-pressed": "false",
-        "aria-label": `${c.name}${c.description ? `: ${c.description}` : ""}${key ? ` (key ${keyLabel(key)})` : ""}`,
-        title: c.description || c.name,
-        onclick: () => (this.multi ? this.toggle(c.name) : this.label(c.name, performance.now())) },
-      el("kbd", { class: "al-key", text: key ? keyLabel(key) : "" }),
-      el("span", { class: "al-category-name", text: c.name }),
-      c.description ? el("span", { class: "al-category-desc", text: c.description }) : null);
-      this.categoryButtons.set(c.name, button);
-      return button;
-    }));
-  }
-
-  _renderSelection() {
-    if (!this.categoryButtons) return;
-    for (const [name, button] of this.categoryButtons) {
-      button.setAttribute("aria-pressed", this.selection.has(name) ? "true" : "false");
-      const key = this.hotkeys.get(name);
-      button.querySelector("kbd").textContent = key ? keyLabel(key) : "";
-    }
-    this.confirmButton.disabled = this.multi && !this.selection.size;
-  }
-
-  _renderItemStatus() {
-    const { item, entry } = this.current;
-    const parts = [];
-    if (entry) {
-      const what = entry.status === "skipped" ? "Skipped"
-        : `Labeled ${Array.isArray(entry.label) ? entry.label.join(", ") : entry.label}`;
-      const d = entry.decision;
-      let state = "saved";
-      let cls = "al-badge-saved";
-      if (d && d.pending) {
-        state = d.state === "retrying" ? "not sent yet, retrying" : "sending…";
-        cls = "al-badge-pending";
-      } else if (d && d.state === "failed") {
-        state = `not saved: ${d.error ? d.error.message : "refused"}`;
-        cls = "al-badge-failed";
-      }
-      replaceChildren(this.itemStatus,
-        el("span", { class: "al-badge al-badge-review", text: "Reviewing" }),
-        el("span", { class: `al-badge ${cls}`, dataset: { state: d ? d.state : "saved" }, text: `${what} · ${state}` }),
-        entry.comment ? el("span", { class: "al-muted al-entry-comment", text: `“${entry.comment}”` }) : null,
-        el("span", { class: "al-muted", text: this.multi
-          ? "Toggle categories and press Enter to change it, → to go on."
-          : "Press a category to change it, → to go on." }));
-    } else {
-      replaceChildren(this.itemStatus, item ? el("span", { class: "al-badge al-badge-new", text: "New item" }) : null);
-    }
-    const al = item && item.al;
-    this.alHint.textContent = this.config && this.config.active_learning && al
-      ? `Active learning: rank ${al.rank ?? "–"}, score ${Number.isFinite(Number(al.score)) ? Number(al.score).toFixed(2) : "–"}`
-      : "";
-  }
-
-  _renderPosition() {
-    if (!this.trail) return;
-    const entry = this.current.entry;
-    const count = this.trail.count;
-    this.position.textContent = entry
-      ? `Your decision ${Number.isFinite(entry.position) ? entry.position + 1 : "?"} of ${count}`
-      : `New item · ${count} decided by you`;
   }
 
   _setStats(stats) {
@@ -542,7 +429,7 @@ class LabelingApp {
           { label: "Dismiss", run: () => this.setNotice(`failed-${d.itemId}`, null) });
       }
     }
-    if (this.current.entry) this._renderItemStatus();
+    if (this.current.entry) renderItemStatus(this);
     if (!this.fresh && this.trailIndex === null && !pending.length && this.prefetch.exhausted) {
       this.prefetch.fill(true);   // items may have been freed meanwhile
     }
