@@ -290,9 +290,10 @@ def test_labels_are_recorded_while_a_large_input_is_re_read(dss, tabular, client
         batch=alice.get("/api/batch?size=1"),  # the first batch finds a re-read due: starts it
         label=alice.post("/api/label", json={"id": some_id, "label": "pos"})))
     work.start()
-    work.join(5)
-    assert reading.is_set() and not work.is_alive(), "a batch or a label waited for the dataset read"
-    assert answers["label"].status_code == 200
+    assert reading.wait(10), f"the batch started no re-read: {answers}"
+    work.join(10)  # the read is held until `finish`: an answer now did not wait for it
+    assert not work.is_alive(), "a batch or a label waited for the dataset read"
+    assert answers["batch"].status_code == 200 and answers["label"].status_code == 200
     _append_review(dss, "read while labeling")
     finish.set()
     assert len(_metadata(dss)) == 1  # (reading it goes through the slowed read too)
