@@ -269,22 +269,22 @@ def test_rows_added_to_the_input_are_served_without_restart(dss, tabular, client
 
 
 def test_labels_are_recorded_while_a_large_input_is_re_read(dss, tabular, client_for, rows, monkeypatch):
-    import dataiku
-
     from active_labeling.dss import pools
 
     monkeypatch.setattr(pools, "TABLE_RECHECK_SECONDS", 0.0)
     alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
     some_id = ids_from_hashes(row_hashes(rows))[0]
     reading, finish = threading.Event(), threading.Event()
-    read = dataiku.Dataset.get_dataframe
+    # The dataiku module the pool uses (tests that reload the stand-in may leave another in sys.modules).
+    dataset_class = pools.dataiku.Dataset
+    read = dataset_class.get_dataframe
 
     def slow_read(self, *args, **kwargs):  # a dataset that takes long to read, until the test says
         reading.set()
         finish.wait(30)
         return read(self, *args, **kwargs)
 
-    monkeypatch.setattr(dataiku.Dataset, "get_dataframe", slow_read)
+    monkeypatch.setattr(dataset_class, "get_dataframe", slow_read)
     answers = {}
     work = threading.Thread(target=lambda: answers.update(
         batch=alice.get("/api/batch?size=1"),  # the first batch finds a re-read due: starts it
