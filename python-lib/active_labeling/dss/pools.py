@@ -2,25 +2,24 @@
 
 Costs, honestly: a tabular pool reads its whole dataset once at start and again every
 ``recheck_seconds`` (default 5 minutes), because the dataiku API has no cheap "row count" for
-every kind of connection. That re-read runs in a background thread: on a large dataset it takes
-seconds, during which the service must go on recording labels; ``refresh`` only swaps the rows in
-once they are read. A folder pool lists its folder once at start and on ``refresh`` (at most every
-``recheck_seconds``, default 30 s): one listing call, no file read.
+every kind of connection. A folder pool lists its folder once at start and again every
+``recheck_seconds`` (default 30 s): one listing call, no file read, but seconds on a large cloud
+folder. Both re-reads run in a background thread (``BackgroundRead``), so that the service goes
+on recording labels meanwhile; ``refresh`` only swaps in what was read.
 """
 
 from __future__ import annotations
 
 import logging
 import posixpath
-import threading
 import time
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence
 
 import dataiku
 import pandas as pd
 
+from active_labeling.storage.background_read import BackgroundRead
 from active_labeling.storage.table_rows import TablePool, TableRows, json_cell
 
 EXTENSIONS = {
@@ -49,20 +48,6 @@ class _TableState:
     rows: TableRows
 
 
-def _in_background(read: Callable[[], Any], name: str) -> Future:
-    """Run ``read`` in a daemon thread (a read still running never holds the backend up at exit)."""
-    future: Future = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(read())
-        except BaseException as error:  # handed to whoever collects the result
-            future.set_exception(error)
-
-    threading.Thread(target=run, name=name, daemon=True).start()
-    return future
-
-
 class DssTabularPool(TablePool):
     """The rows of a DSS dataset.
 
@@ -87,9 +72,8 @@ class DssTabularPool(TablePool):
         self.recheck_seconds = TABLE_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
         self._clock = clock
         self._dataset = dataiku.Dataset(dataset_name)
-        self._reading: Optional[Future] = None
         self._apply(self._read())
-        self._read_at = clock()
+        self._reread = BackgroundRead(self._read, self.recheck_seconds, clock, f"read {dataset_name}")
 
     def _read(self) -> _TableState:
         """Read the dataset into a new state; shared attributes are left alone (this may run in a thread)."""
@@ -123,24 +107,17 @@ class DssTabularPool(TablePool):
                          f"'{self.name}': run the Query Sampler on this dataset.")
 
     def refresh(self) -> bool:
-        """Swap in rows read in the background; start a new read when ``recheck_seconds`` passed.
+        """Swap in rows read in the background (see ``recheck_seconds``); True when their ids changed.
 
-        Returns True when the swapped rows have other ids. Raises the background read's error
-        (the rows stay as they were): the service logs it and serves as before.
+        Raises the background read's error (the rows stay as they were): the service logs it and
+        serves as before.
         """
-        changed = False
-        reading = self._reading
-        if reading is not None:
-            if not reading.done():
-                return False
-            self._reading = None
-            before = self._rows.ids
-            self._apply(reading.result())
-            changed = self._rows.ids != before
-        if self._clock() - self._read_at >= self.recheck_seconds:
-            self._read_at = self._clock()
-            self._reading = _in_background(self._read, f"read {self.name}")
-        return changed
+        state = self._reread.poll()
+        if state is None:
+            return False
+        before = self._rows.ids
+        self._apply(state)
+        return self._rows.ids != before
 
 
 class DssFolderPool:
@@ -152,7 +129,8 @@ class DssFolderPool:
     kind : str
         "image" or "sound": which file extensions are items.
     recheck_seconds : float, optional
-        ``refresh`` lists the folder again at most this often (default ``FOLDER_RECHECK_SECONDS``).
+        The folder is listed again (in the background) at most this often (default
+        ``FOLDER_RECHECK_SECONDS``).
     """
 
     def __init__(self, folder_name: str, kind: str, recheck_seconds: Optional[float] = None,
@@ -165,23 +143,25 @@ class DssFolderPool:
         self.recheck_seconds = FOLDER_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
         self._clock = clock
         self.folder = dataiku.Folder(folder_name)
-        self._list()
+        self._apply(self._list())
+        self._relist = BackgroundRead(self._list, self.recheck_seconds, clock, f"list {folder_name}")
         if not self._ids:
             # Not an error: files uploaded later are picked up by refresh.
             _log.warning("the folder '%s' holds no %s files (%s) yet", folder_name, kind,
                          ", ".join(EXTENSIONS[kind]))
 
-    def _list(self) -> None:
-        paths = [str(p) for p in self.folder.list_paths_in_partition()]
+    def _list(self) -> List[str]:
+        """The item files' paths, sorted; shared attributes are left alone (this may run in a thread)."""
         found = []
-        for path in paths:
+        for path in (str(p) for p in self.folder.list_paths_in_partition()):
             path = path if path.startswith("/") else "/" + path
             name = posixpath.basename(path)
             if name.lower().endswith(EXTENSIONS[self.kind]) and not name.startswith("."):
                 found.append(path)
-        self._ids = sorted(found)
-        self._known = frozenset(self._ids)
-        self._listed_at = self._clock()
+        return sorted(found)
+
+    def _apply(self, ids: List[str]) -> None:
+        self._ids, self._known = ids, frozenset(ids)
 
     def item_ids(self) -> List[str]:
         """Every file's path, sorted."""
@@ -210,11 +190,15 @@ class DssFolderPool:
         return result
 
     def refresh(self) -> bool:
-        """List the folder again when ``recheck_seconds`` passed; True when files came or went."""
-        if self._clock() - self._listed_at < self.recheck_seconds:
+        """Swap in a listing made in the background (see ``recheck_seconds``); True when files came or went.
+
+        Raises the background listing's error (the files stay as they were).
+        """
+        ids = self._relist.poll()
+        if ids is None:
             return False
         before = self._ids
-        self._list()
+        self._apply(ids)
         return self._ids != before
 
     def media_source(self) -> DssFolderMediaSource:
