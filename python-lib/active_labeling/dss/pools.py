@@ -43,7 +43,6 @@ class _TableState:
     """What one read of the dataset gives."""
 
     schema: List[Dict[str, str]]
-    item_columns: List[str]
     columns: List[str]
     rows: TableRows
 
@@ -70,7 +69,6 @@ class DssTabularPool(TablePool):
         self.id_column = id_column or None
         self._wanted = list(columns)
         self.recheck_seconds = TABLE_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
-        self._clock = clock
         self._dataset = dataiku.Dataset(dataset_name)
         self._apply(self._read())
         self._reread = BackgroundRead(self._read, self.recheck_seconds, clock, f"read {dataset_name}")
@@ -96,11 +94,10 @@ class DssTabularPool(TablePool):
             rows = TableRows(frame, self.id_column)
         except ValueError as error:
             raise PoolError(f"the dataset '{self.name}' (Rows to label): {error}") from None
-        return _TableState(schema, names, self._wanted or rows.item_columns, rows)
+        return _TableState(schema, self._wanted or rows.item_columns, rows)
 
     def _apply(self, state: _TableState) -> None:
-        self.schema, self.item_columns, self.columns, self._rows = (state.schema, state.item_columns,
-                                                                    state.columns, state.rows)
+        self.schema, self.columns, self._rows = state.schema, state.columns, state.rows
 
     def _queries_error(self, missing: str) -> Exception:
         return PoolError(f"the queries dataset lacks the columns {missing} of "
@@ -141,7 +138,6 @@ class DssFolderPool:
         self.item_columns = ["path"]
         self.schema = [{"name": "path", "type": "string"}]
         self.recheck_seconds = FOLDER_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
-        self._clock = clock
         self.folder = dataiku.Folder(folder_name)
         self._apply(self._list())
         self._relist = BackgroundRead(self._list, self.recheck_seconds, clock, f"list {folder_name}")

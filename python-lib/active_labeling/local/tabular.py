@@ -79,7 +79,6 @@ class TabularFilePool(TablePool):
         if unknown:
             raise PoolError(f"columns {unknown} are not in {self.path}; its columns are {rows.columns}")
         self.columns = list(shown)
-        self.item_columns = rows.item_columns
         self._rows = rows
         self._signature = signature
 

@@ -122,6 +122,11 @@ class TablePool:
         """Item id to its index in ``item_ids()`` (do not modify the mapping)."""
         return self._rows.positions
 
+    @property
+    def item_columns(self) -> List[str]:
+        """The columns that make an item (all but the id column)."""
+        return self._rows.item_columns
+
     def values(self, item_id: str) -> Dict[str, Any]:
         """Every column of the row (the id column included), for the labels dataset."""
         return self._rows.row(item_id, self._rows.columns)
