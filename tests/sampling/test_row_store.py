@@ -49,6 +49,6 @@ def test_compaction_keeps_only_the_given_rows():
     store = RowStore()
     store.add(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))
     store.add(pd.DataFrame({"a": [4.0, 5.0]}), np.array([1]))
-    refs = store.compact(np.array([3, 0]))
-    assert store.size == 2
-    assert store.take(refs)["a"].tolist() == [5.0, 1.0]
+    kept = store.compact(np.array([3, 0]))
+    assert store.size == 2 and kept["a"].tolist() == [5.0, 1.0]
+    assert store.take(np.array([0, 1]))["a"].tolist() == [5.0, 1.0]

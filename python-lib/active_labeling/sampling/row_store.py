@@ -82,8 +82,9 @@ class RowStore:
             frame = pd.concat(self._pieces, ignore_index=True, copy=False)
         return frame.take(refs).reset_index(drop=True)
 
-    def compact(self, refs: np.ndarray) -> np.ndarray:
-        """Forget every row but those of ``refs``; return their new refs (0, 1, 2...)."""
+    def compact(self, refs: np.ndarray) -> pd.DataFrame:
+        """Keep only the rows of ``refs``, which become refs 0, 1, 2...; return them (in that order)."""
         rows = self.take(refs)
         self._pieces, self.size = [], 0
-        return self.add(rows)
+        self.add(rows)
+        return rows

@@ -148,7 +148,8 @@ class TopCandidates:
         self._kept = _Ranked(scores, keys, proba, refs)
         if self.capacity is not None and \
                 self._store.size > COMPACT_FACTOR * (self.capacity + self._largest_chunk):
-            self._kept.refs = self._store.compact(refs)
+            self._store.compact(refs)
+            self._kept.refs = np.arange(len(refs))
 
     def best(self) -> Optional[Candidates]:
         """The kept candidates, best first; None when nothing was offered."""
@@ -159,7 +160,6 @@ class TopCandidates:
             return None
         order = order_best_first(kept.scores, kept.keys)
         self._kept = kept = _Ranked(kept.scores[order], kept.keys[order], kept.proba[order], kept.refs[order])
-        rows = self._store.take(kept.refs)
-        self._store = RowStore()
-        kept.refs = self._store.add(rows)
+        rows = self._store.compact(kept.refs)
+        kept.refs = np.arange(len(rows))
         return Candidates(rows, kept.scores, kept.keys, kept.proba)
