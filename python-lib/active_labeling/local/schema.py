@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable, Dict, List
 
+from active_labeling.service.reservations import add_page_column
+
 SCHEMA_VERSION = 3
 
 TABLES: Dict[str, str] = {
@@ -57,7 +59,7 @@ def _v1_to_v2(db: sqlite3.Connection) -> None:
 
 
 def _v2_to_v3(db: sqlite3.Connection) -> None:
-    db.execute("ALTER TABLE reservations ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+    add_page_column(db)
 
 
 # MIGRATIONS[n] turns a version n database into version n + 1.

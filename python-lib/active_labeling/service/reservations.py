@@ -24,6 +24,16 @@ _TABLE = """CREATE TABLE IF NOT EXISTS reservations (
     page TEXT NOT NULL DEFAULT '')"""
 
 
+def add_page_column(db: sqlite3.Connection) -> None:
+    """Give a reservations table from before pages its ``page`` column (no-op when it has one).
+
+    Its reservations then belong to no page (``""``). The local workspace's schema migration
+    calls this too.
+    """
+    if "page" not in [row[1] for row in db.execute("PRAGMA table_info(reservations)")]:
+        db.execute("ALTER TABLE reservations ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+
+
 class Reservations:
     """Who holds which item, until when.
 
@@ -51,9 +61,7 @@ class Reservations:
         self._clock = clock
         self._lock = threading.Lock()
         self._db.execute(_TABLE)
-        if "page" not in [row[1] for row in self._db.execute("PRAGMA table_info(reservations)")]:
-            # A file from before pages existed: its reservations belong to no page.
-            self._db.execute("ALTER TABLE reservations ADD COLUMN page TEXT NOT NULL DEFAULT ''")
+        add_page_column(self._db)
         now = clock()
         rows = self._db.execute("SELECT item_id, annotator, expires, page FROM reservations "
                                 "WHERE expires > ?", (now,)).fetchall()
@@ -96,9 +104,11 @@ class Reservations:
             granted = []
             for item in item_ids:
                 entry = self._held.get(item)
-                if entry is None or entry[1] <= now or entry[0] == annotator:
-                    kept = entry[2] if entry is not None and entry[0] == annotator and entry[1] > now else ""
-                    granted.append((item, annotator, expires, kept if page is None else page))
+                live = entry is not None and entry[1] > now
+                if live and entry[0] != annotator:
+                    continue
+                where = page if page is not None else (entry[2] if live else "")
+                granted.append((item, annotator, expires, where))
             if granted:
                 self._write("INSERT OR REPLACE INTO reservations (item_id, annotator, expires, page) "
                             "VALUES (?, ?, ?, ?)", granted, now)
