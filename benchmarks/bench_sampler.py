@@ -33,6 +33,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python-lib"))
 
 N_FEATURES = 20
+FEATURES = [f"f{i}" for i in range(N_FEATURES)]
 ROW_GROUP = 100_000
 REPEATS = 21  # the machine may be shared: the best and the median run are both shown
 
@@ -46,11 +47,10 @@ def write_pool(path: str, n_rows: int, seed: int = 0, with_id: bool = False) -> 
     import pyarrow.parquet as pq
 
     rng = np.random.default_rng(seed)
-    names = [f"f{i}" for i in range(N_FEATURES)]
     writer = None
     for start in range(0, n_rows, ROW_GROUP):
         block = rng.normal(size=(min(ROW_GROUP, n_rows - start), N_FEATURES))
-        columns = {name: block[:, i] for i, name in enumerate(names)}
+        columns = {name: block[:, i] for i, name in enumerate(FEATURES)}
         if with_id:
             columns = {"item": [f"item-{start + i}" for i in range(len(block))], **columns}
         table = pa.table(columns)
@@ -64,7 +64,7 @@ def fit_model(pool: str, model_path: str) -> None:
     from sklearn.linear_model import LogisticRegression
 
     sample = next(pq.ParquetFile(pool).iter_batches(batch_size=20_000)).to_pandas()
-    sample = sample[[f"f{i}" for i in range(N_FEATURES)]]
+    sample = sample[FEATURES]
     rng = np.random.default_rng(1)
     weights = rng.normal(size=N_FEATURES)
     labels = np.where(sample.to_numpy() @ weights + rng.normal(size=len(sample)) > 0, "yes", "no")
@@ -78,11 +78,9 @@ def predict_only(pool: str, model_path: str, chunk_size: int) -> Tuple[float, fl
     from active_labeling.sampling.file_chunks import table_chunks
 
     model = PickledClassifier(model_path)
-    estimator, features = model.estimator, model.features
     started, cpu = time.perf_counter(), time.process_time()
     for chunk in table_chunks(pool, chunk_size):
-        # The model's own columns, as the sampler's scorer (and any predict) selects them.
-        estimator.predict_proba(chunk if list(chunk.columns) == features else chunk[features])
+        model.estimator.predict_proba(model.inputs(chunk))  # its own columns, as any predict selects
     return time.perf_counter() - started, time.process_time() - cpu
 
 

@@ -20,6 +20,7 @@ from active_labeling.analysis.stopping import StoppingMonitor, StoppingReport
 from active_labeling.analysis.stopping_store import STOPPING_VARIABLE, read_entries, with_entry
 from active_labeling.dss.sampler_io import SavedModelScorer, open_pool, open_saved_model
 from active_labeling.dss.stopping_config import StoppingStepConfig
+from active_labeling.sampling.probabilities import PROBA_PREFIX
 
 LOG = logging.getLogger(__name__)
 __all__ = ["STOPPING_VARIABLE", "run_stopping_step"]
@@ -44,7 +45,8 @@ def run_stopping_step(config: StoppingStepConfig) -> Dict[str, Any]:
     # so that successive models are compared item by item.
     scored = pool.scorer(sample).reindex(sample.index)
     predictions = scored["prediction"].astype(str).where(scored["prediction"].notna(), "(no prediction)")
-    proba = scored[[c for c in scored.columns if str(c).startswith("proba_")]].dropna().to_numpy(dtype=float)
+    proba_columns = [c for c in scored.columns if str(c).startswith(PROBA_PREFIX)]
+    proba = scored[proba_columns].dropna().to_numpy(dtype=float)
     labels = _read_labels(config.labels_dataset)
     seen = int(entry.get("labels_seen", 0))
     # Labels are appended: rows past the count seen last time are new (fewer rows: compacted, restart).

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.sampling.errors import SamplerError
-from active_labeling.sampling.probabilities import ChunkProbabilities
+from active_labeling.sampling.probabilities import PROBA_PREFIX, ChunkProbabilities
 
 
 class PickledClassifier:
@@ -61,7 +61,7 @@ class PickledClassifier:
         self.features: Optional[List[str]] = None if names is None else [str(n) for n in names]
         digest = hashlib.sha256(content).hexdigest()[:12]
         self.version = f"{os.path.basename(path)}@{digest}"
-        self.proba_columns = [f"proba_{c}" for c in self.classes]
+        self.proba_columns = [f"{PROBA_PREFIX}{c}" for c in self.classes]
 
     def check_columns(self, columns: Sequence[str]) -> None:
         """Raise a :class:`SamplerError` naming the model's features missing from ``columns``."""
@@ -74,14 +74,17 @@ class PickledClassifier:
                 f"the data lacks {len(missing)} of the model's features: {', '.join(missing[:10])}"
                 f"{'...' if len(missing) > 10 else ''}. Use data with the columns the model was trained on")
 
+    def inputs(self, chunk: pd.DataFrame) -> pd.DataFrame:
+        """The chunk as the model takes it: its features, in its order (the chunk itself when it is)."""
+        if self.features is None or list(chunk.columns) == self.features:
+            return chunk  # selecting would copy the chunk
+        self.check_columns(chunk.columns)
+        return chunk[self.features]
+
     def __call__(self, chunk: pd.DataFrame) -> ChunkProbabilities:
         """Class probabilities of every row of the chunk, in order."""
-        same = self.features is None or list(chunk.columns) == self.features
-        if not same:
-            self.check_columns(chunk.columns)
-        inputs = chunk if same else chunk[self.features]  # selecting would copy the chunk
         try:
-            proba = self.estimator.predict_proba(inputs)
+            proba = self.estimator.predict_proba(self.inputs(chunk))
         except ValueError as error:
             raise SamplerError(f"the model could not score the data: {error}") from None
         return ChunkProbabilities(np.asarray(proba, dtype=np.float64), self.proba_columns)
