@@ -1,7 +1,10 @@
 """Shared test setup: the plugin's python-lib is importable even without `pip install -e .`."""
 
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PYTHON_LIB = REPO_ROOT / "python-lib"
@@ -18,3 +21,19 @@ try:  # The browser tests need Playwright, which the oldest-versions environment
     import playwright  # noqa: F401
 except ImportError:
     collect_ignore = ["browser"]
+
+
+def _eventually(check, seconds: float = 10.0) -> bool:
+    """True once ``check()`` is, trying again every 20 ms for up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def eventually():
+    """``eventually(check, seconds=10)``: for what a background thread does a little later."""
+    return _eventually

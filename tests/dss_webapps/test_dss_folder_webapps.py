@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from urllib.parse import quote
 
 import dataiku
@@ -55,22 +54,12 @@ def test_paths_outside_the_folder_listing_are_refused(dss, images, client_for):
     assert alice.post("/api/label", json={"id": "/cats/../dogs/3.jpg", "label": "pos"}).status_code == 404
 
 
-def _eventually(check, seconds=10.0):
-    """True once ``check()`` is, trying again for up to ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_media_needs_a_dss_session(dss, images):
     client = dss.load_webapp("image-labeling", images).test_client()
     assert client.get(_url("/cats/1.jpg")).status_code == 401
 
 
-def test_new_files_are_picked_up_without_restart(dss, images, client_for, monkeypatch):
+def test_new_files_are_picked_up_without_restart(dss, images, client_for, monkeypatch, eventually):
     monkeypatch.setattr(pools, "FOLDER_RECHECK_SECONDS", 0.0)
     alice = client_for(dss.load_webapp("image-labeling", images), "alice")
     assert alice.get("/api/stats").get_json()["total"] == 4
@@ -78,7 +67,7 @@ def test_new_files_are_picked_up_without_restart(dss, images, client_for, monkey
     Image.new("RGB", (10, 10)).save(buffer, format="PNG")
     dataiku.Folder("photos").upload_data("/cats/new.png", buffer.getvalue())  # as another DSS user would
     # The folder is listed again in the background: the next batches pick the file up.
-    assert _eventually(lambda: alice.get("/api/batch?size=1")
+    assert eventually(lambda: alice.get("/api/batch?size=1")
                        and alice.get("/api/stats").get_json()["total"] == 5)
     assert alice.get(_url("/cats/new.png")).status_code == 200
 
@@ -106,7 +95,7 @@ def test_sound_media_ranges_waveform_spectrogram_and_multi_label(dss, sounds, cl
     assert json.loads(labels["label"].iloc[0]) == ["pos", "neutral"]
 
 
-def test_an_empty_folder_starts_and_serves_files_uploaded_later(dss, client_for, monkeypatch):
+def test_an_empty_folder_starts_and_serves_files_uploaded_later(dss, client_for, monkeypatch, eventually):
     monkeypatch.setattr(pools, "FOLDER_RECHECK_SECONDS", 0.0)
     dss.create_folder("inbox")
     dss.create_dataset("labels")
@@ -116,5 +105,5 @@ def test_an_empty_folder_starts_and_serves_files_uploaded_later(dss, client_for,
     alice = client_for(dss.load_webapp("sound-labeling", config), "alice")
     assert alice.get("/api/batch?size=5").get_json()["items"] == []
     dataiku.Folder("inbox").upload_data("/first.wav", b"RIFF....WAVE")
-    assert _eventually(lambda: [i["id"] for i in alice.get("/api/batch?size=5").get_json()["items"]]
+    assert eventually(lambda: [i["id"] for i in alice.get("/api/batch?size=5").get_json()["items"]]
                        == ["/first.wav"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pandas as pd
 import pytest
@@ -241,12 +240,11 @@ def test_a_label_whose_labels_append_failed_is_restored_at_start(dss, tabular, c
     assert len(_metadata(dss)) == 2
 
 
-def _served_texts_until(client, text, seconds=10.0):
-    """Ask for batches until an item with ``text`` is served (the input is re-read in the background)."""
-    served, deadline = [], time.monotonic() + seconds
-    while text not in served and time.monotonic() < deadline:
-        served += [item["data"]["text"] for item in client.get("/api/batch?size=15").get_json()["items"]]
-        time.sleep(0.02)
+def _served_until(eventually, client, text):
+    """The texts of the items served until ``text`` came (the input is re-read in the background)."""
+    served = []
+    eventually(lambda: served.extend(item["data"]["text"] for item in
+                                     client.get("/api/batch?size=15").get_json()["items"]) or text in served)
     return served
 
 
@@ -257,18 +255,20 @@ def _append_review(dss, text):
         writer.write_dataframe(pd.DataFrame({"text": [text], "stars": [4]}))
 
 
-def test_rows_added_to_the_input_are_served_without_restart(dss, tabular, client_for, rows, monkeypatch):
+def test_rows_added_to_the_input_are_served_without_restart(dss, tabular, client_for, rows, monkeypatch,
+                                                            eventually):
     from active_labeling.dss import pools
 
     monkeypatch.setattr(pools, "TABLE_RECHECK_SECONDS", 0.0)
     alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
     assert alice.get("/api/stats").get_json()["total"] == 14
     _append_review(dss, "a late review")
-    assert "a late review" in _served_texts_until(alice, "a late review")
+    assert "a late review" in _served_until(eventually, alice, "a late review")
     assert alice.get("/api/stats").get_json()["total"] == 15
 
 
-def test_labels_are_recorded_while_a_large_input_is_re_read(dss, tabular, client_for, rows, monkeypatch):
+def test_labels_are_recorded_while_a_large_input_is_re_read(dss, tabular, client_for, rows, monkeypatch,
+                                                           eventually):
     from active_labeling.dss import pools
 
     monkeypatch.setattr(pools, "TABLE_RECHECK_SECONDS", 0.0)
@@ -297,7 +297,7 @@ def test_labels_are_recorded_while_a_large_input_is_re_read(dss, tabular, client
     _append_review(dss, "read while labeling")
     finish.set()
     assert len(_metadata(dss)) == 1  # (reading it goes through the slowed read too)
-    assert "read while labeling" in _served_texts_until(alice, "read while labeling")
+    assert "read while labeling" in _served_until(eventually, alice, "read while labeling")
 
 
 def test_hotkeys_and_shown_columns_from_the_settings(dss, tabular, client_for):

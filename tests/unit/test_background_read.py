@@ -18,14 +18,7 @@ class Clock:
         return self.now
 
 
-def wait_until(check, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while not check() and time.monotonic() < deadline:
-        time.sleep(0.005)
-    return check()
-
-
-def test_a_read_starts_when_due_and_is_handed_over_once_done():
+def test_a_read_starts_when_due_and_is_handed_over_once_done(eventually):
     clock, release, calls = Clock(), threading.Event(), []
 
     def read():
@@ -38,16 +31,16 @@ def test_a_read_starts_when_due_and_is_handed_over_once_done():
     clock.now += 30
     started = time.monotonic()
     assert reread.poll() is None  # starts the read, does not wait for it
-    assert wait_until(lambda: calls == [130.0])
+    assert eventually(lambda: calls == [130.0])
     assert reread.poll() is None  # still reading
     assert time.monotonic() - started < 5
     release.set()
-    assert wait_until(lambda: reread._running.done())
+    assert eventually(lambda: reread._running.done())
     assert reread.poll() == "read 1"
     assert reread.poll() is None and len(calls) == 1  # handed over once; the next is not due
 
 
-def test_a_failed_read_raises_at_poll_and_the_next_one_runs_when_due():
+def test_a_failed_read_raises_at_poll_and_the_next_one_runs_when_due(eventually):
     clock, outcomes = Clock(), [OSError("the folder is unreachable"), "listing"]
 
     def read():
@@ -58,9 +51,9 @@ def test_a_failed_read_raises_at_poll_and_the_next_one_runs_when_due():
 
     reread = BackgroundRead(read, every=0, clock=clock)
     reread.poll()
-    assert wait_until(lambda: reread._running.done())
+    assert eventually(lambda: reread._running.done())
     with pytest.raises(OSError, match="unreachable"):
         reread.poll()
     reread.poll()  # due again (every=0): starts the next read
-    assert wait_until(lambda: reread._running is not None and reread._running.done())
+    assert eventually(lambda: reread._running is not None and reread._running.done())
     assert reread.poll() == "listing"
