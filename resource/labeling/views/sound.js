@@ -34,7 +34,7 @@ export function createView(stage, ctx) {
   const wavePlayhead = el("div", { class: "al-playhead" });
   const wave = el("div", { class: "al-wave", role: "slider", tabindex: "0", "aria-label": "Waveform: click to seek",
     "aria-valuemin": "0", "aria-valuemax": "0", "aria-valuenow": "0" }, canvas, wavePlayhead);
-  const spectroImg = el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
+  let spectroImg = el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
   const spectroPlayhead = el("div", { class: "al-playhead" });
   const spectro = el("div", { class: "al-spectro" }, spectroImg, spectroPlayhead);
   const message = el("p", { class: "al-media-error", role: "alert", hidden: true });
@@ -186,13 +186,14 @@ export function createView(stage, ctx) {
         fetchOk(backendUrl(media.url)).then((r) => r.blob()).then((b) => URL.createObjectURL(b)),
         media.waveform ? fetchOk(backendUrl(media.waveform)).then((r) => r.json()) : Promise.reject(new Error("none")),
         // Blob URLs: showing them later needs no network, whatever the cache headers say.
+        // The decoded image itself is kept, so showing it is a DOM swap with nothing left to load.
         media.spectrogram ? (async () => {
           const blob = await fetchOk(backendUrl(media.spectrogram)).then((r) => r.blob());
           const url = URL.createObjectURL(blob);
-          const image = new Image();
+          const image = el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
           image.src = url;
           try { await image.decode(); } catch (e) { URL.revokeObjectURL(url); throw e; }
-          return url;
+          return { url, image };
         })() : Promise.reject(new Error("none")),
       ]);
       return {
@@ -219,7 +220,11 @@ export function createView(stage, ctx) {
       message.hidden = !text;
       message.textContent = text;
       spectro.hidden = !p.spectrogram;
-      if (p.spectrogram) spectroImg.src = p.spectrogram; else spectroImg.removeAttribute("src");
+      const nextImg = p.spectrogram
+        ? (p.spectrogram.image.isConnected ? p.spectrogram.image.cloneNode() : p.spectrogram.image)
+        : el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
+      spectroImg.replaceWith(nextImg);
+      spectroImg = nextImg;
       if (p.clipUrl) audio.src = p.clipUrl; else audio.removeAttribute("src");
       audio.currentTime = 0;
       audio.playbackRate = speed;
@@ -229,7 +234,7 @@ export function createView(stage, ctx) {
     command: apply,
     dispose(prepared) {
       if (prepared && prepared.clipUrl) URL.revokeObjectURL(prepared.clipUrl);
-      if (prepared && prepared.spectrogram) URL.revokeObjectURL(prepared.spectrogram);
+      if (prepared && prepared.spectrogram) URL.revokeObjectURL(prepared.spectrogram.url);
     },
     get audio() { return audio; },
   };
