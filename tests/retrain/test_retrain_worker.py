@@ -58,9 +58,9 @@ def post(port, path, body):
 
 
 class Loop:
-    """The local app on a socket with a retrain worker polling fast."""
+    """The local app on a socket with a retrain worker polling fast (started later if asked)."""
 
-    def __init__(self, tmp_path, model, every):
+    def __init__(self, tmp_path, model, every, start_worker=True):
         rng = np.random.default_rng(0)
         self.frame = pd.DataFrame({"x1": rng.normal(size=80).round(4), "x2": rng.normal(size=80).round(4)})
         data = tmp_path / "pool.csv"
@@ -71,7 +71,9 @@ class Loop:
         self.local = build_app(LocalSetup(kind="tabular", data=data, categories=["a", "b"],
                                           workspace=self.workspace, queries=settings.queries_path,
                                           annotator="tester", refresh_seconds=0.2))
-        self.worker = RetrainWorker(settings, poll_seconds=0.05, retry_seconds=0.2).start()
+        self.worker = RetrainWorker(settings, poll_seconds=0.05, retry_seconds=0.2)
+        if start_worker:
+            self.worker.start()
         self.server = make(self.local, "127.0.0.1", 0)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.port = self.server.server_port
@@ -142,10 +144,14 @@ def test_labels_made_during_a_round_count_for_the_next_one(tmp_path):
 
 
 def test_each_round_keeps_its_stopping_verdict_and_status_prints_it(tmp_path, capsys):
-    loop = Loop(tmp_path, GatedModel(), every=5)
+    # The worker starts once 10 labels are in, so that round 1 takes all 10 (a worker already
+    # running could start it after 5 to 9 of them, depending on the machine's speed).
+    loop = Loop(tmp_path, GatedModel(), every=5, start_worker=False)
     try:
         for rounds, count in enumerate((10, 5, 5, 5), start=1):  # the first 5 rows are all "a"
             assert loop.label(count) == count
+            if rounds == 1:
+                loop.worker.start()
             entries = loop.wait(lambda e, n=rounds: sum(x["status"] == "ok" for x in e) >= n)
     finally:
         loop.close()
@@ -165,9 +171,10 @@ def test_each_round_keeps_its_stopping_verdict_and_status_prints_it(tmp_path, ca
 
 
 def test_a_restarted_server_goes_on_with_the_stopping_state_of_the_last_round(tmp_path):
-    loop = Loop(tmp_path, GatedModel(), every=5)
+    loop = Loop(tmp_path, GatedModel(), every=5, start_worker=False)
     try:
         loop.label(10)
+        loop.worker.start()  # round 1 takes all 10 labels
         loop.wait(lambda e: any(x["status"] == "ok" for x in e))
     finally:
         loop.close()
