@@ -23,15 +23,19 @@ from active_labeling.local.server import make
 
 class GatedModel(BaseEstimator, ClassifierMixin):
     """Logistic regression on x1, x2 whose fit fails while ``fail_file`` exists and waits while
-    ``hold_file`` exists: a stand-in for a broken or slow user pipeline."""
+    ``hold_file`` exists (creating ``fitting_file`` first): a stand-in for a broken or slow user
+    pipeline."""
 
-    def __init__(self, fail_file: str = "", hold_file: str = ""):
+    def __init__(self, fail_file: str = "", hold_file: str = "", fitting_file: str = ""):
         self.fail_file = fail_file
         self.hold_file = hold_file
+        self.fitting_file = fitting_file
 
     def fit(self, X, y):  # noqa: N803 - scikit-learn's names
         if self.fail_file and Path(self.fail_file).exists():
             raise RuntimeError("the model cannot be fitted today")
+        if self.fitting_file:
+            Path(self.fitting_file).touch()
         deadline = time.monotonic() + 30
         while self.hold_file and Path(self.hold_file).exists() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -121,13 +125,13 @@ def test_a_failed_round_is_logged_and_retried_while_labeling_goes_on(tmp_path, c
     assert "failed" in printed and "cannot be fitted today" in printed and "8 labelings" in printed
 
 
-def test_labels_made_during_a_round_count_for_the_next_one(tmp_path):
-    hold = tmp_path / "hold"
+def test_labels_made_during_a_round_count_for_the_next_one(tmp_path, eventually):
+    hold, fitting = tmp_path / "hold", tmp_path / "fitting"
     hold.write_text("x")
-    loop = Loop(tmp_path, GatedModel(hold_file=str(hold)), every=6)
+    loop = Loop(tmp_path, GatedModel(hold_file=str(hold), fitting_file=str(fitting)), every=6)
     try:
         loop.label(6)
-        time.sleep(0.5)  # the round has taken its snapshot and waits in fit
+        assert eventually(fitting.exists, 30)  # the round has taken its snapshot and waits in fit
         assert loop.label(4) == 4  # answered while the round is held
         assert loop.log.read() == []
         hold.unlink()

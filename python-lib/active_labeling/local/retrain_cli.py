@@ -24,13 +24,15 @@ def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
 def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
     """Check the options and point ``setup`` at the worker's queries; None without ``--retrain-every``."""
     from active_labeling.cli import UserError
-    from active_labeling.local.retrain_round import RetrainSettings
 
     every = getattr(args, "retrain_every", None)
     if every is None:
         if getattr(args, "model", None) is not None:
             raise UserError("--model is the model to retrain: give --retrain-every N with it")
         return None
+    # Only now: the retrain loop loads scikit-learn, over a second of a plain server's start.
+    from active_labeling.local.retrain_round import RetrainSettings
+
     if every < 1:
         raise UserError(f"--retrain-every should be 1 or more, got {every}")
     if args.retrain_queries < 1:
