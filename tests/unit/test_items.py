@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from active_labeling.items import ids_from_column, ids_from_hashes, row_hashes
+from active_labeling.items import hash_id, ids_from_column, ids_from_hashes, row_hashes
 
 
 def test_duplicate_rows_stay_distinct_and_ids_are_stable():
@@ -11,6 +11,14 @@ def test_duplicate_rows_stay_distinct_and_ids_are_stable():
     assert len(set(ids)) == 4
     assert ids[2] == ids[0] + "-2" and ids[3] == ids[0] + "-3"
     assert ids_from_hashes(row_hashes(frame.copy())) == ids
+
+
+def test_ids_keep_their_written_form():
+    # Ids are stored in workspaces and metadata datasets: the form of an id must never change.
+    hashes = np.array([0, 1, 0xABCDEF, 2**64 - 1, 0xABCDEF], dtype=np.uint64)
+    assert ids_from_hashes(hashes) == ["0000000000000000", "0000000000000001", "0000000000abcdef",
+                                       "ffffffffffffffff", "0000000000abcdef-2"]
+    assert [hash_id(h) for h in hashes[:4].tolist()] == ids_from_hashes(hashes)[:4]
 
 
 def test_same_row_read_as_int_or_float_or_with_extra_columns_has_same_id():
