@@ -90,6 +90,7 @@ def test_rows_the_model_drops_are_counted(dss):
     run = dss.run_recipe(RECIPE, ROLES, OUT, {"strategy": "margin", "n_queries": 0, "chunk_size": 100})
     run.check()
     assert "rows dropped by the model's preprocessing: 3" in run.stdout + run.stderr
+    assert "WARNING Query Sampler recipe: 3 of 300 rows were dropped" in run.stdout + run.stderr
     assert len(dss.read_dataset("queries", infer_with_pandas=True)) == 297
 
 

@@ -40,5 +40,11 @@ def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Op
     generation = sampler_io.bump_generation(queries)
     for line in report.lines():
         log.info("%s: %s", COMPONENT, line)
+    if report.rows_dropped:
+        # Those items can never be queried: worth more than one info line among the others.
+        log.warning("%s: %d of %d rows were dropped by the model's preprocessing and are not in the queries "
+                    "(typically missing values in a feature whose handling drops rows: change it in the "
+                    "model's design, or fill the values in the input)", COMPONENT, report.rows_dropped,
+                    report.rows_read - report.rows_excluded)
     log.info("%s: queries generation of %s is now %d", COMPONENT, queries, generation)
     return report
