@@ -40,14 +40,38 @@ def test_missing_values_are_shown_as_null_and_dates_as_text(tmp_path):
     assert pool.display(pool.item_ids()[0]) == {"text": "x", "n": 1.5, "when": "2026-01-02T03:04:05"}
 
 
-def test_an_appended_row_is_picked_up_by_refresh(tmp_path):
+def test_an_appended_row_is_picked_up_by_refresh(tmp_path, eventually):
     frame = write_pool(tmp_path / "pool.csv")
     pool = TabularFilePool(tmp_path / "pool.csv")
     assert not pool.refresh()
     grown = pd.concat([frame, pd.DataFrame({"text": ["new"], "length": [99]})])
     grown.to_csv(tmp_path / "pool.csv", index=False)
     os.utime(tmp_path / "pool.csv", ns=(1, 1))
-    assert pool.refresh() and len(pool.item_ids()) == 21
+    assert not pool.refresh() and len(pool.item_ids()) == 20  # read in the background meanwhile
+    assert eventually(pool.refresh)
+    assert len(pool.item_ids()) == 21 and not pool.refresh()
+
+
+def test_a_file_caught_broken_keeps_the_rows_and_is_read_again(tmp_path, eventually):
+    frame = write_pool(tmp_path / "pool.csv")
+    pool = TabularFilePool(tmp_path / "pool.csv", columns=["text", "length"])
+    frame.drop(columns="length").to_csv(tmp_path / "pool.csv", index=False)  # a shown column gone
+    os.utime(tmp_path / "pool.csv", ns=(1, 1))
+    failures = []
+
+    def failed():
+        try:
+            pool.refresh()
+        except PoolError as error:
+            failures.append(str(error))
+        return bool(failures)
+    assert eventually(failed)
+    assert "['length'] are not in" in failures[0] and len(pool.item_ids()) == 20
+    fixed = pd.concat([frame, pd.DataFrame({"text": ["new"], "length": [99]})])
+    fixed.to_csv(tmp_path / "pool.csv", index=False)  # picked up by a later read
+    os.utime(tmp_path / "pool.csv", ns=(2, 2))
+    assert eventually(pool.refresh)
+    assert pool.display(pool.item_ids()[-1]) == {"text": "new", "length": 99}
 
 
 def test_media_paths_stay_inside_the_folder(tmp_path):

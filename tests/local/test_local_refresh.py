@@ -1,4 +1,5 @@
 import os
+import threading
 import time
 
 import numpy as np
@@ -6,6 +7,7 @@ import pandas as pd
 from local_helpers import Api, running, write_pool
 from PIL import Image
 
+from active_labeling.local import tabular
 from active_labeling.local.app import LocalSetup
 from active_labeling.local.tabular import TabularFilePool
 
@@ -45,7 +47,7 @@ def test_new_files_in_the_folder_are_served_without_restart(tmp_path):
         assert batch["stats"]["total"] == 2
 
 
-def test_rows_appended_to_the_pool_file_are_served_without_restart(tmp_path):
+def test_rows_appended_to_the_pool_file_are_served_without_restart(tmp_path, eventually):
     frame = write_pool(tmp_path / "pool.parquet", rows=4)
     setup = LocalSetup(kind="tabular", data=tmp_path / "pool.parquet", categories=["cat", "dog"],
                        workspace=tmp_path / "ws", refresh_seconds=0)
@@ -56,7 +58,39 @@ def test_rows_appended_to_the_pool_file_are_served_without_restart(tmp_path):
         grown = pd.concat([frame, pd.DataFrame({"text": ["fresh"], "length": [7]})])
         grown.to_parquet(tmp_path / "pool.parquet", index=False)
         os.utime(tmp_path / "pool.parquet", ns=(10**9, 10**9))
-        batch = api.get("/api/batch?size=10")[1]
+        # Read in the background: the batches answer at once, and one of them brings the new row.
+        batches = []
+        assert eventually(lambda: batches.append(api.get("/api/batch?size=10")[1]) or batches[-1]["items"])
+        batch = batches[-1]
         assert [item["data"]["text"] for item in batch["items"]] == ["fresh"]
         # The items served before the change are still held: labeling them works.
         assert api.post("/api/label", {"id": first[0]["id"], "label": "cat"})[0] == 200
+
+
+def test_labels_are_answered_while_a_changed_pool_file_is_read(tmp_path, monkeypatch, eventually):
+    frame = write_pool(tmp_path / "pool.parquet", rows=4)
+    reading, release = threading.Event(), threading.Event()
+    real_read = tabular.read_table
+
+    def slow_in_background(path, columns=None):  # a re-read of a large file, held by the test
+        if threading.current_thread().name.startswith("read "):
+            reading.set()
+            release.wait(30)
+        return real_read(path, columns)
+    monkeypatch.setattr(tabular, "read_table", slow_in_background)
+    setup = LocalSetup(kind="tabular", data=tmp_path / "pool.parquet", categories=["cat", "dog"],
+                       workspace=tmp_path / "ws", refresh_seconds=0)
+    with running(setup) as (_, port):
+        api = Api(port)
+        first = api.get("/api/batch?size=10")[1]["items"]
+        pd.concat([frame, pd.DataFrame({"text": ["fresh"], "length": [7]})]).to_parquet(
+            tmp_path / "pool.parquet", index=False)
+        os.utime(tmp_path / "pool.parquet", ns=(10**9, 10**9))
+        assert api.get("/api/batch?size=10")[1]["items"] == []  # starts the read, answers at once
+        assert reading.wait(10)
+        assert api.post("/api/label", {"id": first[0]["id"], "label": "cat"})[0] == 200
+        assert api.get("/api/batch?size=10")[1]["items"] == []
+        release.set()
+        batches = []
+        assert eventually(lambda: batches.append(api.get("/api/batch?size=10")[1]) or batches[-1]["items"])
+        assert [item["data"]["text"] for item in batches[-1]["items"]] == ["fresh"]

@@ -2,18 +2,22 @@
 
 Item ids come from the id column when one is given, else from ``active_labeling.items`` (content
 hashes, duplicates suffixed), so the Query Sampler finds the same ids. The file is re-read when
-its size or modification time changes.
+its size or modification time changes, in a background thread: a million rows take seconds to read
+and hash, which in a request would hold up every annotator's labels.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
+from active_labeling.storage.background_read import in_thread
 from active_labeling.storage.table_rows import TablePool, TableRows
 
 TABULAR_SUFFIXES = (".csv", ".parquet", ".pq")
@@ -32,6 +36,15 @@ def read_table(path: Union[str, Path], columns: Optional[Sequence[str]] = None) 
     if suffix in (".parquet", ".pq"):
         return pd.read_parquet(path, columns=list(columns) if columns else None)
     raise PoolError(f"{path}: expected a .csv or .parquet file")
+
+
+@dataclass
+class _FileState:
+    """What one read of the file gives."""
+
+    signature: Tuple[int, int]
+    columns: List[str]
+    rows: TableRows
 
 
 class TabularFilePool(TablePool):
@@ -56,13 +69,15 @@ class TabularFilePool(TablePool):
         self._wanted = list(columns) if columns else None
         self._cache_dir = Path(cache_dir) if cache_dir else None
         self._signature: Optional[Tuple[int, int]] = None
-        self._read()
+        self._reading: Optional[Future] = None
+        self._apply(self._read())
 
     def _stat(self) -> Tuple[int, int]:
         stat = os.stat(self.path)
         return stat.st_mtime_ns, stat.st_size
 
-    def _read(self) -> None:
+    def _read(self) -> _FileState:
+        """Read the file into a new state; shared attributes are left alone (this may run in a thread)."""
         signature = self._stat()
         frame = read_table(self.path)
         names = [str(c) for c in frame.columns]
@@ -78,9 +93,10 @@ class TabularFilePool(TablePool):
         unknown = [c for c in shown if c not in rows.columns]
         if unknown:
             raise PoolError(f"columns {unknown} are not in {self.path}; its columns are {rows.columns}")
-        self.columns = list(shown)
-        self._rows = rows
-        self._signature = signature
+        return _FileState(signature, list(shown), rows)
+
+    def _apply(self, state: _FileState) -> None:
+        self._signature, self.columns, self._rows = state.signature, state.columns, state.rows
 
     def _cache_file(self, signature: Tuple[int, int], item_columns: List[str]) -> Optional[Path]:
         if self._cache_dir is None or self.id_column:
@@ -113,11 +129,22 @@ class TabularFilePool(TablePool):
         return PoolError(f"the queries lack the pool's columns [{missing}]")
 
     def refresh(self) -> bool:
-        """Re-read the file when it changed; True when it did."""
+        """Start reading the file again when it changed; swap in a finished read and return True.
+
+        Raises the background read's error (the rows stay as they were): the service logs it and
+        serves as before, and the next call reads the file again if it still differs.
+        """
+        reading = self._reading
+        if reading is not None:
+            if not reading.done():
+                return False
+            self._reading = None
+            self._apply(reading.result())
+            return True
         try:
             if self._stat() == self._signature:
                 return False
         except OSError:
             return False  # the file is being replaced: keep serving what we have
-        self._read()
-        return True
+        self._reading = in_thread(self._read, f"read {self.path.name}")
+        return False

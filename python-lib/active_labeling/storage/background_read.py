@@ -62,14 +62,19 @@ class BackgroundRead(Generic[T]):
         return result
 
     def _start(self) -> Future:
-        future: Future = Future()
+        return in_thread(self._read, self._name)
 
-        def run() -> None:
-            try:
-                future.set_result(self._read())
-            except BaseException as error:  # handed over by poll()
-                future.set_exception(error)
 
-        # A daemon: a read still running never holds the process up at exit.
-        threading.Thread(target=run, name=self._name, daemon=True).start()
-        return future
+def in_thread(read: Callable[[], T], name: str) -> Future:
+    """Run ``read`` in a new daemon thread; its result (or its error) arrives in the Future."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read())
+        except BaseException as error:  # handed over to whoever reads the Future
+            future.set_exception(error)
+
+    # A daemon: a read still running never holds the process up at exit.
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
