@@ -27,32 +27,25 @@ def datasets(tmp_path_factory):
     return get
 
 
-@pytest.fixture(scope="session")
-def librosa_compiled():
-    """``ensure()`` loads librosa once in this process before the first sound server starts.
+def load_librosa():
+    """Load librosa in this process (at once when already loaded) before a sound server starts.
 
     In a new environment, librosa's first load compiles its numba functions (about 30 s on two
     cores) and caches them on disk; a server doing it would miss the tests' waits for media.
     """
-    done = []
+    import librosa
 
-    def ensure():
-        if not done:
-            import librosa
-
-            librosa.feature.melspectrogram  # noqa: B018 - the lazy module loads when touched
-            done.append(True)
-    return ensure
+    librosa.feature.melspectrogram  # noqa: B018 - the lazy module loads when touched
 
 
 @pytest.fixture
-def serve(tmp_path, datasets, librosa_compiled):
+def serve(tmp_path, datasets):
     """``serve(kind, extra=[...])`` starts a server on fresh workspace; all are stopped at the end."""
     servers = []
 
     def start(kind, extra=(), categories=None, data=None):
         if kind == "sound":
-            librosa_compiled()
+            load_librosa()
         server = LabelingServer(kind, data or datasets(kind), tmp_path / f"workspace-{len(servers)}",
                                 categories or CATEGORIES[kind], extra)
         servers.append(server)

@@ -12,6 +12,13 @@ from active_labeling.local.app import LocalSetup
 from active_labeling.local.tabular import TabularFilePool
 
 
+def next_batch_with_items(api, eventually):
+    """Ask for batches until one has items (the pool is read again in the background); return it."""
+    batches = []
+    assert eventually(lambda: batches.append(api.get("/api/batch?size=10")[1]) or batches[-1]["items"])
+    return batches[-1]
+
+
 def test_a_new_queries_file_is_followed_by_the_next_batch(tmp_path):
     frame = write_pool(tmp_path / "pool.csv")
     ids = TabularFilePool(tmp_path / "pool.csv").item_ids()
@@ -59,9 +66,7 @@ def test_rows_appended_to_the_pool_file_are_served_without_restart(tmp_path, eve
         grown.to_parquet(tmp_path / "pool.parquet", index=False)
         os.utime(tmp_path / "pool.parquet", ns=(10**9, 10**9))
         # Read in the background: the batches answer at once, and one of them brings the new row.
-        batches = []
-        assert eventually(lambda: batches.append(api.get("/api/batch?size=10")[1]) or batches[-1]["items"])
-        batch = batches[-1]
+        batch = next_batch_with_items(api, eventually)
         assert [item["data"]["text"] for item in batch["items"]] == ["fresh"]
         # The items served before the change are still held: labeling them works.
         assert api.post("/api/label", {"id": first[0]["id"], "label": "cat"})[0] == 200
@@ -91,6 +96,5 @@ def test_labels_are_answered_while_a_changed_pool_file_is_read(tmp_path, monkeyp
         assert api.post("/api/label", {"id": first[0]["id"], "label": "cat"})[0] == 200
         assert api.get("/api/batch?size=10")[1]["items"] == []
         release.set()
-        batches = []
-        assert eventually(lambda: batches.append(api.get("/api/batch?size=10")[1]) or batches[-1]["items"])
-        assert [item["data"]["text"] for item in batches[-1]["items"]] == ["fresh"]
+        batch = next_batch_with_items(api, eventually)
+        assert [item["data"]["text"] for item in batch["items"]] == ["fresh"]

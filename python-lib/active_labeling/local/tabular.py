@@ -68,7 +68,6 @@ class TabularFilePool(TablePool):
         self.id_column = id_column or None
         self._wanted = list(columns) if columns else None
         self._cache_dir = Path(cache_dir) if cache_dir else None
-        self._signature: Optional[Tuple[int, int]] = None
         self._reading: Optional[Future] = None
         self._apply(self._read())
 

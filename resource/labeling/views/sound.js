@@ -28,13 +28,17 @@ function formatTime(seconds) {
     : `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, "0")}`;
 }
 
+function spectrogramImage() {
+  return el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
+}
+
 export function createView(stage, ctx) {
   const audio = el("audio", { preload: "auto", class: "al-audio" });
   const canvas = el("canvas", { class: "al-wave-canvas", "aria-hidden": "true" });
   const wavePlayhead = el("div", { class: "al-playhead" });
   const wave = el("div", { class: "al-wave", role: "slider", tabindex: "0", "aria-label": "Waveform: click to seek",
     "aria-valuemin": "0", "aria-valuemax": "0", "aria-valuenow": "0" }, canvas, wavePlayhead);
-  let spectroImg = el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
+  let spectroImg = spectrogramImage();
   const spectroPlayhead = el("div", { class: "al-playhead" });
   const spectro = el("div", { class: "al-spectro" }, spectroImg, spectroPlayhead);
   const message = el("p", { class: "al-media-error", role: "alert", hidden: true });
@@ -190,7 +194,7 @@ export function createView(stage, ctx) {
         media.spectrogram ? (async () => {
           const blob = await fetchOk(backendUrl(media.spectrogram)).then((r) => r.blob());
           const url = URL.createObjectURL(blob);
-          const image = el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
+          const image = spectrogramImage();
           image.src = url;
           try { await image.decode(); } catch (e) { URL.revokeObjectURL(url); throw e; }
           return { url, image };
@@ -220,11 +224,11 @@ export function createView(stage, ctx) {
       message.hidden = !text;
       message.textContent = text;
       spectro.hidden = !p.spectrogram;
-      const nextImg = p.spectrogram
-        ? (p.spectrogram.image.isConnected ? p.spectrogram.image.cloneNode() : p.spectrogram.image)
-        : el("img", { class: "al-spectro-img", alt: "Mel-spectrogram" });
-      spectroImg.replaceWith(nextImg);
-      spectroImg = nextImg;
+      // Without a spectrogram, the hidden one stays; a prepared image already on screen is this one.
+      if (p.spectrogram && p.spectrogram.image !== spectroImg) {
+        spectroImg.replaceWith(p.spectrogram.image);
+        spectroImg = p.spectrogram.image;
+      }
       if (p.clipUrl) audio.src = p.clipUrl; else audio.removeAttribute("src");
       audio.currentTime = 0;
       audio.playbackRate = speed;
