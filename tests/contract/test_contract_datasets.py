@@ -139,6 +139,77 @@ def test_empty_cells_come_back_as_missing(dss):
     assert back["x"].isna().tolist() == [False, True, False]
 
 
+def test_schema_is_cached_on_the_handle_even_empty_until_its_own_write_schema(dss):
+    """dataset.py: ``if self.cols is None`` — a handle keeps the first schema it read."""
+    dss.create_dataset("queries")
+    handle = dataiku.Dataset("queries")
+    assert handle.read_schema(raise_if_empty=False) == []
+    dss.create_dataset("other")  # someone else (a recipe run) writes the dataset meanwhile
+    dataiku.Dataset("queries").write_with_schema(pd.DataFrame({"id": ["a", "b"], "score": [0.9, 0.1]}))
+    assert handle.read_schema(raise_if_empty=False) == []
+    with pytest.raises(Exception, match="No column in schema"):
+        handle.get_dataframe()  # reads go through read_schema(), which raises on the cached []
+    fresh = dataiku.Dataset("queries")
+    assert [c["name"] for c in fresh.read_schema()] == ["id", "score"] and len(fresh.get_dataframe()) == 2
+    handle.write_schema([{"name": "id", "type": "string"}, {"name": "score", "type": "double"}])
+    assert [c["name"] for c in handle.read_schema()] == ["id", "score"]
+
+
+def test_a_stale_schema_parses_new_columns_under_old_names(dss):
+    dss.create_dataset("pool", pd.DataFrame({"a": ["x", "y"]}))
+    handle = dataiku.Dataset("pool")
+    assert list(handle.get_dataframe().columns) == ["a"]
+    dataiku.Dataset("pool").write_with_schema(pd.DataFrame({"a": ["x"], "b": ["new"]}))
+    assert "b" not in handle.get_dataframe().columns
+    assert list(dataiku.Dataset("pool").get_dataframe().columns) == ["a", "b"]
+
+
+def test_default_na_spellings_read_back_as_missing_unless_told(dss):
+    texts = ["NA", "N/A", "null", "None", "nan", "NaN", "#N/A", "", "cat"]
+    dss.create_dataset("labels", pd.DataFrame({"label": texts}), schema=[{"name": "label", "type": "string"}])
+    default = dataiku.Dataset("labels").get_dataframe(infer_with_pandas=False)["label"]
+    assert default.isna().tolist() == [True] * 8 + [False]
+    kept = dataiku.Dataset("labels").get_dataframe(infer_with_pandas=False, keep_default_na=False,
+                                                     na_values=[""])["label"]
+    assert kept.tolist()[:7] == texts[:7] and pd.isna(kept.iloc[7]) and kept.iloc[8] == "cat"
+
+
+def test_schema_typed_read_raises_on_blank_ints_and_narrows_float(dss):
+    schema = [{"name": "n", "type": "bigint"}, {"name": "flag", "type": "boolean"},
+              {"name": "f", "type": "float"}]
+    dss.create_dataset("t", pd.DataFrame({"n": [1.0, None], "flag": [True, None], "f": [1234567.891, 2.5]}),
+                       schema=schema)
+    with pytest.raises(Exception, match="NA|non-finite|integer"):
+        dataiku.Dataset("t").get_dataframe(infer_with_pandas=False)
+    floats = dataiku.Dataset("t").get_dataframe(columns=["f"], infer_with_pandas=False)["f"]
+    assert str(floats.dtype) == "float32" and float(floats.iloc[0]) != 1234567.891
+
+
+def test_forced_types_read_gives_exact_text(dss):
+    """dataset.py ``iter_dataframes_forced_types``: the caller's dtypes, as DSS's scoring recipes read."""
+    schema = [{"name": "n", "type": "bigint"}, {"name": "flag", "type": "boolean"}, {"name": "f", "type": "double"},
+              {"name": "when", "type": "date"}, {"name": "s", "type": "string"}]
+    df = pd.DataFrame({"n": pd.array([2**62 + 1, None], dtype="Int64"), "flag": [False, None],
+                       "f": [1234567.891, None], "when": pd.to_datetime(["2024-01-02 03:04:05", None]),
+                       "s": ["NA", None]})
+    dss.create_dataset("t", df, schema=schema)
+    names = [c["name"] for c in schema]
+    chunks = list(dataiku.Dataset("t").iter_dataframes_forced_types(
+        names, {n: object for n in names}, False, keep_default_na=False, na_values=[""]))
+    rows = pd.concat(chunks).to_dict("records")
+    assert rows[0] == {"n": str(2**62 + 1), "flag": "false", "f": "1234567.891",
+                       "when": "2024-01-02T03:04:05.000Z", "s": "NA"}
+    assert all(pd.isna(v) for v in rows[1].values())
+
+
+def test_restricted_columns_with_parse_dates_is_refused_by_the_standin(dss):
+    """DSS parses the columns at the date columns' schema positions: the stand-in refuses that read."""
+    dss.create_dataset("m", pd.DataFrame({"a": ["x"], "when": pd.to_datetime(["2024-05-06"])}))
+    with pytest.raises(Exception, match="parse_dates=False"):
+        dataiku.Dataset("m").get_dataframe(columns=["when"])
+    assert dataiku.Dataset("m").get_dataframe(columns=["a", "when"])["when"].iloc[0].year == 2024
+
+
 # -- reading -----------------------------------------------------------------------------------
 def test_get_dataframe_columns_and_limit(dss):
     dss.create_dataset("pool", pd.DataFrame({"a": range(50), "b": range(50), "c": ["x"] * 50}))

@@ -47,8 +47,11 @@ def _iso_dates(values: pd.Series) -> pd.Series:
 
 
 def _bool_text(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
+    if isinstance(value, str):  # text written to a boolean column: "false" must stay false
+        lowered = value.strip().lower()
+        return lowered if lowered in ("true", "false") else value
     return "true" if bool(value) else "false"
 
 
@@ -94,43 +97,92 @@ def check_columns(schema: Sequence[dict], columns: Optional[Sequence[str]]) -> N
             raise Exception(f"Column(s) {unknown} not in the dataset schema {names}")
 
 
-def _read_options(schema: Sequence[dict], columns: Optional[Sequence[str]], infer_with_pandas: bool) -> dict:
-    names = [c["name"] for c in schema]
-    check_columns(schema, columns)
-    dtypes = None
-    if not infer_with_pandas:
-        dtypes = {c["name"]: _PANDAS_OF_DSS.get(c["type"], object) for c in schema}
-    return {"header": None, "names": names, "usecols": list(columns) if columns is not None else None,
-            "dtype": dtypes, "float_precision": "round_trip"}
+class ReadOptions:
+    """How DSS's client parses a read (``get_dataframe_schema_st`` then ``pandas.read_table``).
+
+    ``dtypes`` is None (pandas guesses) or a dict of column -> dtype; NA spellings, float
+    precision and date parsing are pandas's options, passed as DSS passes them.
+    """
+
+    def __init__(self, schema: Sequence[dict], columns=None, infer_with_pandas: bool = True,
+                 parse_dates: bool = True, bool_as_str: bool = False, float_precision=None,
+                 na_values=None, keep_default_na: bool = True, dtypes=None):
+        check_columns(schema, columns)
+        self.schema = list(schema)
+        self.columns = list(columns) if columns is not None else None
+        if dtypes is not None:  # iter_dataframes_forced_types: the caller's dtypes
+            self.dtypes = dtypes
+        elif infer_with_pandas:
+            self.dtypes = ({c["name"]: str for c in schema if c["type"] == "boolean"}
+                           if bool_as_str else None)
+        else:
+            self.dtypes = {c["name"]: (str if bool_as_str and c["type"] == "boolean"
+                                       else _PANDAS_OF_DSS.get(c["type"], object)) for c in schema}
+        self.parse_dates = parse_dates
+        self.float_precision = float_precision
+        self.na_values = na_values
+        self.keep_default_na = keep_default_na
+
+    def pandas(self) -> dict:
+        names = [c["name"] for c in self.schema]
+        dtypes = self.dtypes
+        if dtypes is not None and self.columns is not None:
+            dtypes = {k: v for k, v in dtypes.items() if k in self.columns}
+        return {"header": None, "names": names, "usecols": self.columns, "dtype": dtypes,
+                "float_precision": self.float_precision, "na_values": self.na_values,
+                "keep_default_na": self.keep_default_na}
+
+    @property
+    def default_na(self) -> bool:
+        """Whether missing cells are pandas's default spellings (what the columnar reader knows)."""
+        return self.keep_default_na and self.na_values is None and self.float_precision is None
+
+
+def date_columns_to_parse(schema: Sequence[dict], columns, parse_dates) -> List[str]:
+    """The date columns DSS's client asks pandas to parse.
+
+    DSS passes pandas the *positions* of the date columns in the whole schema while the stream
+    holds only the requested columns: with ``columns`` and ``parse_dates=True``, another column
+    (or none) would be parsed. Stricter than DSS: that case raises instead.
+    """
+    if parse_dates is not True:
+        return []
+    dates = [c["name"] for c in schema if c["type"] == "date" and (columns is None or c["name"] in columns)]
+    if columns is not None and dates:
+        positions = [i for i, c in enumerate(schema) if c["name"] in dates]
+        if [list(columns)[i] if i < len(columns) else None for i in positions] != dates:
+            raise Exception("DSS stand-in: get_dataframe/iter_dataframes(columns=..., parse_dates=True) "
+                            "makes DSS parse the columns at the date columns' positions in the whole "
+                            f"schema, not {dates}: pass parse_dates=False and parse them yourself")
+    return dates
 
 
 def finish(df: pd.DataFrame, schema: Sequence[dict], columns, parse_dates: bool) -> pd.DataFrame:
     """The requested columns in the requested order, dates parsed when asked."""
     if columns is not None and list(df.columns) != list(columns):
         df = df[list(columns)]
-    if parse_dates:
-        for col in schema:
-            if col["type"] == "date" and col["name"] in df.columns:
-                df[col["name"]] = pd.to_datetime(df[col["name"]], utc=True)
+    for name in date_columns_to_parse(schema, columns, parse_dates):
+        df[name] = pd.to_datetime(df[name], utc=True)
     return df
 
 
-def empty_frame(schema: Sequence[dict], columns, infer_with_pandas: bool, parse_dates: bool) -> pd.DataFrame:
-    wanted = [c for c in schema if columns is None or c["name"] in columns]
+def empty_frame(options: ReadOptions) -> pd.DataFrame:
+    wanted = [c for c in options.schema if options.columns is None or c["name"] in options.columns]
     data = {}
     for c in wanted:
-        dtype = object if infer_with_pandas else _PANDAS_OF_DSS.get(c["type"], object)
+        dtype = (options.dtypes or {}).get(c["name"], object)
         data[c["name"]] = pd.Series([], dtype=dtype)
-    return finish(pd.DataFrame(data), schema, columns, parse_dates)
+    return finish(pd.DataFrame(data), options.schema, options.columns, options.parse_dates)
 
 
-def iter_chunks(files: Sequence[Path], schema: Sequence[dict], chunksize: int, columns=None,
-                infer_with_pandas: bool = True, parse_dates: bool = True) -> Iterator[pd.DataFrame]:
+def iter_chunks(files: Sequence[Path], options: ReadOptions, chunksize: int) -> Iterator[pd.DataFrame]:
     """Stream the data files, at most ``chunksize`` rows in memory at once, in chunks of exactly
     ``chunksize`` rows (the last one may be shorter), indexed by row number in the dataset."""
     if chunksize < 1:
         raise ValueError("chunksize must be >= 1")
-    options = _read_options(schema, columns, infer_with_pandas)
+    schema, columns, parse_dates = options.schema, options.columns, options.parse_dates
+    date_columns_to_parse(schema, columns, parse_dates)  # refuse before reading
+    read = options.pandas()
     pending: List[pd.DataFrame] = []
     pending_rows = 0
     start = 0
@@ -145,7 +197,7 @@ def iter_chunks(files: Sequence[Path], schema: Sequence[dict], chunksize: int, c
     for path in files:
         if path.stat().st_size == 0:
             continue
-        with pd.read_csv(path, chunksize=chunksize, **options) as reader:
+        with pd.read_csv(path, chunksize=chunksize, **read) as reader:
             for piece in reader:
                 pending.append(piece)
                 pending_rows += len(piece)

@@ -34,6 +34,9 @@ class Dataset:
         self.readable = True
         self.writePartition = None
         self._in_flow = entry is not None
+        # DSS caches the schema on the handle at its first read (an empty one too); only
+        # write_schema on this same handle forgets it (python/dataiku/core/dataset.py, self.cols).
+        self.cols: Optional[List[dict]] = None
 
     # -- storage ---------------------------------------------------------------------------
     @property
@@ -49,8 +52,10 @@ class Dataset:
 
     # -- schema and metadata ---------------------------------------------------------------
     def read_schema(self, raise_if_empty: bool = True) -> List[dict]:
-        self._require_exists()
-        columns = read_json(self._dir / "schema.json", {"columns": []})["columns"]
+        if self.cols is None:
+            self._require_exists()
+            self.cols = read_json(self._dir / "schema.json", {"columns": []})["columns"]
+        columns = self.cols
         if raise_if_empty and not columns:
             raise Exception(f"No column in schema of {self.name}. "
                             "Have you set up the schema for this dataset?")
@@ -69,6 +74,7 @@ class Dataset:
                 raise Exception("Column {}: unknown DSS type {!r}".format(column["name"], column["type"]))
             clean.append({"name": column["name"], "type": column["type"]})
         write_json(self._dir / "schema.json", {"columns": clean})
+        self.cols = None
 
     def write_schema_from_dataframe(self, df: pd.DataFrame) -> None:
         self.write_schema(_tables.schema_from_dataframe(df))
@@ -91,15 +97,42 @@ class Dataset:
         self.writePartition = spec
 
     # -- reading ---------------------------------------------------------------------------
+    # Parsing follows DSS's client: names and dtypes from the (cached) schema, pandas's NA
+    # spellings, float precision and date options as given (python/dataiku/core/dataset.py).
     def iter_dataframes(self, chunksize: int = 10000, infer_with_pandas: bool = True, sampling: str = "head",
                         sampling_column=None, parse_dates: bool = True, limit: Optional[int] = None,
-                        ratio=None, columns: Optional[List[str]] = None) -> Iterator[pd.DataFrame]:
+                        ratio=None, columns: Optional[List[str]] = None, bool_as_str: bool = False,
+                        float_precision=None, na_values=None,
+                        keep_default_na: bool = True) -> Iterator[pd.DataFrame]:
+        options = _tables.ReadOptions(self.read_schema(), columns, infer_with_pandas, parse_dates, bool_as_str,
+                                      float_precision, na_values, keep_default_na)
+        return self._iter(options, chunksize, sampling, limit)
+
+    def iter_dataframes_forced_types(self, names: List[str], dtypes, parse_date_columns, chunksize: int = 10000,
+                                     sampling: str = "head", sampling_column=None, limit: Optional[int] = None,
+                                     ratio=None, float_precision=None, na_values=None,
+                                     keep_default_na: bool = True) -> Iterator[pd.DataFrame]:
+        """DSS's scoring recipes' read: the columns ``names`` parsed with the caller's ``dtypes``."""
+        schema = self.read_schema()
+        dates = False
+        if parse_date_columns:
+            # DSS hands pandas these as it got them; the stand-in accepts names only.
+            if not all(isinstance(c, str) for c in parse_date_columns):
+                raise Exception("DSS stand-in: give parse_date_columns as column names")
+            dates = list(parse_date_columns)
+        options = _tables.ReadOptions(schema, names, True, False, False, float_precision, na_values,
+                                      keep_default_na, dtypes=dict(dtypes or {}))
+        for chunk in self._iter(options, chunksize, sampling, limit):
+            for name in dates or []:
+                chunk[name] = pd.to_datetime(chunk[name])
+            yield chunk
+
+    def _iter(self, options: _tables.ReadOptions, chunksize: int, sampling: str,
+              limit: Optional[int]) -> Iterator[pd.DataFrame]:
         if sampling != "head":
             raise NotImplementedError("The DSS stand-in only implements sampling='head'")
-        schema = self.read_schema()
         seen = 0
-        for chunk in _tables.iter_chunks(self._data_files(), schema, chunksize, columns,
-                                         infer_with_pandas, parse_dates):
+        for chunk in _tables.iter_chunks(self._data_files(), options, chunksize):
             if limit is not None and seen + len(chunk) >= limit:
                 yield chunk.iloc[: limit - seen]
                 return
@@ -110,18 +143,16 @@ class Dataset:
                       limit: Optional[int] = None, ratio=None, infer_with_pandas: bool = True,
                       parse_dates: bool = True, bool_as_str: bool = False, float_precision=None,
                       na_values=None, keep_default_na: bool = True) -> pd.DataFrame:
-        schema = self.read_schema()
-        _tables.check_columns(schema, columns)
-        if sampling == "head" and _columnar.can_read(schema, columns, infer_with_pandas,
-                                                     _tables.OBJECT_TYPES):
-            frame = _columnar.read_text_columns(self._data_files(), schema, columns, limit)
+        options = _tables.ReadOptions(self.read_schema(), columns, infer_with_pandas, parse_dates, bool_as_str,
+                                      float_precision, na_values, keep_default_na)
+        if sampling == "head" and options.default_na and _columnar.can_read(
+                options.schema, columns, infer_with_pandas, _tables.OBJECT_TYPES):
+            frame = _columnar.read_text_columns(self._data_files(), options.schema, columns, limit)
             if frame is not None:
-                return _tables.finish(frame, schema, columns, parse_dates)
-        chunks = list(self.iter_dataframes(chunksize=10000, infer_with_pandas=infer_with_pandas,
-                                           sampling=sampling, parse_dates=parse_dates, limit=limit,
-                                           columns=columns))
+                return _tables.finish(frame, options.schema, columns, parse_dates)
+        chunks = list(self._iter(options, 10000, sampling, limit))
         if not chunks:
-            return _tables.empty_frame(self.read_schema(), columns, infer_with_pandas, parse_dates)
+            return _tables.empty_frame(options)
         return pd.concat(chunks) if len(chunks) > 1 else chunks[0]
 
     # -- writing ---------------------------------------------------------------------------
@@ -170,7 +201,11 @@ class DatasetWriter:
         if self._closed:
             raise Exception(f"This writer of {self.dataset.full_name} is closed")
         if self._file is None:
-            self._schema = self.dataset.read_schema()
+            # The storage follows the dataset's current schema, whatever this handle cached.
+            self._schema = read_json(self.dataset._dir / "schema.json", {"columns": []})["columns"]
+            if not self._schema:
+                raise Exception(f"No column in schema of {self.dataset.full_name}. "
+                                "Have you set up the schema for this dataset?")
             data_dir = self.dataset._dir / "data"
             data_dir.mkdir(parents=True, exist_ok=True)
             self._tmp = data_dir / f".session-{os.getpid()}-{id(self)}.tmp"
