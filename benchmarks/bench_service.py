@@ -71,7 +71,7 @@ def prefill(workspace_dir: Path, data: Path, pool: TabularFilePool, count: int) 
         part = chosen[start:start + 20_000].tolist()
         decisions = [Decision(start + k + 1, ids[p], f"past{p % 7}", "2026-01-01T00:00:00.000Z", LABELED,
                               CATEGORIES[p % 3]) for k, p in enumerate(part)]
-        store.append_many(decisions, [pool.values(ids[p]) for p in part])
+        store.append_many(list(zip(decisions, [pool.values(ids[p]) for p in part])))
     store.close()
     workspace.close()
 

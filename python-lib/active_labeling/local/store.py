@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from active_labeling.local.workspace import connect
 from active_labeling.storage.base import LABELED, Decision
@@ -77,8 +77,10 @@ class SqliteDecisionStore:
                 self._db.execute("ROLLBACK")
                 raise
 
-    def append_many(self, decisions: List[Decision], values: List[Optional[Dict[str, Any]]]) -> None:
-        """Store many decisions in one transaction (imports and benchmarks, not the service)."""
+    def append_many(self, entries: Sequence[Tuple[Decision, Optional[Dict[str, Any]]]]) -> None:
+        """Store ``(decision, item values)`` pairs in one transaction (decisions that arrived together)."""
+        decisions = [decision for decision, _ in entries]
+        values = [item_values for _, item_values in entries]
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:

@@ -2,10 +2,11 @@
 
 Framework-free and thread-safe. At start it rebuilds an in-memory index from the stored
 decisions; afterwards a batch or a label costs O(batch), whatever the size of the pool or the
-number of labels stored. Two locks: ``_lock`` guards the index (short holds); ``_write_lock``
-serialises the durable appends, so label ids reach the store in increasing order and the index
-is updated only after the store has the decision. A label id is never handed out twice, even
-after a failed append (ids may then have gaps).
+number of labels stored. ``_lock`` guards the index (short holds); the durable appends go through
+a :class:`GroupCommit`, which writes decisions that arrive during a write together in the next
+one, so label ids reach the store in increasing order and the index is updated only after the
+store has the decision. A label id is never handed out twice, even after a failed append (ids may
+then have gaps).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 
 from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
 from active_labeling.service.gcpause import paused_gc
+from active_labeling.service.group_commit import GroupCommit
 from active_labeling.service.history import History
 from active_labeling.service.order import ServingOrder
 from active_labeling.service.reservations import Reservations
@@ -68,7 +70,10 @@ class LabelingService:
         self.refresh_seconds = refresh_seconds
         self._clock = clock
         self._lock = threading.RLock()
-        self._write_lock = threading.Lock()
+        # A store that takes several decisions at once gets those that queued up during a write.
+        append_many = getattr(store, "append_many", None)
+        self._commits = GroupCommit(append_many or (lambda entries: store.append(*entries[0])),
+                                    self._index_written, max_batch=256 if append_many else 1)
         self._session = uuid.uuid4().hex[:12]
         self.history = History()
         with paused_gc():
@@ -266,20 +271,25 @@ class LabelingService:
                 self.reservations.reserve(annotator, [item_id], self.settings.reservation_seconds)
             # Under the lock: a pool refresh swaps the rows.
             values = self.pool.values(item_id) if status == LABELED and in_pool else None
-        with self._write_lock:
+        def entry():
             # The id is used up even if the append fails: a store may have kept part of the
             # decision (the DSS metadata row) and must never see the same id for another one.
             label_id = self._next_label_id
             self._next_label_id += 1
-            decision = Decision(label_id, item_id, annotator, utc_now_iso(), status, label, comment,
-                                self._session)
-            self.store.append(decision, values)  # raises: nothing acknowledged, index untouched
-            with self._lock:
+            return (Decision(label_id, item_id, annotator, utc_now_iso(), status, label, comment,
+                             self._session), values)
+
+        decision, _ = self._commits.submit(entry)  # raises: nothing acknowledged, index untouched
+        with self._lock:
+            return {"label_id": decision.label_id, "id": item_id, "stats": self.stats.snapshot(annotator)}
+
+    def _index_written(self, entries) -> None:
+        """Index decisions the store now has, in the order it wrote them."""
+        with self._lock:
+            for decision, _ in entries:
                 previous = self.history.add(decision)
-                self.stats.change(self._positions.get(item_id), previous, decision)
-                position = self._positions.get(item_id)
-                if position is not None and annotator in self._mine:
-                    self._mine[annotator][position] = True
-                self.reservations.release(annotator, [item_id])
-                return {"label_id": decision.label_id, "id": item_id,
-                        "stats": self.stats.snapshot(annotator)}
+                position = self._positions.get(decision.item_id)
+                self.stats.change(position, previous, decision)
+                if position is not None and decision.annotator in self._mine:
+                    self._mine[decision.annotator][position] = True
+                self.reservations.release(decision.annotator, [decision.item_id])
