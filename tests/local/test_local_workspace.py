@@ -41,7 +41,7 @@ def test_a_version_1_workspace_is_migrated_with_its_labels(tmp_path):
     row = workspace.db.execute("SELECT label_id, label, session FROM decisions").fetchone()
     assert row == (1, '"cat"', "")
     version = workspace.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
-    assert version == str(SCHEMA_VERSION) == "3"
+    assert version == str(SCHEMA_VERSION) == "4"
     reservations = Reservations(workspace.db_path)
     assert reservations.holder("b") == "alice" and reservations.held_by("alice", page="") == ["b"]
     reservations.close()

@@ -4,16 +4,21 @@ Version history:
 1. decisions, labels, reservations, meta.
 2. decisions get a ``session`` column; ``queries_state`` records queries generations.
 3. reservations get a ``page`` column (the browser tab they were made for).
+4. ``meta`` keeps the hotkeys by category name (``hotkeys``: a JSON object name -> key), so that
+   re-ordering the categories no longer changes them; the migration records the keys the
+   categories had (their order).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Callable, Dict, List
 
+from active_labeling.local.hotkeys import first_hotkeys
 from active_labeling.service.reservations import add_page_column
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TABLES: Dict[str, str] = {
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -62,8 +67,15 @@ def _v2_to_v3(db: sqlite3.Connection) -> None:
     add_page_column(db)
 
 
+def _v3_to_v4(db: sqlite3.Connection) -> None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'setup'").fetchone()
+    if row:  # a workspace never served has no categories yet: its first serve gives the keys
+        names = json.loads(row[0]).get("categories", [])
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('hotkeys', ?)", (json.dumps(first_hotkeys(names)),))
+
+
 # MIGRATIONS[n] turns a version n database into version n + 1.
-MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def table_columns(db: sqlite3.Connection, table: str) -> List[str]:

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from active_labeling.local.workspace import connect
+from active_labeling.local.workspace import connect, transaction
 from active_labeling.storage.base import LABELED, Decision
 
 
@@ -58,44 +58,32 @@ class SqliteDecisionStore:
     def append(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
         """Store ``decision`` in one transaction; return once it is committed."""
         label = _encode(decision.label)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                 (decision.label_id, decision.item_id, decision.annotator, decision.date,
-                                  decision.status, label, decision.comment, decision.session))
-                if decision.status == LABELED:
-                    values = None if item_values is None else json.dumps(item_values, default=str)
-                    self._db.execute("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
-                                     (decision.item_id, decision.annotator, decision.label_id,
-                                      decision.date, label, values))
-                else:
-                    self._db.execute("DELETE FROM labels WHERE item_id = ? AND annotator = ?",
-                                     (decision.item_id, decision.annotator))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._lock, transaction(self._db):
+            self._db.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (decision.label_id, decision.item_id, decision.annotator, decision.date,
+                              decision.status, label, decision.comment, decision.session))
+            if decision.status == LABELED:
+                values = None if item_values is None else json.dumps(item_values, default=str)
+                self._db.execute("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+                                 (decision.item_id, decision.annotator, decision.label_id,
+                                  decision.date, label, values))
+            else:
+                self._db.execute("DELETE FROM labels WHERE item_id = ? AND annotator = ?",
+                                 (decision.item_id, decision.annotator))
 
     def append_many(self, entries: Sequence[Tuple[Decision, Optional[Dict[str, Any]]]]) -> None:
         """Store ``(decision, item values)`` pairs in one transaction (decisions that arrived together)."""
         decisions = [decision for decision, _ in entries]
         values = [item_values for _, item_values in entries]
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                     [(d.label_id, d.item_id, d.annotator, d.date, d.status,
-                                       _encode(d.label), d.comment, d.session) for d in decisions])
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
-                    [(d.item_id, d.annotator, d.label_id, d.date, _encode(d.label),
-                      None if v is None else json.dumps(v, default=str))
-                     for d, v in zip(decisions, values) if d.status == LABELED])
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._lock, transaction(self._db):
+            self._db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 [(d.label_id, d.item_id, d.annotator, d.date, d.status,
+                                   _encode(d.label), d.comment, d.session) for d in decisions])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+                [(d.item_id, d.annotator, d.label_id, d.date, _encode(d.label),
+                  None if v is None else json.dumps(v, default=str))
+                 for d, v in zip(decisions, values) if d.status == LABELED])
 
     def close(self) -> None:
         """Close the connection."""

@@ -1,22 +1,28 @@
 """The local workspace: a folder holding one SQLite database (WAL) with the labels, the metadata,
 the queries generations, the reservations and what the workspace was made for.
 
-Opening checks the schema version (migrating an older one, refusing a newer one) and the
-tables' columns, and refuses a workspace made for another pool, kind or labeling setup, always
-with a message that says what to do. Nothing is modified before these checks pass.
+Opening checks the schema version (migrating an older one, refusing a newer one), the
+tables' columns and that no page of the database is damaged, and refuses a workspace made for
+another pool, kind or labeling setup, always with a message that says what to do. Nothing is
+modified before these checks pass.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Iterator, Mapping, Optional, Union
 
+from active_labeling.local import integrity
+from active_labeling.local.hotkeys import HotkeyError, first_hotkeys, keep_hotkeys
 from active_labeling.local.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, table_columns
 
 DB_NAME = "workspace.sqlite"
+_log = logging.getLogger(__name__)
 
 
 class WorkspaceError(Exception):
@@ -34,6 +40,43 @@ def connect(path: Union[str, Path], synchronous: str = "FULL") -> sqlite3.Connec
     db.execute("PRAGMA journal_mode = WAL")
     db.execute(f"PRAGMA synchronous = {synchronous}")
     return db
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back when the block fails.
+
+    SQLite ends the transaction by itself on some failures (a disk I/O error, a full disk): a
+    ROLLBACK then fails with "no transaction is active", which would hide the real error.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:  # the error being raised says more than this one
+                _log.warning("could not roll back after a failed write", exc_info=True)
+        raise
+
+
+def read_only(path: Union[str, Path]) -> sqlite3.Connection:
+    """A connection that can't modify the database (nor switch its journal mode)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def check_intact(db: sqlite3.Connection, folder: Path) -> None:
+    """Raise ``WorkspaceError`` (with the way out) when a page of the database is damaged."""
+    try:
+        found = integrity.problems(db)
+    except sqlite3.DatabaseError as error:
+        if not integrity.is_damage(error):
+            raise
+        found = [str(error)]
+    if found:
+        raise WorkspaceError(integrity.damaged_message(folder, integrity.describe(found)))
 
 
 class Workspace:
@@ -61,13 +104,16 @@ class Workspace:
             self._create()
         else:
             # Check with a read-only connection first: switching to WAL already writes the file.
-            probe = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+            probe = read_only(self.db_path)
             try:
                 version = self._version(probe)
                 self._refuse_newer(version)
                 if version == SCHEMA_VERSION:
                     self._check_tables(probe)
+                check_intact(probe, self.folder)
             except sqlite3.DatabaseError as error:
+                if integrity.is_damage(error):
+                    raise WorkspaceError(integrity.damaged_message(self.folder, str(error))) from None
                 raise WorkspaceError(f"{self.db_path} can't be read as a workspace ({error}); it was "
                                      "left untouched: choose another --workspace folder") from None
             finally:
@@ -80,11 +126,10 @@ class Workspace:
                 raise
 
     def _create(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        for ddl in TABLES.values():
-            self.db.execute(ddl)
-        self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        self.db.execute("COMMIT")
+        with transaction(self.db):
+            for ddl in TABLES.values():
+                self.db.execute(ddl)
+            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _version(self, db: sqlite3.Connection) -> int:
         if not table_columns(db, "meta"):
@@ -111,16 +156,11 @@ class Workspace:
             backup = self.db_path.with_name(f"{DB_NAME}.v{version}.bak")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             shutil.copyfile(self.db_path, backup)
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(self.db):
                 for step in range(version, SCHEMA_VERSION):
                     MIGRATIONS[step](self.db)
                 self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
                                 (str(SCHEMA_VERSION),))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
         self._check_tables(self.db)
 
     def _check_tables(self, db: sqlite3.Connection) -> None:
@@ -138,12 +178,18 @@ class Workspace:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'setup'").fetchone()
         return json.loads(row[0]) if row else {}
 
-    def bind(self, setup: Mapping[str, Any]) -> None:
+    def bind(self, setup: Mapping[str, Any], hotkeys: Optional[Mapping[str, str]] = None) -> None:
         """Bind the workspace to a setup, or check it matches the one it was made for.
 
         ``setup`` has ``kind``, ``data`` (resolved path), ``id_column``, ``categories`` (names),
         ``multi_label`` and ``label_column``. Categories may be added; a category used by a
-        stored label may not be removed.
+        stored label may not be removed. Each category keeps its hotkey (``local.hotkeys``);
+        ``hotkeys`` (``--hotkeys``) sets some, which are kept from then on.
+
+        Raises
+        ------
+        WorkspaceError
+            With what to change.
         """
         stored = self.setup()
         new = dict(setup)
@@ -160,11 +206,21 @@ class Workspace:
                 raise WorkspaceError(
                     f"stored labels use the categories {missing}, missing from --categories: add them "
                     "back, or choose another --workspace folder")
-            if stored == new:
-                return
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('setup', ?)", (json.dumps(new),))
-        self.db.execute("COMMIT")
+        kept = stored_hotkeys(self.db)  # before the setup changes: before schema 4 it is their order
+        try:
+            keys = keep_hotkeys(new.get("categories", []), kept, hotkeys or {})
+        except HotkeyError as error:
+            raise WorkspaceError(str(error)) from None
+        if stored == new and keys == kept:
+            return
+        with transaction(self.db):
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('setup', ?)", (json.dumps(new),))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('hotkeys', ?)", (json.dumps(keys),))
+
+    def hotkeys(self) -> Dict[str, str]:
+        """The hotkey of each category of the setup (name -> key; a category past the 30th has none)."""
+        keys = stored_hotkeys(self.db)
+        return {name: keys[name] for name in self.setup().get("categories", []) if name in keys}
 
     def used_categories(self) -> set:
         """Every category a stored label uses."""
@@ -202,13 +258,23 @@ class Workspace:
         self.db.close()
 
 
+def stored_hotkeys(db: sqlite3.Connection) -> Dict[str, str]:
+    """The name -> key mapping kept in a workspace (empty before its first serve)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'hotkeys'").fetchone()
+    if row:
+        return dict(json.loads(row[0]))
+    # Not recorded yet (a workspace of schema 3 read without migrating it): keys by display order.
+    setup = db.execute("SELECT value FROM meta WHERE key = 'setup'").fetchone()
+    return first_hotkeys(json.loads(setup[0]).get("categories", [])) if setup else {}
+
+
 def open_workspace(folder: Union[str, Path], setup: Optional[Mapping[str, Any]] = None,
-                   create: bool = True) -> Workspace:
-    """Open (or create) the workspace in ``folder`` and bind it to ``setup`` when given."""
+                   create: bool = True, hotkeys: Optional[Mapping[str, str]] = None) -> Workspace:
+    """Open (or create) the workspace in ``folder`` and bind it to ``setup`` (and ``hotkeys``) when given."""
     workspace = Workspace(folder, create=create)
     if setup is not None:
         try:
-            workspace.bind(setup)
+            workspace.bind(setup, hotkeys)
         except BaseException:
             workspace.close()
             raise

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 KINDS = ("tabular", "image", "sound")
+# The keys a category can have, in the order free ones are handed out: the page keeps the other
+# letters and 0 for its own commands (resource/labeling/keyboard.js).
+HOTKEY_LETTERS = "bdefghijklmnpqtuvwxyz"
+HOTKEYS: Tuple[str, ...] = tuple("123456789") + tuple(HOTKEY_LETTERS)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class ServiceSettings:
             raise ValueError("category names must be non-empty text")
         if len(set(names)) != len(names):
             raise ValueError(f"category names must be unique, got {names}")
+        _check_hotkeys(self.categories)
         if not self.label_column:
             raise ValueError("the label column name must not be empty")
         if self.reservation_seconds <= 0:
@@ -87,6 +92,21 @@ class ServiceSettings:
             "reservation_seconds": self.reservation_seconds,
             "annotators_per_item": int(self.annotators_per_item),
         }
+
+
+def _check_hotkeys(categories: Sequence[Category]) -> None:
+    owners: Dict[str, str] = {}
+    for category in categories:
+        key = category.hotkey
+        if key is None:
+            continue
+        if key not in HOTKEYS:
+            raise ValueError(f"the hotkey of {category.name!r} is {key!r}: a hotkey is a digit 1-9 or one "
+                             f"of the letters {HOTKEY_LETTERS} (the others are commands of the page)")
+        if key in owners:
+            raise ValueError(f"the hotkey {key!r} is given to both {owners[key]!r} and {category.name!r}: "
+                             "give each category its own key")
+        owners[key] = category.name
 
 
 def parse_categories(specs: Sequence[str]) -> Tuple[Category, ...]:
