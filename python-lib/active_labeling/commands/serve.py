@@ -34,6 +34,9 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
     parser.add_argument("--label-column", default="label", help="label column name (default: label)")
     parser.add_argument("--reservation-seconds", type=float, default=600.0,
                         help="how long an item served to one annotator is kept from others (default: 600)")
+    parser.add_argument("--lease-seconds", type=float, default=60.0,
+                        help="how soon the items of a page closed without a word (a crash) come "
+                             "free; an open page renews its items every third of it (default: 60)")
     parser.add_argument("--annotators-per-item", type=int, default=1,
                         help="how many annotators must label each item (default: 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random order (default: 0)")
@@ -64,6 +67,7 @@ def setup_from(args):
         queries=args.queries, annotator=args.annotator, annotators=args.annotators or (),
         id_column=args.id_column, columns=args.columns, multi_label=args.multi_label,
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
+        lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
         synchronous=getattr(args, "synchronous", "full").upper())
 

@@ -45,6 +45,7 @@ class LocalSetup:
     multi_label: bool = False
     label_column: str = "label"
     reservation_seconds: float = 600.0
+    lease_seconds: float = 60.0  # a page's items lapse this long after its last renewal
     annotators_per_item: int = 1
     seed: int = 0
     refresh_seconds: float = 5.0
@@ -122,7 +123,7 @@ def _build(setup: LocalSetup) -> LocalApp:
         loader.join()
     if "decisions" not in loaded:
         raise OSError(f"could not read the labels stored in {workspace.db_path}")
-    reservations = Reservations(workspace.db_path)
+    reservations = Reservations(workspace.db_path, lease_seconds=setup.lease_seconds)
     queries = FileQueriesSource(setup.queries, workspace.db) if setup.queries else None
     service = LabelingService(pool, store, reservations, settings, queries,
                               refresh_seconds=setup.refresh_seconds, decisions=loaded["decisions"])

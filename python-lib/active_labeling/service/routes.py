@@ -171,6 +171,12 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
             raise BadRequest("ids should be a list of item ids")
         return {"released": service.release(annotator, ids, page)}
 
+    @api("/api/renew", methods=("POST",))
+    def renew():
+        annotator, body = who(), _body()
+        page = _page_id(body.get("page"))
+        return service.renew(annotator, page, body.get("active", False), body.get("ids"))
+
     @api("/api/history")
     def history():
         before, after = _int_arg("before", None), _int_arg("after", None)

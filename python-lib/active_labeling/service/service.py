@@ -149,6 +149,9 @@ class LabelingService:
         config = self.settings.config()
         config["active_learning"] = self.queries is not None
         config["annotator"] = annotator
+        why = getattr(self.pool, "empty_reason", None)  # pools that can say why they hold nothing
+        config["empty_pool"] = why() if why is not None and not self._ids else None
+        config["lease_seconds"] = self.reservations.lease_seconds
         return config
 
     def item_view(self, item_id: str) -> Dict[str, Any]:
@@ -179,12 +182,15 @@ class LabelingService:
 
         Items the annotator already holds are not returned again, but their reservation is
         renewed: the annotator is still at work on them. With a ``page`` (a browser tab), only
-        that page's reservations are renewed, and the new ones are recorded for it.
+        that page's reservations are renewed, and the new ones are recorded for it. A short
+        batch says how many items others hold (``held``): they may come free later.
         """
         if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= MAX_BATCH:
             raise BadRequest(f"size should be an integer from 1 to {MAX_BATCH}, got {size!r}")
         with self._lock:
             self._maybe_refresh()
+            for position in self.stats.take_reopened():
+                self.order.reopen(position)
             mine = self._mine_mask(annotator)
             done = self.stats.done_mask
             holder = self.reservations.holder
@@ -193,13 +199,58 @@ class LabelingService:
             def available(position: int) -> bool:
                 return holder(ids[position]) is None
 
-            positions = self.order.take(annotator, size, lambda p: done(p) | mine[p], available)
+            positions = self.order.take(annotator, size, lambda p: done(p) | mine[p], available, done)
             chosen = [ids[p] for p in positions]
             held = self.reservations.held_by(annotator, page)
             self.reservations.reserve(annotator, held + chosen, self.settings.reservation_seconds, page)
             return {"items": [self.item_view(i) for i in chosen],
                     "stats": self.stats.snapshot(annotator),
-                    "generation": self._generation}
+                    "generation": self._generation,
+                    "held": self._held_elsewhere(annotator, page) if len(chosen) < size else None}
+
+    def _held_elsewhere(self, annotator: str, page: Optional[str]) -> Dict[str, Any]:
+        """Items still to label for ``annotator`` that others hold (their other pages included).
+
+        Only a short batch asks: the reservations are a few per open page.
+        """
+        holds = [hold for hold in self.reservations.holds() if hold.item_id in self._positions
+                 and not (hold.annotator == annotator and (page is None or hold.page == page))]
+        positions = np.asarray([self._positions[hold.item_id] for hold in holds], dtype=np.int64)
+        open_ = ~(self.stats.done_mask(positions) | self._mine_mask(annotator)[positions])
+        holds = [hold for hold, keep in zip(holds, open_.tolist()) if keep]
+        first = min((hold.until for hold in holds), default=None)
+        free_in = None if first is None else round(max(0.0, first - self.reservations.now()), 1)
+        return {"count": len(holds), "yours": sum(hold.annotator == annotator for hold in holds),
+                "first_free_in": free_in}
+
+    def renew(self, annotator: str, page: Optional[str], active: bool = False,
+              item_ids: Optional[List[str]] = None) -> Dict[str, Any]:
+        """The page's heartbeat: renew the lease of ``page``'s reservations.
+
+        ``active``: the annotator did something on the page since the last renewal; the
+        reservation time of its items starts again, and those of ``item_ids`` (what the page
+        shows and has loaded) that lapsed meanwhile are taken back when nobody else took them.
+        Returns the items the page holds, and the lease.
+        """
+        if not page:
+            raise BadRequest("page is missing: give the id of the page whose reservations to renew")
+        if not isinstance(active, bool):
+            raise BadRequest(f"active should be true or false, got {active!r}")
+        if item_ids is not None and (not isinstance(item_ids, list) or len(item_ids) > 2 * MAX_BATCH
+                                     or not all(isinstance(i, str) for i in item_ids)):
+            raise BadRequest(f"ids should be a list of at most {2 * MAX_BATCH} item ids")
+        with self._lock:
+            if active and item_ids:
+                lapsed = [i for i in dict.fromkeys(item_ids) if i in self._positions
+                          and self.reservations.holder(i) is None]
+                positions = np.asarray([self._positions[i] for i in lapsed], dtype=np.int64)
+                open_ = ~(self.stats.done_mask(positions) | self._mine_mask(annotator)[positions])
+                again = [item for item, keep in zip(lapsed, open_.tolist()) if keep]
+                if again:
+                    self.reservations.reserve(annotator, again, self.settings.reservation_seconds, page)
+            held = self.reservations.renew(annotator, page,
+                                           self.settings.reservation_seconds if active else None)
+            return {"held": held, "lease_seconds": self.reservations.lease_seconds}
 
     def stats_for(self, annotator: str) -> Dict[str, Any]:
         """What ``GET /api/stats`` answers."""

@@ -3,13 +3,14 @@
 Counts are kept up to date decision by decision, so reading them costs nothing. An item's state
 depends on every annotator's current decision on it: it is *labeled* when someone labeled it,
 *skipped* when someone skipped it and nobody labeled it, and *done* (no longer remaining) when
-it has as many labels as annotators are asked for.
+it has as many labels as annotators are asked for. An item that stops being done (a label
+withdrawn) is remembered until the service asks (``take_reopened``), to serve it again.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Dict, Iterable, Mapping, Optional
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 import numpy as np
 
@@ -53,6 +54,7 @@ class Stats:
         self.done = 0
         self.per_category: Counter = Counter()
         self.annotators: Dict[str, _AnnotatorCounts] = {}
+        self._reopened: List[int] = []
 
     def change(self, position: Optional[int], old: Optional[Decision], new: Decision) -> None:
         """Account for ``new`` replacing ``old`` (the same annotator's earlier decision, if any).
@@ -82,11 +84,18 @@ class Stats:
         self.labeled += after[0] - before[0]
         self.skipped += after[1] - before[1]
         self.done += after[2] - before[2]
+        if before[2] and not after[2]:
+            self._reopened.append(position)
 
     def _state(self, position: int):
         labels = int(self.labels[position])
         return (int(labels > 0), int(labels == 0 and int(self.skips[position]) > 0),
                 int(labels >= self.needed))
+
+    def take_reopened(self) -> List[int]:
+        """Positions that stopped being done since the last call (a label withdrawn)."""
+        reopened, self._reopened = self._reopened, []
+        return reopened
 
     def done_mask(self, positions: np.ndarray) -> np.ndarray:
         """True for the positions that have all the labels they need."""
