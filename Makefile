@@ -7,7 +7,7 @@ SPEC := code-env/python/spec
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' python-lib/active_labeling/__init__.py)
 
-.PHONY: help install demo test test-main test-oldest lint plugin deploy bench chromium clean
+.PHONY: help install demo test test-main test-oldest lint plugin deploy bench chromium angular-eval clean
 
 help:
 	@echo "make demo    - set up .venv and serve the labeling app on bundled sample data"
@@ -35,15 +35,24 @@ install: $(BIN)/.installed
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
+# node and the AngularJS of DSS 9.0.5, pinned, for the descriptor tests' visibilityCondition checks.
+ANGULAR_EVAL := tests/packaging/angular_eval
+$(ANGULAR_EVAL)/node_modules/.installed: $(ANGULAR_EVAL)/package.json $(ANGULAR_EVAL)/package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	cd $(ANGULAR_EVAL) && npm ci --no-audit --no-fund
+	touch $@
+
+angular-eval: $(ANGULAR_EVAL)/node_modules/.installed
+
 demo: install
 	$(BIN)/active-labeling demo
 
 test: test-main test-oldest
 
-test-main: install chromium
+test-main: install chromium angular-eval
 	$(BIN)/python -m pytest tests
 
-test-oldest: $(OLDEST)/.installed
+test-oldest: $(OLDEST)/.installed angular-eval
 	$(OLDEST)/bin/python -m pytest tests -m "not browser" -p no:cacheprovider
 
 lint: install

@@ -7,9 +7,12 @@ so that a failing test lists everything to fix at once.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from angular_conditions import Evaluation, as_form_model
 
 from active_labeling.params import ParamError, ParamReader
 
@@ -116,7 +119,7 @@ def params_problems(params: Any, input_roles: Optional[Iterable[str]] = None) ->
         condition = param.get("visibilityCondition")
         if condition is not None:
             if not isinstance(condition, str) or not condition.strip():
-                problems.append(f"{where}: visibilityCondition should be a JavaScript expression")
+                problems.append(f"{where}: visibilityCondition should be an AngularJS expression")
             else:
                 unknown = condition_names(condition) - declared_names(params)
                 if unknown:
@@ -271,41 +274,53 @@ def names_read(parse: Callable[[Any], Any],
     return reads, errors
 
 
-_JS_TOKEN = re.compile(r"""\s*(?:(?P<model>model\.([A-Za-z_]\w*)|model\[\s*(['"])([^'"]+)\3\s*\])
-                          |(?P<string>'[^'\\]*'|"[^"\\]*")|(?P<number>-?\d+(?:\.\d+)?)
-                          |(?P<word>true|false|null|undefined)
-                          |(?P<op>===|!==|==|!=|<=|>=|&&|\|\||[!()<>]))""", re.VERBOSE)
-_JS_WORDS = {"true": "True", "false": "False", "null": "None", "undefined": "None"}
-_JS_OPS = {"===": "==", "!==": "!=", "&&": " and ", "||": " or ", "!": " not "}
+def visibility_cases(params: Sequence[Dict[str, Any]],
+                     variants: Sequence[Dict[str, Any]]) -> Dict[str, Tuple[str, List[Dict[str, Any]]]]:
+    """Each conditional parameter's ``(visibilityCondition, form models)``, to evaluate in AngularJS.
 
-
-def visibility_test(condition: str) -> Optional[Callable[[Dict[str, Any]], bool]]:
-    """A Python test of a simple ``visibilityCondition`` on a raw config, or None when the
-    expression uses more than parameters, literals, comparisons and ``&& || !`` (not checked then).
+    The models are the raw ``variants`` as the settings form holds them (a parameter not set is
+    absent), without repeats.
     """
-    parts, position = [], 0
-    while position < len(condition.rstrip()):
-        match = _JS_TOKEN.match(condition, position)
-        if not match:
-            return None
-        position = match.end()
-        if match.group("model"):
-            parts.append(f"m.get({(match.group(2) or match.group(4))!r})")
-        elif match.group("word"):
-            parts.append(_JS_WORDS[match.group("word")])
-        elif match.group("op"):
-            parts.append(_JS_OPS.get(match.group("op"), match.group("op")))
-        else:
-            parts.append(match.group("string") or match.group("number"))
-    try:
-        code = compile("".join(parts).strip(), "<visibilityCondition>", "eval")
-    except SyntaxError:
-        return None
+    models: Dict[str, Dict[str, Any]] = {}
+    for raw in variants:
+        model = as_form_model(raw)
+        models.setdefault(json.dumps(model, sort_keys=True), model)
+    return {p["name"]: (p["visibilityCondition"], list(models.values())) for p in params
+            if isinstance(p.get("visibilityCondition"), str) and p["visibilityCondition"].strip()
+            and p.get("name")}
 
-    def test(raw: Dict[str, Any]) -> bool:
-        try:
-            return bool(eval(code, {"__builtins__": {}}, {"m": raw}))
-        except TypeError:  # an ordering between a missing value and a number: false in practice
-            return False
 
-    return test
+_HOW_TO_WRITE = ("DSS evaluates it as an AngularJS expression on a scope holding only `model`, where "
+                 "JavaScript globals (Object, Math, JSON, Array...) are undefined: test the values "
+                 "themselves, e.g. model.x == 'y', model.list.length > 0, !model.flag")
+
+
+def visibility_problems(evaluations: Dict[str, Evaluation]) -> List[str]:
+    """Problems of the conditions evaluated by AngularJS on every generated model, per parameter.
+
+    A condition must parse, never throw, be true or false (DSS shows a parameter whose condition
+    is undefined), and both show and hide its parameter among the models.
+    """
+    problems = []
+    for name, found in evaluations.items():
+        where = f"parameter {name!r}: visibilityCondition {found.expression!r}"
+        if found.error:
+            problems.append(f"{where} does not parse ({found.error}); {_HOW_TO_WRITE}")
+            continue
+        failed = [(model, error) for model, error in zip(found.models, found.errors) if error]
+        undefined = [model for model, value in zip(found.models, found.values) if value == "undefined"]
+        if failed:
+            problems.append(f"{where} throws {failed[0][1]!r} when the settings are {failed[0][0]}; "
+                            f"{_HOW_TO_WRITE}")
+        elif undefined:
+            problems.append(f"{where} is undefined when the settings are {undefined[0]}, and DSS shows a "
+                            f"parameter whose condition is undefined: make it true or false, e.g. "
+                            f"model.list.length > 0 rather than model.list && model.list.length > 0")
+        elif not any(found.shown):
+            problems.append(f"{where} is false in all {len(found.models)} generated settings, so DSS never "
+                            f"shows the parameter; {_HOW_TO_WRITE}")
+        elif all(found.shown):
+            problems.append(f"{where} is true in all {len(found.models)} generated settings, so it hides "
+                            f"nothing (an assignment `=` instead of `==`?); if some setting does hide it, "
+                            f"add that setting to CONFIG_EXAMPLES in active_labeling/dss/components.py")
+    return problems

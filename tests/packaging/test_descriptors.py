@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from angular_conditions import EvaluatorMissing, evaluate
 from descriptor_rules import (
     SEMVER,
     config_variants,
@@ -19,7 +20,8 @@ from descriptor_rules import (
     names_read,
     params_problems,
     roles_problems,
-    visibility_test,
+    visibility_cases,
+    visibility_problems,
 )
 
 from active_labeling.dss import components
@@ -159,17 +161,32 @@ def test_declared_parameters_are_exactly_those_read(folder, params):
     assert not unread, f"{folder} declares parameters it never reads: {unread}{hint}"
 
 
+@pytest.fixture(scope="module")
+def evaluated_conditions():
+    """Every descriptor's conditions, evaluated by AngularJS on the descriptor's generated settings
+    (one node process for all): ``{folder: {parameter: Evaluation}}``."""
+    cases = {}
+    for path in DESCRIPTORS:
+        params = json.loads(path.read_text(encoding="utf-8")).get("params") or []
+        variants = config_variants(params, components.CONFIG_EXAMPLES.get(_folder(path), ()))
+        for name, case in visibility_cases(params, variants).items():
+            cases[(_folder(path), name)] = case
+    try:
+        evaluations = evaluate(list(cases.values()))
+    except EvaluatorMissing as missing:
+        pytest.fail(str(missing))
+    found = {}
+    for (folder, name), evaluation in zip(cases, evaluations):
+        found.setdefault(folder, {})[name] = evaluation
+    return found
+
+
 @pytest.mark.parametrize("path", DESCRIPTORS, ids=_folder)
-def test_every_visibility_condition_can_be_met(path):
-    # A condition no setting satisfies (a misspelt choice value) hides its parameter for good.
-    params = json.loads(path.read_text(encoding="utf-8")).get("params") or []
-    variants = config_variants(params, components.CONFIG_EXAMPLES.get(_folder(path), ()))
-    never = []
-    for param in params:
-        test = visibility_test(param.get("visibilityCondition") or "")
-        if param.get("visibilityCondition") and test and not any(test(raw) for raw in variants):
-            never.append(f"{param.get('name')}: {param['visibilityCondition']}")
-    assert not never, f"{_folder(path)}: conditions no setting meets: {never}"
+def test_every_visibility_condition_works_in_dss(path, evaluated_conditions):
+    # DSS evaluates visibilityCondition with AngularJS, not JavaScript: a condition that no setting
+    # meets there (a misspelt choice value, a JavaScript global) hides its parameter for good.
+    problems = visibility_problems(evaluated_conditions.get(_folder(path), {}))
+    assert not problems, f"{_folder(path)}:\n- " + "\n- ".join(problems)
 
 
 def test_config_parsers_are_called_by_the_components():
