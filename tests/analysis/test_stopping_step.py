@@ -132,7 +132,7 @@ def test_the_step_works_on_a_folder_of_images(dss):
     dss.create_folder("images", files)
     paths = sorted(files)
     dss.create_dataset("labels", pd.DataFrame({"path": paths[:4], "label": [p[1:4] for p in paths[:4]]}))
-    dss.create_saved_model("clf", _path_model(), ["image"])
+    dss.create_saved_model("clf", _path_model(), {"image": "TEXT"})
     config = _config(pool_kind="folder", pool_folder="images", pool_dataset=None, window=1)
     dss.run_step(STEP, config).check()
     dataset = dss.dataset("labels")

@@ -89,3 +89,57 @@ def test_versions_and_active_predictor(dss):
     assert {"trainDate", "trainInfo", "accuracy"} <= set(versions[0]["snippet"])
     assert dataiku.Model("m1").get_predictor().classes == ["0", "1"]
     assert dataiku.Model("m1").get_predictor("v1").classes == ["0", "1", "2"]
+
+
+# -- what DSS's visual ML writes: input columns vs generated features (core/saved_model.py) --------
+def _mixed_frame(n: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    city = np.where(np.arange(n) % 3 == 0, "Paris", np.where(np.arange(n) % 3 == 1, "Lyon", None))
+    size = rng.normal(size=n) + (np.arange(n) % 2) * 3
+    size[::7] = np.nan
+    text = [("great fun" if i % 2 else "dull boring") + f" w{i % 5}" for i in range(n)]
+    text[3] = None
+    return pd.DataFrame({"size": size, "city": city, "review": text,
+                         "label": np.where(np.arange(n) % 2, "pos", "neg")})
+
+
+def test_trained_model_names_generated_features_and_lists_inputs_in_per_feature(dss):
+    dss.create_dataset("train", _mixed_frame())
+    dss.train_saved_model("mixed", "train", "label", {"size": "NUMERIC", "city": "CATEGORY", "review": "TEXT"})
+    predictor = dataiku.Model("mixed").get_predictor()
+    features = predictor.get_features()
+    assert "size" in features and "dummy:city:Paris" in features and "dummy:city:N/A" in features
+    assert any(f.startswith("tfidfvec:review:") and f.endswith(":fun") for f in features)
+    assert "city" not in features and "review" not in features  # never the input columns themselves
+    per_feature = predictor.params.preprocessing_params["per_feature"]
+    assert {c for c, s in per_feature.items() if s["role"] == "INPUT"} == {"size", "city", "review"}
+    assert per_feature["label"]["role"] == "TARGET"
+    assert predictor.params.core_params["prediction_type"] == "BINARY_CLASSIFICATION"
+
+
+def test_predict_casts_text_cells_to_the_training_types(dss):
+    """DSS's predict() casts numbers to float64 and categories to objects before preprocessing."""
+    dss.create_dataset("train", _mixed_frame())
+    dss.train_saved_model("mixed", "train", "label", {"size": "NUMERIC", "city": "CATEGORY", "review": "TEXT"})
+    text = pd.DataFrame({"size": ["3.5", None], "city": ["Paris", None], "review": ["great fun", None]})
+    out = dataiku.Model("mixed").get_predictor().predict(text)
+    assert out.index.tolist() == [0, 1] and list(out.columns) == ["prediction", "proba_neg", "proba_pos"]
+    with pytest.raises(ValueError):
+        dataiku.Model("mixed").get_predictor().predict(text.assign(size=["not a number", "1"]))
+
+
+def test_binary_prediction_follows_the_active_threshold(dss):
+    df = training_frame(2)
+    clf = LogisticRegression().fit(df[FEATURES], df["y"].map({0: "no", 1: "yes"}))
+    dss.create_saved_model("bin", clf, FEATURES, prediction_type="BINARY_CLASSIFICATION", threshold=0.9)
+    predictor = dataiku.Model("bin").get_predictor()
+    assert predictor.params.user_meta["activeClassifierThreshold"] == 0.9
+    out = predictor.predict(df[FEATURES])
+    assert ((out["proba_yes"] > 0.9) == (out["prediction"] == "yes")).all()
+    assert ((out["proba_yes"] > 0.5) & (out["prediction"] == "no")).any()
+
+
+def test_all_rows_dropped_gives_missing_predictions_on_every_row(dss):
+    multiclass_model(dss)
+    out = dataiku.Model("m1").get_predictor().predict(pd.DataFrame({"x1": [np.nan], "x2": [1.0]}, index=[7]))
+    assert out.index.tolist() == [7] and list(out.columns) == ["prediction"] and out["prediction"].isna().all()

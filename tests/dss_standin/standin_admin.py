@@ -14,6 +14,7 @@ import dataiku
 import pandas as pd
 from dataiku._base import read_json, write_json
 from dataiku.auth import SESSION_COOKIE, SESSION_HEADER
+from standin_training import describe_version, train
 
 PREDICTION_TYPES = ("BINARY_CLASSIFICATION", "MULTICLASS", "REGRESSION")
 
@@ -82,35 +83,46 @@ class StandInAdmin:
         return {"/" + p.relative_to(base).as_posix(): p.read_bytes() for p in files}
 
     # -- saved models ----------------------------------------------------------------------
-    def create_saved_model(self, model_id: str, estimator, features: List[str],
-                           prediction_type: str = "MULTICLASS", version_id: str = "v1",
-                           metrics: Optional[dict] = None, drop_rows_with_missing: bool = True,
-                           name: Optional[str] = None) -> str:
-        """A saved model whose first (active) version is the fitted ``estimator``, given ``features``."""
+    def create_saved_model(self, model_id: str, estimator, features, prediction_type: str = "MULTICLASS",
+                           version_id: str = "v1", metrics: Optional[dict] = None,
+                           drop_rows_with_missing: bool = True, name: Optional[str] = None,
+                           threshold: float = 0.5) -> str:
+        """A saved model whose first (active) version is the fitted ``estimator``.
+
+        ``features`` are its input columns (a list of numbers, or a dict of column -> ``NUMERIC``,
+        ``CATEGORY`` or ``TEXT``); the estimator is given a DataFrame of them.
+        """
+        self._new_model(model_id, prediction_type, name)
+        self.add_model_version(model_id, estimator, features, version_id=version_id, metrics=metrics,
+                               drop_rows_with_missing=drop_rows_with_missing, threshold=threshold)
+        return model_id
+
+    def _new_model(self, model_id: str, prediction_type: str, name: Optional[str]) -> None:
         if prediction_type not in PREDICTION_TYPES:
             raise ValueError(f"prediction_type must be one of {PREDICTION_TYPES}")
         meta = {"id": model_id, "name": name or model_id, "predictionType": prediction_type, "versions": []}
         write_json(self._model_dir(model_id) / "model.json", meta)
-        self.add_model_version(model_id, estimator, features, version_id=version_id, metrics=metrics,
-                               drop_rows_with_missing=drop_rows_with_missing)
-        return model_id
 
-    def add_model_version(self, model_id: str, estimator, features: Optional[List[str]] = None,
-                          version_id: Optional[str] = None, active: bool = True,
-                          metrics: Optional[dict] = None, drop_rows_with_missing: bool = True) -> str:
+    def add_model_version(self, model_id: str, estimator, features=None, version_id: Optional[str] = None,
+                          active: bool = True, metrics: Optional[dict] = None,
+                          drop_rows_with_missing: bool = True, threshold: float = 0.5,
+                          description: Optional[dict] = None) -> str:
         """Add a version (active by default, which deactivates the others); returns its id."""
         meta = read_json(self._model_dir(model_id) / "model.json")
         versions = meta["versions"]
-        if features is None:
-            features = read_json(self._model_dir(model_id) / "versions" / versions[-1]["versionId"]
-                                 / "version.json")["features"]
+        if description is None:
+            if features is None:
+                last = read_json(self._model_dir(model_id) / "versions" / versions[-1]["versionId"]
+                                 / "version.json")
+                features = {c: s["type"] for c, s in last["per_feature"].items() if s["role"] == "INPUT"}
+            description = describe_version(features, drop_rows_with_missing=drop_rows_with_missing,
+                                           threshold=threshold)
         version_id = version_id or f"v{len(versions) + 1}"
         version_dir = self._model_dir(model_id) / "versions" / version_id
         version_dir.mkdir(parents=True)
         with open(version_dir / "estimator.pkl", "wb") as f:
             pickle.dump(estimator, f)
-        write_json(version_dir / "version.json",
-                   {"features": list(features), "dropRowsWithMissing": drop_rows_with_missing})
+        write_json(version_dir / "version.json", description)
         now = int(time.time() * 1000)
         if active:
             for v in versions:
@@ -120,6 +132,24 @@ class StandInAdmin:
                                                                      "endTime": now}, **(metrics or {})}})
         write_json(self._model_dir(model_id) / "model.json", meta)
         return version_id
+
+    def train_saved_model(self, model_id: str, dataset: str, target: str, features: Dict[str, str],
+                          prediction_type: Optional[str] = None) -> str:
+        """Train a new active version on ``dataset``, as a scenario's "Train" step does (visual ML).
+
+        The model is created at its first training; ``prediction_type`` defaults to binary or
+        multiclass from the target's classes. Returns the version id.
+        """
+        ds = self.dataset(dataset)
+        schema = ds.read_schema()
+        names = [c["name"] for c in schema]
+        frame = pd.concat(ds.iter_dataframes_forced_types(names, {n: object for n in names}, False,
+                                                         keep_default_na=False, na_values=[""]))
+        estimator, description = train(frame, target, features, schema)
+        if not (self._model_dir(model_id) / "model.json").exists():
+            kind = "BINARY_CLASSIFICATION" if len(estimator.classes_) == 2 else "MULTICLASS"
+            self._new_model(model_id, prediction_type or kind, None)
+        return self.add_model_version(model_id, estimator, description=description)
 
     def _model_dir(self, model_id: str) -> Path:
         return self._project_dir / "models" / model_id

@@ -116,7 +116,7 @@ def test_folder_pool_of_generated_images(dss):
     dss.create_folder("images", files)
     dss.create_dataset("meta", pd.DataFrame({"item_id": ["/other/x3.png"], "status": ["labeled"]}))
     # DSS image models name their path feature as they like: here "image".
-    dss.create_saved_model("clf", path_model(), ["image"], prediction_type="MULTICLASS")
+    dss.create_saved_model("clf", path_model(), {"image": "TEXT"}, prediction_type="MULTICLASS")
     run = dss.run_recipe(RECIPE, {"model": ["clf"], "unlabeled": ["images"], "metadata": ["meta"]}, OUT,
                          {"strategy": "entropy", "n_queries": 5})
     run.check()
@@ -147,7 +147,7 @@ def test_missing_features_are_named(dss):
     dss.create_dataset("pool", pool.drop(columns=["b"]))
     dss.create_saved_model("clf", classifier(pool), ["a", "b"])
     message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
-    assert "lacks the model's feature(s) b" in message
+    assert "lacks the model's input column(s) b" in message and "retrain" in message
 
 
 def test_empty_pool_is_refused(dss):
@@ -161,7 +161,7 @@ def test_empty_pool_is_refused(dss):
 
 def test_folder_without_readable_file_is_refused(dss):
     dss.create_folder("images", {"/a.png": b"garbage", "/b.wav": b"RIFF....", "/c.txt": b"text"})
-    dss.create_saved_model("clf", path_model(), ["image"])
+    dss.create_saved_model("clf", path_model(), {"image": "TEXT"})
     message = failure(dss.run_recipe(RECIPE, {"model": ["clf"], "unlabeled": ["images"]}, OUT, {}))
     assert "none of the 2 image or sound files" in message
 

@@ -19,6 +19,7 @@ from active_labeling.analysis.prepare import (
 from active_labeling.analysis.simulation import run_simulation
 from active_labeling.analysis.summary import summarize
 from active_labeling.dss.analysis_config import COMPONENT, AnalysisConfig
+from active_labeling.dss.dataset_io import fresh, read_text, read_with_exact_columns, schema_of
 
 LOG = logging.getLogger(__name__)
 
@@ -61,10 +62,12 @@ def _read(config: AnalysisConfig, data: str, labels: Optional[str]):
     if _is_folder(data):
         folder = dataiku.Folder(data)
         if labels:
-            table = dataiku.Dataset(labels).get_dataframe(infer_with_pandas=False)
+            columns = [c["name"] for c in schema_of(labels)]
             for column in (config.path_column, config.target_column):
-                if column not in table.columns:
+                if column not in columns:
                     raise PreparationError(f"the labels dataset has no column {column!r}")
+            # Paths and labels as stored: a label "NA" is a label, not a missing value.
+            table = read_text(fresh(labels), [config.path_column, config.target_column])
             table = table[table[config.target_column].notna()]
             paths = ["/" + str(p).lstrip("/") for p in table[config.path_column]]
             values = table[config.target_column].tolist()
@@ -72,7 +75,7 @@ def _read(config: AnalysisConfig, data: str, labels: Optional[str]):
             paths, values = labels_from_subfolders(media_files(folder.list_paths_in_partition(),
                                                                config.media_kind))
         return prepare_media(paths, values, config.media_kind, folder.get_download_stream)
-    frame = dataiku.Dataset(data).get_dataframe()
+    frame = read_with_exact_columns(data, [config.target_column])
     X, y, _ = prepare_table(frame, config.target_column, config.feature_columns or None)
     return X, y
 

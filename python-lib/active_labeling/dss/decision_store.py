@@ -6,29 +6,41 @@ Labels columns: the item's columns (tabular) or ``path`` (folders), the label co
 In multi-label mode a label is stored as a JSON list of category names in one text column, e.g.
 ``["cat", "dog"]`` (parse it with ``json.loads``).
 
-Each decision is one small append (a DSS write session in APPEND mode) to the metadata dataset
-and, for a label, one to the labels dataset. A changed label appends a new labels row; the old
-row is dropped later by a compaction (one rewrite of the labels dataset from its full content),
-only when superseded rows pile up or at start, never for each label.
+Decisions that arrive together (``append_many``) go in one append session per dataset. A changed
+label appends a new labels row; the old row is dropped later by a compaction
+(:mod:`active_labeling.dss.compaction`), when superseded rows pile up, and both datasets are
+compacted at start and once ``compact_after_appends`` append sessions were made since the last
+compaction, which bounds the files a file-based connection keeps (about one per session). Never
+for each label.
 
 The metadata is the log the labels derive from. At start the labels dataset is reconciled with
 it: every current label (the latest decision per item and annotator, when it is a label) whose
 row is missing from the labels dataset (its append failed, or a compaction was cut off between
 reading and rewriting and left the dataset empty or partial) is appended again, all in one
 append; a row present twice counts as superseded, so the compaction that follows drops the copy.
+A compaction of the metadata itself first saves its rows to a journal file, from which a cut-off
+one is repaired at the next start.
+
+Every read is of the stored text (:mod:`active_labeling.dss.dataset_io`) through a fresh handle:
+a label or comment spelled ``NA`` or ``None`` stays what it is, an int column with blanks is
+no error, and a rewrite gives back every value as it was.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import tempfile
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-import dataiku
 import pandas as pd
 
+from active_labeling.dss.compaction import forget_journal, recover_journal, rewrite
+from active_labeling.dss.dataset_io import fresh, read_text
 from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, extra_names, labels_columns
 from active_labeling.service.errors import ServiceError
 from active_labeling.storage.base import LABELED, Decision
@@ -38,6 +50,9 @@ _log = logging.getLogger(__name__)
 # the rewrite's cost is then spread over many labels.
 COMPACT_RATIO = 0.2
 COMPACT_MINIMUM = 50
+# A dataset is compacted once this many append sessions were made to it since its last compaction:
+# a file-based connection then keeps at most about this many files per dataset.
+COMPACT_AFTER_APPENDS = 64
 # A labels append that fails after its metadata row was written is tried again after these pauses.
 RETRY_PAUSES = (0.2, 1.0)
 
@@ -68,25 +83,35 @@ class DssDecisionStore:
     item_values : callable, optional
         ``item_values(item_id)`` gives an item's columns (``KeyError`` when gone): used at start
         to restore a labels row whose append failed after its metadata row was written.
-    compact_ratio, compact_minimum : float, int, optional
-        Default ``COMPACT_RATIO`` and ``COMPACT_MINIMUM``.
+    compact_ratio, compact_minimum, compact_after_appends : float, int, int, optional
+        Default ``COMPACT_RATIO``, ``COMPACT_MINIMUM`` and ``COMPACT_AFTER_APPENDS``.
+    journal_dir : str, optional
+        Where a compaction of the metadata saves its rows until it is done (default: a folder of
+        the system's temporary directory named after the metadata dataset).
     """
 
     def __init__(self, metadata_dataset: str, labels_dataset: str, item_columns: Sequence[Dict[str, Any]],
                  label_column: str = "label", multi_label: bool = False,
                  component: str = "Labeling webapp", compact_ratio: Optional[float] = None,
                  compact_minimum: Optional[int] = None,
-                 item_values: Optional[Callable[[str], Dict[str, Any]]] = None):
+                 item_values: Optional[Callable[[str], Dict[str, Any]]] = None,
+                 compact_after_appends: Optional[int] = None, journal_dir: Optional[str] = None):
         self.label_column = label_column
         self.multi_label = multi_label
         self.compact_ratio = COMPACT_RATIO if compact_ratio is None else compact_ratio
         self.compact_minimum = COMPACT_MINIMUM if compact_minimum is None else compact_minimum
+        self.compact_after_appends = (COMPACT_AFTER_APPENDS if compact_after_appends is None
+                                      else compact_after_appends)
         self._columns = labels_columns(item_columns, label_column)
         self._item_names = [str(c["name"]) for c in item_columns]
         self._extra = extra_names(self._item_names, label_column)
         self._item_values = item_values
-        self._metadata = dataiku.Dataset(metadata_dataset)
-        self._labels = dataiku.Dataset(labels_dataset)
+        # Handles for writing only: every read opens a fresh one (DSS caches schemas per handle).
+        self._metadata = fresh(metadata_dataset)
+        self._labels = fresh(labels_dataset)
+        self.metadata_name, self.labels_name = self._metadata.name, self._labels.name
+        self._journal = os.path.join(journal_dir or _default_journal_dir(self.metadata_name),
+                                     "metadata-compaction.csv")
         # Every write to either dataset goes through this lock: DSS allows one writer per dataset.
         self._lock = threading.Lock()
         needs = [check_schema(metadata_dataset, "metadata", self._metadata.read_schema(raise_if_empty=False),
@@ -102,31 +127,49 @@ class DssDecisionStore:
         self._key_of: Dict[int, Key] = {}
         self._label_rows = 0
         self._superseded = 0
+        self._appends = {"metadata": 0, "labels": 0}
         self._broken: Optional[str] = None
         self.compactions = 0
+        self.append_sessions = 0
 
     # -- reading -----------------------------------------------------------------------------
 
     def load(self) -> List[Decision]:
         """Every decision in the metadata dataset, in ``label_id`` order (read once, at start).
 
-        Also counts the labels rows no longer current, and compacts the labels dataset when
-        there are any (left by the previous run).
+        Also repairs what a backend cut off midway may have left (a metadata compaction's journal,
+        labels rows missing), then compacts both datasets so that each holds one file.
         """
-        frame = self._metadata.get_dataframe(infer_with_pandas=False, parse_dates=False)
+        metadata_names = [c["name"] for c in METADATA_COLUMNS]
+        frame = read_text(fresh(self.metadata_name), metadata_names)
+        with self._lock:
+            frame = self._recover_metadata(frame, metadata_names)
         decisions = sorted((self._decision(row) for row in frame.to_dict("records")),
                            key=lambda d: d.label_id)
         for decision in decisions:
             self._track(decision)
         id_column = self._extra["label_id"]
-        label_ids = self._labels.get_dataframe(columns=[id_column], infer_with_pandas=False,
-                                               parse_dates=False)[id_column].tolist()
+        label_ids = read_text(fresh(self.labels_name), [id_column])[id_column].tolist()
         self._label_rows = len(label_ids)
         self._superseded = self._keep(label_ids).count(False)
         self._restore_missing(label_ids)
-        if self._superseded:
-            self.compact()
+        with self._lock:
+            if len(frame):
+                self._compact_metadata()
+            if self._label_rows:
+                self._compact_labels()
         return decisions
+
+    def _recover_metadata(self, frame: pd.DataFrame, names: List[str]) -> pd.DataFrame:
+        present = {n for n in (_as_int(v) for v in frame["label_id"].tolist()) if n is not None}
+        missing = recover_journal(self._journal, present, "label_id")
+        if missing is None:
+            return frame
+        if len(missing):
+            _append(self._metadata, names, missing[names].to_dict("records"))
+            frame = pd.concat([frame, missing[names]], ignore_index=True)
+        forget_journal(self._journal)
+        return frame
 
     def _restore_missing(self, label_ids: List[Any]) -> None:
         present = {_as_int(v) for v in label_ids}
@@ -145,14 +188,14 @@ class DssDecisionStore:
                 _append(self._labels, [c["name"] for c in self._columns], rows)
             self._label_rows += len(rows)
             _log.warning("restored %d label(s) missing from the labels dataset %s, from the metadata "
-                         "dataset %s", len(rows), self._labels.name, self._metadata.name)
+                         "dataset %s", len(rows), self.labels_name, self.metadata_name)
 
     def _decision(self, row: Dict[str, Any]) -> Decision:
         status = _text(row.get("status")) or LABELED
         label = _text(row.get("label")) if status == LABELED else None
         if label is not None and self.multi_label:
             label = _json_list(label)
-        return Decision(label_id=int(row["label_id"]), item_id=_text(row.get("item_id")),
+        return Decision(label_id=_as_int(row["label_id"]), item_id=_text(row.get("item_id")),
                         annotator=_text(row.get("annotator")), date=_text(row.get("date")),
                         status=status, label=label, comment=_text(row.get("comment")),
                         session=_text(row.get("session")))
@@ -190,30 +233,44 @@ class DssDecisionStore:
     # -- writing -----------------------------------------------------------------------------
 
     def append(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
-        """Append the decision to the metadata and, for a label, the item and label to the labels.
+        """Store one decision: see :meth:`append_many`."""
+        self.append_many([(decision, item_values)])
 
-        Returns once both writers are closed (the rows are durable in DSS).
+    def append_many(self, entries: Sequence[Tuple[Decision, Optional[Dict[str, Any]]]]) -> None:
+        """Append the decisions to the metadata and their labels (with the items) to the labels.
+
+        One append session per dataset for all of them. Returns once both writers are closed (the
+        rows are durable in DSS); raises when the metadata rows could not be written.
         """
-        label_text = self._label_text(decision.label) if decision.status == LABELED else None
-        metadata_row = {"item_id": decision.item_id, "annotator": decision.annotator,
-                        "date": decision.date, "status": decision.status, "label": label_text,
-                        "comment": decision.comment or "", "session": decision.session or "",
-                        "label_id": int(decision.label_id)}
+        metadata_rows = [self._metadata_row(decision) for decision, _ in entries]
+        label_rows = [self._labels_row(decision, values) for decision, values in entries
+                      if decision.status == LABELED]
         with self._lock:
             if self._broken:
                 raise StoreNeedsRestart(self._broken)
-            _append(self._metadata, [c["name"] for c in METADATA_COLUMNS], [metadata_row])
-            if decision.status == LABELED:
-                self._append_label(decision, item_values)
-                self._label_rows += 1
-            if self._track(decision):
-                self._superseded += 1
-            if self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows):
-                self._compact_after_append()
+            _append(self._metadata, [c["name"] for c in METADATA_COLUMNS], metadata_rows)
+            self._appends["metadata"] += 1
+            self.append_sessions += 1
+            if label_rows:
+                self._append_labels(label_rows)
+                self._label_rows += len(label_rows)
+            for decision, _ in entries:
+                if self._track(decision):
+                    self._superseded += 1
+            self._compact_when_due()
 
-    def _compact_after_append(self) -> None:
+    def _metadata_row(self, decision: Decision) -> Dict[str, Any]:
+        label_text = self._label_text(decision.label) if decision.status == LABELED else None
+        return {"item_id": decision.item_id, "annotator": decision.annotator, "date": decision.date,
+                "status": decision.status, "label": label_text, "comment": decision.comment or "",
+                "session": decision.session or "", "label_id": int(decision.label_id)}
+
+    def _compact_when_due(self) -> None:
+        labels_due = (self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows)
+                      or self._appends["labels"] >= self.compact_after_appends)
         try:
-            self._compact_locked()
+            if labels_due:
+                self._compact_labels()
         except Exception as error:
             # The decision is stored: acknowledge it. The labels dataset may now be empty or
             # partial; the metadata has every label and a restart restores them.
@@ -221,16 +278,27 @@ class DssDecisionStore:
                             "in the metadata dataset. Restart the webapp's backend to repair the "
                             "labels dataset and go on labeling.")
             _log.error("labels compaction failed: %s", error)
+            return
+        if self._appends["metadata"] < self.compact_after_appends:
+            return
+        try:
+            self._compact_metadata()
+        except Exception as error:
+            self._broken = (f"the metadata dataset could not be compacted ({error}); its rows are safe in "
+                            f"the journal {self._journal}. Restart the webapp's backend to restore them "
+                            "and go on labeling.")
+            _log.error("metadata compaction failed: %s", error)
 
-    def _append_label(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
-        row = self._labels_row(decision, item_values)
+    def _append_labels(self, rows: List[Dict[str, Any]]) -> None:
         for pause in (*RETRY_PAUSES, None):
             try:
-                _append(self._labels, [c["name"] for c in self._columns], [row])
+                _append(self._labels, [c["name"] for c in self._columns], rows)
+                self._appends["labels"] += 1
+                self.append_sessions += 1
                 return
             except Exception as error:
                 if pause is None:
-                    # The metadata has this decision: a restart restores its labels row. Until
+                    # The metadata has these decisions: a restart restores their labels rows. Until
                     # then the labels dataset is failing, so decisions are refused, not half-stored.
                     self._broken = (f"the labels dataset could not be written ({error}); the label is "
                                     "safe in the metadata dataset. Restart the webapp's backend "
@@ -255,23 +323,33 @@ class DssDecisionStore:
     def compact(self) -> None:
         """Rewrite the labels dataset with only its current rows (the latest label per item and annotator)."""
         with self._lock:
-            self._compact_locked()
+            self._compact_labels()
 
-    def _compact_locked(self) -> None:
+    def _compact_labels(self) -> None:
         # Under the write lock: no label can be appended between the read and the rewrite.
-        frame = self._labels.get_dataframe(infer_with_pandas=False)
-        keep = frame[self._keep(frame[self._extra["label_id"]].tolist())]
-        self._labels.spec_item["appendMode"] = False
-        with self._labels.get_writer() as writer:
-            writer.write_dataframe(keep[[c["name"] for c in self._columns]])
-        self._labels.spec_item["appendMode"] = True
-        _log.info("compacted the labels dataset: %d rows kept of %d", len(keep), len(frame))
-        self._label_rows = len(keep)
+        id_column = self._extra["label_id"]
+        kept = rewrite(self.labels_name, [c["name"] for c in self._columns],
+                       lambda rows: self._keep(rows[id_column].tolist()))
+        _log.info("compacted the labels dataset: %d rows kept of %d", kept, self._label_rows)
+        self._label_rows = kept
         self._superseded = 0
+        self._appends["labels"] = 0
+        self.compactions += 1
+
+    def _compact_metadata(self) -> None:
+        # Every row is kept (the metadata is the log): only its files are merged.
+        kept = rewrite(self.metadata_name, [c["name"] for c in METADATA_COLUMNS], journal=self._journal)
+        _log.info("compacted the metadata dataset: %d rows", kept)
+        self._appends["metadata"] = 0
         self.compactions += 1
 
     def close(self) -> None:
         """Nothing stays open between appends."""
+
+
+def _default_journal_dir(metadata_name: str) -> str:
+    digest = hashlib.sha1(metadata_name.encode("utf-8")).hexdigest()[:12]
+    return os.path.join(tempfile.gettempdir(), "active-labeling-journal", digest)
 
 
 def _append(dataset, names: List[str], rows: List[Dict[str, Any]]) -> None:

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, Callable, Dict, List, Optional, Sequence
 import dataiku
 import pandas as pd
 
+from active_labeling.dss.dataset_io import fresh, read_text, typed_view
 from active_labeling.storage.background_read import BackgroundRead
 from active_labeling.storage.table_rows import TablePool, TableRows, json_cell
 
@@ -48,7 +49,8 @@ class _TableState:
 
 
 class DssTabularPool(TablePool):
-    """The rows of a DSS dataset.
+    """The rows of a DSS dataset, as the text DSS stores (``dataset_io``): what the page shows and
+    the labels dataset gets is exactly the input's cells.
 
     Parameters
     ----------
@@ -69,20 +71,19 @@ class DssTabularPool(TablePool):
         self.id_column = id_column or None
         self._wanted = list(columns)
         self.recheck_seconds = TABLE_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
-        self._dataset = dataiku.Dataset(dataset_name)
         self._apply(self._read())
         self._reread = BackgroundRead(self._read, self.recheck_seconds, clock, f"read {dataset_name}")
 
     def _read(self) -> _TableState:
         """Read the dataset into a new state; shared attributes are left alone (this may run in a thread)."""
+        dataset = fresh(self.name)  # a kept handle would parse new data with its cached schema
         schema = [{"name": str(c["name"]), "type": str(c.get("type") or "string")}
-                  for c in self._dataset.read_schema(raise_if_empty=False) or []]
+                  for c in dataset.read_schema(raise_if_empty=False) or []]
         if not schema:
             raise PoolError(f"the dataset '{self.name}' (Rows to label) has no columns: build it first, "
                             "or choose another dataset.")
-        frame = self._dataset.get_dataframe()
-        frame.columns = [str(c) for c in frame.columns]
-        names = list(frame.columns)
+        names = [c["name"] for c in schema]
+        frame = read_text(dataset, names)
         if self.id_column and self.id_column not in names:
             raise PoolError(f"the 'Item id column' {self.id_column!r} is not a column of '{self.name}' "
                             f"(columns: {', '.join(names)}); choose one of them or leave it empty.")
@@ -91,7 +92,7 @@ class DssTabularPool(TablePool):
             raise PoolError(f"'Columns to show' names {', '.join(unknown)}, not in '{self.name}' "
                             f"(columns: {', '.join(names)}); fix the list or leave it empty for all.")
         try:
-            rows = TableRows(frame, self.id_column)
+            rows = TableRows(frame, self.id_column, hash_frame=typed_view(frame, schema, [self.id_column]))
         except ValueError as error:
             raise PoolError(f"the dataset '{self.name}' (Rows to label): {error}") from None
         return _TableState(schema, self._wanted or rows.item_columns, rows)
@@ -102,6 +103,10 @@ class DssTabularPool(TablePool):
     def _queries_error(self, missing: str) -> Exception:
         return PoolError(f"the queries dataset lacks the columns {missing} of "
                          f"'{self.name}': run the Query Sampler on this dataset.")
+
+    def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
+        """Item ids of the rows of a queries table, read as text: numbers compare as numbers."""
+        return super().ids_for_rows(typed_view(rows, self.schema, [self.id_column or ""]))
 
     def refresh(self) -> bool:
         """Swap in rows read in the background (see ``recheck_seconds``); True when their ids changed.
@@ -211,6 +216,9 @@ class DssFolderMediaSource:
 
     def __init__(self, pool: DssFolderPool):
         self.pool = pool
+
+    def __contains__(self, item_id: object) -> bool:
+        return isinstance(item_id, str) and item_id in self.pool
 
     def open(self, item_id: str) -> BinaryIO:
         """A readable stream of the file; ``KeyError`` when the folder did not list it."""

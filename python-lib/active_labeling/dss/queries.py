@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from typing import Callable, Optional
 
 import dataiku
 import numpy as np
+import pandas as pd
 
+from active_labeling.dss.dataset_io import fresh, read_text
 from active_labeling.generation import read_generation
 from active_labeling.storage.base import Pool, Queries
 
@@ -29,11 +30,9 @@ class DssQueriesSource:
 
     def __init__(self, dataset_name: str, cache_seconds: float = 3.0,
                  clock: Callable[[], float] = time.monotonic):
-        self._dataset = dataiku.Dataset(dataset_name)
-        project_key = getattr(self._dataset, "project_key", None) or os.environ.get("DKU_CURRENT_PROJECT_KEY")
-        short = dataset_name.split(".", 1)[1] if "." in dataset_name else dataset_name
+        self.dataset_name = dataset_name
         # The Query Sampler counts generations under the dataset's full name.
-        self.full_name = f"{project_key}.{short}" if project_key else dataset_name
+        self.full_name = fresh(dataset_name).full_name
         self.cache_seconds = cache_seconds
         self._clock = clock
         self._cached: Optional[int] = None
@@ -69,15 +68,20 @@ class DssQueriesSource:
         return queries
 
     def _read(self, generation: int, pool: Pool) -> Queries:
-        if not self._dataset.read_schema(raise_if_empty=False):
+        # A fresh handle: one kept since the start would still hold the schema it saw then, empty
+        # before the first Query Sampler run, and never see the queries.
+        dataset = fresh(self.dataset_name)
+        if not dataset.read_schema(raise_if_empty=False):
             return Queries(generation)
-        frame = self._dataset.get_dataframe()
+        frame = read_text(dataset)  # the item columns exactly as the Query Sampler copied them
+        score = (pd.to_numeric(frame["score"], errors="coerce") if "score" in frame.columns
+                 else pd.Series(np.nan, index=frame.index))
         if "rank" in frame.columns:
-            frame = frame.sort_values("rank", kind="stable")
+            frame = frame.iloc[np.argsort(pd.to_numeric(frame["rank"], errors="coerce").to_numpy(),
+                                          kind="stable")]
         elif "score" in frame.columns:
-            frame = frame.sort_values("score", ascending=False, kind="stable")
+            frame = frame.iloc[np.argsort(-score.to_numpy(), kind="stable")]
         ids = pool.ids_for_rows(frame)
-        scores = (frame["score"].to_numpy(dtype=float) if "score" in frame.columns
-                  else np.full(len(frame), np.nan))
+        scores = score.loc[frame.index].to_numpy(dtype=float)
         kept = [(i, float(s)) for i, s in zip(ids, scores.tolist()) if i is not None]
         return Queries(generation, [i for i, _ in kept], [s for _, s in kept])

@@ -8,12 +8,15 @@ a container), datasets chunk by chunk.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Iterable, List, Optional, Set
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Set
 
 import dataiku
 import pandas as pd
 
+from active_labeling.dss.dataset_io import fresh, iter_text, read_text, typed_view
 from active_labeling.generation import with_generation_bumped
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids
@@ -23,14 +26,23 @@ from active_labeling.sampling.sampler import Scorer
 log = logging.getLogger(__name__)
 
 
+INPUT_ROLE = "INPUT"
+
+
 @dataclass
 class SavedModelScorer:
-    """A saved model's active version, scoring chunks through ``predict(df, with_probas=True)``."""
+    """A saved model's active version, scoring chunks through ``predict(df, with_probas=True)``.
+
+    ``features`` are the model's *input columns* (the columns of the training data with the
+    input role), not ``predictor.get_features()``, which names what the preprocessing makes of
+    them (``dummy:city:Paris``...); None when the predictor does not say.
+    """
 
     name: str
     predictor: object
     version: str
     features: Optional[List[str]]
+    feature_types: Dict[str, str] = field(default_factory=dict)
 
     def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
         try:
@@ -57,16 +69,67 @@ def open_saved_model(name: str) -> SavedModelScorer:
     model = dataiku.Model(name)
     versions = model.list_versions()
     active = [v for v in versions if v.get("active")] or versions[-1:]
-    predictor = model.get_predictor()
+    version = str(active[0].get("versionId")) if active else "unknown"
+    predictor = load_predictor(model, name, None)
     getter = getattr(predictor, "get_classes", None)
     classes = getter() if callable(getter) else getattr(predictor, "classes", None)
     if classes is None:
         raise SamplerError(f"the saved model {name} is a regression model: uncertainty needs class "
                            "probabilities. Choose a classification model (two or more classes)")
-    getter = getattr(predictor, "get_features", None)
-    features = getter() if callable(getter) else getattr(predictor, "features", None)
-    version = str(active[0].get("versionId")) if active else "unknown"
-    return SavedModelScorer(name, predictor, version, list(features) if features is not None else None)
+    inputs = input_columns(predictor)
+    return SavedModelScorer(name, predictor, version, list(inputs) if inputs is not None else None,
+                            dict(inputs or {}))
+
+
+def input_columns(predictor) -> Optional[Dict[str, str]]:
+    """The model's input columns and their feature types (``NUMERIC``, ``CATEGORY``, ``TEXT``...).
+
+    Read from the preprocessing parameters of the model's design (``per_feature``, role
+    ``INPUT``), in the order DSS lists them; None when the predictor has no such parameters.
+    """
+    params = getattr(predictor, "params", None)
+    per_feature = (getattr(params, "preprocessing_params", None) or {}).get("per_feature")
+    if not isinstance(per_feature, dict):
+        return None
+    return {str(column): str((spec or {}).get("type") or "") for column, spec in per_feature.items()
+            if (spec or {}).get("role") == INPUT_ROLE}
+
+
+def load_predictor(model, name: str, version_id: Optional[str]):
+    """``model.get_predictor(version_id)``, or an error that says which scikit-learn it needs.
+
+    The predictor unpickles the model trained by DSS's visual ML inside the plugin's code env,
+    which must hold the same scikit-learn major.minor (and xgboost or lightgbm when used).
+    """
+    import sklearn
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return model.get_predictor(version_id) if version_id else model.get_predictor()
+        except Exception as error:
+            trained_with = _pickled_sklearn_version(caught)
+            needs = (f"; the model was trained with scikit-learn {trained_with}" if trained_with
+                     else "")
+            raise SamplerError(
+                f"the saved model {name} could not be loaded in the plugin's code env "
+                f"({type(error).__name__}: {error}). The code env has scikit-learn "
+                f"{sklearn.__version__}{needs}. A visual ML model loads only with the scikit-learn "
+                "major.minor of the code env that trained it (and xgboost or lightgbm when the "
+                "algorithm used them): add that version to the plugin's code env (Plugins > "
+                "active-labeling > Code env), or retrain the model in a code env with the plugin's "
+                "versions") from None
+
+
+def _pickled_sklearn_version(caught) -> Optional[str]:
+    for warning in caught:
+        version = getattr(warning.message, "original_sklearn_version", None)  # scikit-learn >= 1.3
+        if version:
+            return str(version)
+        found = re.search(r"from version (\S+) when using version", str(warning.message))
+        if found:
+            return found.group(1)
+    return None
 
 
 @dataclass
@@ -77,6 +140,7 @@ class Pool:
     scorer: Scorer
     id_column: Optional[str]
     folder_rows: Optional[FolderRows] = None
+    schema: Optional[List[dict]] = None
 
 
 def open_pool(name: str, model: SavedModelScorer, chunk_size: int, id_column: Optional[str]) -> Pool:
@@ -125,9 +189,10 @@ def _folder_scorer(model: SavedModelScorer) -> Scorer:
 
 def _dataset_pool(name: str, model: SavedModelScorer, chunk_size: int, id_column: Optional[str],
                   folder_error: Exception) -> Pool:
-    dataset = dataiku.Dataset(name)
+    dataset = fresh(name)
     try:
-        columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
+        schema = dataset.read_schema(raise_if_empty=False) or []
+        columns = [c.get("name") for c in schema]
     except Exception as error:
         raise SamplerError(f"cannot read the unlabeled input {name}, neither as a dataset ({error}) nor as a "
                            f"managed folder ({folder_error})") from None
@@ -135,12 +200,16 @@ def _dataset_pool(name: str, model: SavedModelScorer, chunk_size: int, id_column
         raise SamplerError(f"the unlabeled dataset {name} is empty (no columns): build it first")
     missing = [f for f in model.features or [] if f not in columns]
     if missing:
-        raise SamplerError(f"the unlabeled dataset {name} lacks the model's feature(s) {', '.join(missing)}: "
-                           "choose a dataset with the columns the model was trained on, or retrain the model")
+        raise SamplerError(f"the unlabeled dataset {name} lacks the model's input column(s) "
+                           f"{', '.join(missing)}: choose a dataset with the columns the model was trained "
+                           "on, or retrain the model on this dataset's columns")
     if id_column and id_column not in columns:
         raise SamplerError(f"the item id column '{id_column}' is not a column of {name}: "
                            "choose one of its columns, or leave it empty")
-    return Pool(dataset.iter_dataframes(chunksize=chunk_size), model, id_column)
+    # The stored text, with numbers as numbers: what the labeling webapp hashes into item ids.
+    chunks = (typed_view(chunk, schema, [id_column] if id_column else [])
+              for chunk in iter_text(dataset, columns, chunk_size))
+    return Pool(chunks, model, id_column, schema=schema)
 
 
 def read_labeled_ids(name: str) -> Set[str]:
@@ -148,19 +217,46 @@ def read_labeled_ids(name: str) -> Set[str]:
 
     Only the columns needed are read. A metadata dataset never written yet means nothing labeled.
     """
-    dataset = dataiku.Dataset(name)
+    dataset = fresh(name)
     columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
     if not columns:
         return set()  # nothing labeled yet: the webapp has not written its metadata
     wanted = [c for c in (*REQUIRED_METADATA_COLUMNS, "annotator", "label_id") if c in columns]
     if len(wanted) < len(REQUIRED_METADATA_COLUMNS):
         return labeled_item_ids(pd.DataFrame(columns=columns))  # raises, naming what is missing
-    return labeled_item_ids(dataset.get_dataframe(columns=wanted, parse_dates=False))
+    # Ids as stored ("007" is not 7); label ids compared as numbers.
+    metadata = read_text(dataset, wanted)
+    if "label_id" in metadata.columns:
+        metadata["label_id"] = pd.to_numeric(metadata["label_id"], errors="coerce")
+    return labeled_item_ids(metadata)
 
 
-def write_queries(name: str, queries: pd.DataFrame) -> None:
-    """Replace the queries dataset's schema and content."""
-    dataiku.Dataset(name).write_with_schema(queries)
+QUERY_TYPES = {"score": "double", "rank": "bigint", "strategy": "string", "model_version": "string"}
+
+
+def write_queries(name: str, queries: pd.DataFrame, item_schema: Optional[List[dict]] = None) -> None:
+    """Replace the queries dataset's schema and content.
+
+    The item columns keep the pool's types (``item_schema``); whole numbers in an integer column are
+    written as integers, as they were read.
+    """
+    types = {str(c["name"]): str(c.get("type") or "string") for c in item_schema or []}
+    dataset = dataiku.Dataset(name)
+    if not types:
+        dataset.write_with_schema(queries)
+        return
+    schema = [{"name": str(c), "type": QUERY_TYPES.get(str(c)) or types.get(str(c), "string")}
+              for c in queries.columns]
+    out = queries.copy()
+    for column in schema:
+        values = out[column["name"]]
+        if column["type"] in ("tinyint", "smallint", "int", "bigint") and values.dtype.kind == "f":
+            finite = values.dropna()
+            if (finite == finite.round()).all():
+                out[column["name"]] = values.astype("Int64")
+    dataset.write_schema(schema)
+    with dataset.get_writer() as writer:
+        writer.write_dataframe(out)
 
 
 def bump_generation(queries_name: str) -> int:

@@ -36,7 +36,7 @@ def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Op
         raise SamplerError(f"{COMPONENT}: {error}") from None
     if source.folder_rows is not None:
         report.unreadable_files = source.folder_rows.unreadable
-    sampler_io.write_queries(queries, rows)
+    sampler_io.write_queries(queries, rows, source.schema)
     generation = sampler_io.bump_generation(queries)
     for line in report.lines():
         log.info("%s: %s", COMPONENT, line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import dataiku
 import pandas as pd
@@ -18,7 +18,8 @@ import pandas as pd
 from active_labeling.analysis.fixed_sample import fixed_sample
 from active_labeling.analysis.stopping import StoppingMonitor, StoppingReport
 from active_labeling.analysis.stopping_store import STOPPING_VARIABLE, read_entries, with_entry
-from active_labeling.dss.sampler_io import SavedModelScorer, open_pool, open_saved_model
+from active_labeling.dss.dataset_io import fresh, read_text, typed_view
+from active_labeling.dss.sampler_io import SavedModelScorer, load_predictor, open_pool, open_saved_model
 from active_labeling.dss.stopping_config import StoppingStepConfig
 from active_labeling.sampling.probabilities import PROBA_PREFIX
 
@@ -47,14 +48,21 @@ def run_stopping_step(config: StoppingStepConfig) -> Dict[str, Any]:
     predictions = scored["prediction"].astype(str).where(scored["prediction"].notna(), "(no prediction)")
     proba_columns = [c for c in scored.columns if str(c).startswith(PROBA_PREFIX)]
     proba = scored[proba_columns].dropna().to_numpy(dtype=float)
-    labels = _read_labels(config.labels_dataset)
-    seen = int(entry.get("labels_seen", 0))
-    # Labels are appended: rows past the count seen last time are new (fewer rows: compacted, restart).
-    new = labels.iloc[seen:] if len(labels) >= seen else labels.iloc[0:0]
+    labels, label_ids = _read_labels(config.labels_dataset)
+    last_seen = entry.get("last_label_id")
+    if label_ids.notna().any():
+        # Label ids grow with time: labels made since the last check have larger ones, whatever
+        # a compaction did to the rows' order.
+        new = labels if last_seen is None else labels[label_ids > float(last_seen)]
+    else:  # a labels dataset not written by the webapp: rows past those counted last time
+        seen = int(entry.get("labels_seen", 0))
+        new = labels.iloc[seen:] if len(labels) >= seen else labels.iloc[0:0]
     new_labels, before = _previous_predictions(config, model, entry.get("model_version"), new)
     monitor = StoppingMonitor(config.thresholds, entry.get("state"))
     report = monitor.update(predictions.tolist(), new_labels, before, proba if proba.size else None)
-    entry = {"model_version": model.version, "labels_seen": len(labels), "state": monitor.to_state(),
+    newest = label_ids.max() if len(label_ids) and label_ids.notna().any() else last_seen
+    entry = {"model_version": model.version, "labels_seen": len(labels),
+             "last_label_id": None if newest is None else int(newest), "state": monitor.to_state(),
              "report": report.to_dict(), "checked": datetime.now(timezone.utc).isoformat()}
     _write_entry(model.name, entry)
     if config.history_dataset:
@@ -69,7 +77,8 @@ def _previous_predictions(config: StoppingStepConfig, model: SavedModelScorer, p
     saved = dataiku.Model(config.model)
     if previous not in {str(v.get("versionId")) for v in saved.list_versions()}:
         return None, None  # the previous version was deleted: no contradiction figure this time
-    scorer = SavedModelScorer(model.name, saved.get_predictor(previous), previous, model.features)
+    predictor = load_predictor(saved, model.name, previous)
+    scorer = SavedModelScorer(model.name, predictor, previous, model.features)
     rows = new[new[config.label_column].notna()]
     features = model.features or []
     if "path" in rows.columns and len(features) == 1 and features[0] not in rows.columns:
@@ -80,12 +89,19 @@ def _previous_predictions(config: StoppingStepConfig, model: SavedModelScorer, p
     return kept[config.label_column].astype(str).tolist(), predicted["prediction"].astype(str).tolist()
 
 
-def _read_labels(name: str) -> pd.DataFrame:
-    dataset = dataiku.Dataset(name)
-    if not dataset.read_schema(raise_if_empty=False):
-        return pd.DataFrame()  # nothing labeled yet: the webapp has not written it
-    # Schema types, not pandas' guesses: a label "007" must stay "007".
-    return dataset.get_dataframe(infer_with_pandas=False)
+def _read_labels(name: str) -> Tuple[pd.DataFrame, pd.Series]:
+    """The labels rows (stored text, numbers as numbers) and their label ids (NaN when unknown)."""
+    dataset = fresh(name)
+    schema = dataset.read_schema(raise_if_empty=False)
+    if not schema:
+        return pd.DataFrame(), pd.Series([], dtype=float)  # nothing labeled yet
+    # A label "007" or "NA" stays what it is; an int column with blanks is no error.
+    rows = typed_view(read_text(dataset), schema)
+    # The webapp writes the label id last (``label_id``, or ``labeling_label_id`` on a clash).
+    id_columns = [c["name"] for c in schema if str(c["name"]).endswith("label_id")]
+    ids = (pd.to_numeric(rows[id_columns[-1]], errors="coerce") if id_columns
+           else pd.Series(float("nan"), index=rows.index))
+    return rows, ids
 
 
 def _write_entry(model_name: str, entry: Dict[str, Any]) -> None:

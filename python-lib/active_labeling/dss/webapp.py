@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Tuple
 
-from flask import Flask
+from flask import Flask, jsonify, request
 
 from active_labeling.dss.decision_store import DssDecisionStore
 from active_labeling.dss.identity import identify
@@ -75,17 +75,41 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
                              max_side=config.max_side)
         pool.item_error = media.error_for  # batches show a file already known to be unreadable
     store = DssDecisionStore(config.metadata_dataset, config.labels_dataset, pool.schema,
-                             config.label_column, config.multi_label, component, item_values=pool.values)
+                             config.label_column, config.multi_label, component, item_values=pool.values,
+                             journal_dir=_state_path(config, "journal"))
     queries = (DssQueriesSource(config.queries_dataset, cache_seconds=min(3.0, REFRESH_SECONDS))
                if config.active_learning else None)
     reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")
     service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries,
                               refresh_seconds=REFRESH_SECONDS)
+    refuse_forked_requests(app, component)
     # The verdict of the Stopping criteria step, when a scenario runs it (else null).
     register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS))
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")
     return service
+
+
+def refuse_forked_requests(app: Flask, component: str) -> None:
+    """Answer every API request with what to change when the backend runs several processes.
+
+    With "Number of processes" above 1 in the webapp's settings, werkzeug forks a fresh child for
+    each request: a label id would be handed out twice, reservations would vanish and a compaction
+    would drop rows it takes for copies. Such a request runs in another process than the one that
+    started the backend; it is refused before it touches anything.
+    """
+    started_in = os.getpid()
+
+    @app.before_request
+    def _same_process():
+        if os.getpid() == started_in or not request.path.startswith("/api/"):
+            return None
+        response = jsonify({"error": (
+            f"{component}: this backend runs each request in a separate process, so labels could be lost "
+            "or given twice. In the webapp's settings, set 'Number of processes' (under Backend) to 1, "
+            "or to 0 for threads in one process, then restart the backend.")})
+        response.status_code = 503
+        return response
 
 
 def _settings(config: WebappConfig, columns) -> _Settings:

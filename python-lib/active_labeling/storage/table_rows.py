@@ -50,6 +50,9 @@ class TableRows:
         A column of unique ids; without it, ids are content hashes of every column.
     ids : list of str, optional
         Ids already computed for this very content (a cache), to skip hashing.
+    hash_frame : DataFrame, optional
+        The same rows as the content hashes see them, when that differs from what is kept and
+        shown (a DSS pool keeps the stored text but hashes numbers as numbers).
 
     Raises
     ------
@@ -58,7 +61,7 @@ class TableRows:
     """
 
     def __init__(self, frame: pd.DataFrame, id_column: Optional[str] = None,
-                 ids: Optional[List[str]] = None):
+                 ids: Optional[List[str]] = None, hash_frame: Optional[pd.DataFrame] = None):
         names = [str(c) for c in frame.columns]
         if id_column and id_column not in names:
             raise ValueError(f"the item id column '{id_column}' is not a column of the data "
@@ -71,7 +74,8 @@ class TableRows:
         if self.id_column:
             ids = items.ids_from_column(frame[self.id_column], self.id_column)
         elif ids is None or len(ids) != len(frame):
-            ids = items.ids_from_hashes(items.row_hashes(frame, self.item_columns))
+            hashed = frame if hash_frame is None else hash_frame.set_axis(names, axis=1)
+            ids = items.ids_from_hashes(items.row_hashes(hashed, self.item_columns))
         self.ids: List[str] = ids
         self.positions: Dict[str, int] = dict(zip(ids, range(len(ids))))
         self._arrays = {c: frame[c].to_numpy() for c in names}

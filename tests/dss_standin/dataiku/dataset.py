@@ -104,14 +104,14 @@ class Dataset:
                         ratio=None, columns: Optional[List[str]] = None, bool_as_str: bool = False,
                         float_precision=None, na_values=None,
                         keep_default_na: bool = True) -> Iterator[pd.DataFrame]:
-        options = _tables.ReadOptions(self.read_schema(), columns, infer_with_pandas, parse_dates, bool_as_str,
-                                      float_precision, na_values, keep_default_na)
+        options = _tables.ReadOptions(self.read_schema(), columns, infer_with_pandas, parse_dates,
+                                      bool_as_str, float_precision, na_values, keep_default_na)
         return self._iter(options, chunksize, sampling, limit)
 
-    def iter_dataframes_forced_types(self, names: List[str], dtypes, parse_date_columns, chunksize: int = 10000,
-                                     sampling: str = "head", sampling_column=None, limit: Optional[int] = None,
-                                     ratio=None, float_precision=None, na_values=None,
-                                     keep_default_na: bool = True) -> Iterator[pd.DataFrame]:
+    def iter_dataframes_forced_types(self, names: List[str], dtypes, parse_date_columns,
+                                     chunksize: int = 10000, sampling: str = "head", sampling_column=None,
+                                     limit: Optional[int] = None, ratio=None, float_precision=None,
+                                     na_values=None, keep_default_na: bool = True) -> Iterator[pd.DataFrame]:
         """DSS's scoring recipes' read: the columns ``names`` parsed with the caller's ``dtypes``."""
         schema = self.read_schema()
         dates = False
@@ -143,8 +143,8 @@ class Dataset:
                       limit: Optional[int] = None, ratio=None, infer_with_pandas: bool = True,
                       parse_dates: bool = True, bool_as_str: bool = False, float_precision=None,
                       na_values=None, keep_default_na: bool = True) -> pd.DataFrame:
-        options = _tables.ReadOptions(self.read_schema(), columns, infer_with_pandas, parse_dates, bool_as_str,
-                                      float_precision, na_values, keep_default_na)
+        options = _tables.ReadOptions(self.read_schema(), columns, infer_with_pandas, parse_dates,
+                                      bool_as_str, float_precision, na_values, keep_default_na)
         if sampling == "head" and options.default_na and _columnar.can_read(
                 options.schema, columns, infer_with_pandas, _tables.OBJECT_TYPES):
             frame = _columnar.read_text_columns(self._data_files(), options.schema, columns, limit)

@@ -1,19 +1,31 @@
 """``dataiku.Model``: a saved model under ``<root>/projects/<KEY>/models/<id>/``.
 
 ``model.json`` holds the prediction type and the versions (``versionId``, ``active``, ``snippet``);
-``versions/<versionId>/`` holds ``version.json`` (features, dropRowsWithMissing) and the pickled
-fitted scikit-learn estimator or pipeline, which is given a DataFrame of the feature columns.
+``versions/<versionId>/`` holds ``version.json`` and the pickled fitted scikit-learn estimator or
+pipeline (``estimator.pkl``), which is given a DataFrame of the model's input columns.
+
+``version.json`` carries what DSS's ``ModelParams`` carry (``core/saved_model.py``): the
+preprocessing's ``per_feature`` (role ``INPUT``/``REJECT``/``TARGET``, type ``NUMERIC``/``CATEGORY``/
+``TEXT``, ``missing_handling``), the training data's ``schema``, the ``activeClassifierThreshold``
+of a binary model, and the feature names the preprocessing generates (``get_features()``):
+``dummy:<column>:<value>`` and ``dummy:<column>:N/A`` for a dummified category, ``tfidfvec:<column>:
+<idf>:<word>`` for a TF-IDF text, the column's own name only for a plain number.
 """
 
 from __future__ import annotations
 
 import pickle
+from types import SimpleNamespace
 from typing import List, Optional
 
 import numpy as np
 import pandas as pd
 
 from ._base import check_declared, read_json, split_name, standin_root
+
+# What DSS's predict() casts each schema type to before preprocessing (core/saved_model.py).
+_CAST = {"tinyint": np.float64, "smallint": np.float64, "int": np.float64, "bigint": np.float64,
+         "float": np.float64, "double": np.float64, "boolean": object, "string": object}
 
 
 def find_model(project_key: str, lookup: str) -> str:
@@ -54,13 +66,11 @@ class Model:
         meta = self._meta()
         versions = meta["versions"]
         if version_id is None:
-            chosen = [v for v in versions if v["active"]]
-            if not chosen:
-                raise Exception(f"Saved model {self.full_name} has no active version")
-        else:
-            chosen = [v for v in versions if v["versionId"] == version_id]
-            if not chosen:
-                raise Exception(f"Saved model {self.full_name} has no version {version_id}")
+            # DSS: [x for x in self.list_versions() if x["active"]][0] (an IndexError without one)
+            version_id = [v for v in versions if v["active"]][0]["versionId"]
+        chosen = [v for v in versions if v["versionId"] == version_id]
+        if not chosen:
+            raise Exception(f"Saved model {self.full_name} has no version {version_id}")
         version_dir = self._dir / "versions" / chosen[0]["versionId"]
         with open(version_dir / "estimator.pkl", "rb") as f:
             estimator = pickle.load(f)
@@ -73,48 +83,69 @@ class Predictor:
     def __init__(self, estimator, prediction_type: str, version: dict):
         self._clf = estimator
         self.prediction_type = prediction_type
-        self.features: List[str] = list(version["features"])
-        self._drop_missing = bool(version.get("dropRowsWithMissing", True))
+        self._version = version
+        self.features: List[str] = list(version["generated_features"])
+        per_feature = version["per_feature"]
+        self.params = SimpleNamespace(
+            preprocessing_params={"per_feature": per_feature},
+            core_params={"prediction_type": prediction_type},
+            user_meta={"activeClassifierThreshold": version.get("threshold", 0.5)},
+            schema={"columns": version["schema"]}, model_type="PREDICTION")
+        self._inputs = [c for c, spec in per_feature.items() if spec["role"] == "INPUT"]
         if prediction_type == "REGRESSION":
             self.classes = None
         else:
             self.classes = [str(c) for c in estimator.classes_]
+            self.params.target_map = dict(enumerate(self.classes))
 
     def get_classes(self) -> Optional[List[str]]:
         return self.classes
 
+    def get_features(self) -> List[str]:
+        """The names the preprocessing generates, not the input columns (DSS's ``_generate_features``)."""
+        return self.features
+
     def get_preprocessing(self):
         return None
 
-    def _preprocess(self, df: pd.DataFrame) -> pd.DataFrame:
-        missing = [f for f in self.features if f not in df.columns]
-        if missing:
-            raise KeyError(f"The input dataframe lacks the feature column(s) {missing} required by the model")
-        X = df[self.features]
-        if self._drop_missing:
-            X = X[X.notna().all(axis=1)]
+    def _prepare(self, df: pd.DataFrame) -> pd.DataFrame:
+        """DSS's casts (numbers to float64, strings and categories to objects), then its preprocessing."""
+        per_feature = self.params.preprocessing_params["per_feature"]
+        casts = {}
+        for column in self.params.schema["columns"]:
+            name = column["name"]
+            if name in df.columns:
+                cast = _CAST.get(column["type"], object)
+                casts[name] = object if per_feature.get(name, {}).get("type") == "CATEGORY" else cast
+        X = df.astype(casts)  # a text that is not a number raises, as in DSS
+        for name in self._inputs:
+            if name not in X.columns:
+                raise KeyError(name)  # what DSS's preprocessing raises for a column it can't find
+        X = X[self._inputs]
+        drop = [c for c in self._inputs if per_feature[c].get("missing_handling") == "DROP_ROW"]
+        if drop:
+            X = X[X[drop].notna().all(axis=1)]
         return X
 
     def predict(self, df: pd.DataFrame, with_input_cols: bool = False, with_prediction: bool = True,
                 with_probas: bool = True, **_ignored) -> pd.DataFrame:
-        X = self._preprocess(df)
-        parts = []
-        if with_input_cols:
-            parts.append(df.loc[X.index])
-        out = pd.DataFrame(index=X.index)
-        if len(X) and self.classes is None:
-            if with_prediction:
-                out["prediction"] = np.asarray(self._clf.predict(X), dtype=float)
-        elif len(X):
+        X = self._prepare(df)
+        if not len(X):
+            # DSS: "all empty scoring data", a prediction column of missing values on every row
+            pred = pd.DataFrame(columns=["prediction"], index=df.index)
+        elif self.classes is None:
+            pred = pd.DataFrame({"prediction": np.asarray(self._clf.predict(X), dtype=float)}, index=X.index)
+        else:
             probas = np.asarray(self._clf.predict_proba(X), dtype=float)
-            if with_prediction:
-                out["prediction"] = np.asarray(self.classes, dtype=object)[probas.argmax(axis=1)]
+            if self.prediction_type == "BINARY_CLASSIFICATION":
+                threshold = self.params.user_meta.get("activeClassifierThreshold", 0.5)
+                chosen = (probas[:, 1] > threshold).astype(int)
+            else:
+                chosen = probas.argmax(axis=1)
+            pred = pd.DataFrame({"prediction": np.asarray(self.classes, dtype=object)[chosen]}, index=X.index)
             if with_probas:
                 for i, name in enumerate(self.classes):
-                    out[f"proba_{name}"] = probas[:, i]
-        else:
-            columns = (["prediction"] if with_prediction else []) + (
-                [f"proba_{c}" for c in self.classes] if with_probas and self.classes else [])
-            out = pd.DataFrame(columns=columns, index=X.index)
-        parts.append(out)
-        return pd.concat(parts, axis=1) if len(parts) > 1 else out
+                    pred[f"proba_{name}"] = probas[:, i]
+        if not with_prediction:
+            pred = pred.drop(columns=["prediction"])
+        return pd.concat([df, pred], axis=1) if with_input_cols else pred
