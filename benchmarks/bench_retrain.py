@@ -45,7 +45,10 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def call(self, method: str, path: str, body=None):
-        self.connection.request(method, path, body=None if body is None else json.dumps(body).encode())
+        # The headers the labeling page sends (docs/api.md).
+        self.connection.request(method, path, body=None if body is None else json.dumps(body).encode(),
+                                headers={"X-Requested-With": "active-labeling",
+                                         "Content-Type": "application/json"})
         response = self.connection.getresponse()
         return json.loads(response.read())
 

@@ -43,6 +43,7 @@ from active_labeling.local.workspace import open_workspace  # noqa: E402
 from active_labeling.storage.base import LABELED, Decision  # noqa: E402
 
 CATEGORIES = ["positive", "negative", "neutral"]
+PAGE = {"X-Requested-With": "active-labeling"}  # what the labeling page sends (docs/api.md)
 
 
 def make_pool(path: Path, rows: int) -> None:
@@ -110,7 +111,7 @@ class Server:
                 raise RuntimeError(self.process.stderr.read())
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-                connection.request("GET", "/api/config")
+                connection.request("GET", "/api/config", headers=PAGE)
                 if connection.getresponse().status in (200, 401):
                     return time.perf_counter() - self.started
             except OSError:
@@ -138,12 +139,13 @@ class Server:
 class Client:
     def __init__(self, port: int, token: str = ""):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {"X-Annotator-Token": token} if token else {}
+        self.headers = {**PAGE, **({"X-Annotator-Token": token} if token else {})}
 
     def call(self, method: str, path: str, body=None):
         data = None if body is None else json.dumps(body).encode()
         started = time.perf_counter()
-        self.connection.request(method, path, body=data, headers=self.headers)
+        sent = {**self.headers, **({"Content-Type": "application/json"} if data else {})}
+        self.connection.request(method, path, body=data, headers=sent)
         response = self.connection.getresponse()
         payload = json.loads(response.read())
         return time.perf_counter() - started, response.status, payload

@@ -45,13 +45,24 @@ export function errorFor(status, serverMessage) {
   return new ApiError(message, { status, retriable: status === 0 || status >= 500, serverMessage });
 }
 
+/**
+ * The header that tells the service a call comes from this page (docs/api.md, "Requests must come
+ * from the page"): another site's page can't send it without a CORS preflight, which the service
+ * refuses. Media loaded by <img>/<audio> tags can't send it and don't need to.
+ */
+export const PAGE_HEADERS = Object.freeze({ "X-Requested-With": "active-labeling" });
+
+function headersFor(body) {
+  return body === undefined ? { ...PAGE_HEADERS } : { ...PAGE_HEADERS, "Content-Type": "application/json" };
+}
+
 /** Fetch a JSON route; throw an ApiError with a human message on any failure. */
 export async function request(path, { method = "GET", body, signal } = {}) {
   let response;
   try {
     response = await fetch(backendUrl(path), {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers: headersFor(body),
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
@@ -106,16 +117,18 @@ export const api = {
   historyLatest: () => request("/api/history"),
   /** Release what this tab held before a reload (its other tabs keep theirs). */
   releasePage: () => request("/api/release", { method: "POST", body: { page: pageId } }),
-  /** Release reservations when the page goes away; must not wait for an answer. */
+  /**
+   * Release reservations when the page goes away; must not wait for an answer. A keepalive fetch
+   * outlives the page like navigator.sendBeacon, and unlike it can send the page's header.
+   * (Where keepalive is not supported the items are free again when their reservation expires.)
+   */
   releaseBeacon(ids) {
     if (!ids || !ids.length) return;  // {} would release every reservation of the caller
-    const body = JSON.stringify({ ids });
-    const url = backendUrl("/api/release");
     try {
-      if (navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: "application/json" }))) return;
-    } catch (e) { /* fall through */ }
-    try {
-      fetch(url, { method: "POST", body, keepalive: true, headers: { "Content-Type": "application/json" } });
+      fetch(backendUrl("/api/release"), {
+        method: "POST", body: JSON.stringify({ ids }), keepalive: true, credentials: "same-origin",
+        headers: headersFor({ ids }),
+      }).catch(() => {});
     } catch (e) { /* the page is closing: nothing else to do */ }
   },
 };

@@ -27,6 +27,7 @@ CATEGORIES = {"tabular": ["setosa", "versicolor", "virginica"],
               "image": ["dark", "light", "unsure"],
               "sound": ["low", "mid", "high"]}
 VIEWPORT = {"width": 1280, "height": 800}
+PAGE_HEADERS = {"X-Requested-With": "active-labeling"}  # what the labeling page sends (docs/api.md)
 
 
 # ------------------------------------------------------------------------------- test data
@@ -129,7 +130,8 @@ class LabelingServer:
                 time.sleep(0.1)
 
     def get(self, path: str) -> Any:
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+        request = urllib.request.Request(self.url + path, headers=PAGE_HEADERS)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read().decode("utf-8"))
 
     def history(self) -> List[Dict[str, Any]]:

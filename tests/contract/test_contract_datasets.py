@@ -187,8 +187,9 @@ def test_schema_typed_read_raises_on_blank_ints_and_narrows_float(dss):
 
 def test_forced_types_read_gives_exact_text(dss):
     """dataset.py ``iter_dataframes_forced_types``: the caller's dtypes, as DSS's scoring recipes read."""
-    schema = [{"name": "n", "type": "bigint"}, {"name": "flag", "type": "boolean"}, {"name": "f", "type": "double"},
-              {"name": "when", "type": "date"}, {"name": "s", "type": "string"}]
+    schema = [{"name": "n", "type": "bigint"}, {"name": "flag", "type": "boolean"},
+              {"name": "f", "type": "double"}, {"name": "when", "type": "date"},
+              {"name": "s", "type": "string"}]
     df = pd.DataFrame({"n": pd.array([2**62 + 1, None], dtype="Int64"), "flag": [False, None],
                        "f": [1234567.891, None], "when": pd.to_datetime(["2024-01-02 03:04:05", None]),
                        "s": ["NA", None]})

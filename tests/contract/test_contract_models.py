@@ -92,6 +92,9 @@ def test_versions_and_active_predictor(dss):
 
 
 # -- what DSS's visual ML writes: input columns vs generated features (core/saved_model.py) --------
+MIXED_TYPES = {"size": "NUMERIC", "city": "CATEGORY", "review": "TEXT"}
+
+
 def _mixed_frame(n: int = 60) -> pd.DataFrame:
     rng = np.random.default_rng(1)
     city = np.where(np.arange(n) % 3 == 0, "Paris", np.where(np.arange(n) % 3 == 1, "Lyon", None))
@@ -105,7 +108,7 @@ def _mixed_frame(n: int = 60) -> pd.DataFrame:
 
 def test_trained_model_names_generated_features_and_lists_inputs_in_per_feature(dss):
     dss.create_dataset("train", _mixed_frame())
-    dss.train_saved_model("mixed", "train", "label", {"size": "NUMERIC", "city": "CATEGORY", "review": "TEXT"})
+    dss.train_saved_model("mixed", "train", "label", MIXED_TYPES)
     predictor = dataiku.Model("mixed").get_predictor()
     features = predictor.get_features()
     assert "size" in features and "dummy:city:Paris" in features and "dummy:city:N/A" in features
@@ -120,7 +123,7 @@ def test_trained_model_names_generated_features_and_lists_inputs_in_per_feature(
 def test_predict_casts_text_cells_to_the_training_types(dss):
     """DSS's predict() casts numbers to float64 and categories to objects before preprocessing."""
     dss.create_dataset("train", _mixed_frame())
-    dss.train_saved_model("mixed", "train", "label", {"size": "NUMERIC", "city": "CATEGORY", "review": "TEXT"})
+    dss.train_saved_model("mixed", "train", "label", MIXED_TYPES)
     text = pd.DataFrame({"size": ["3.5", None], "city": ["Paris", None], "review": ["great fun", None]})
     out = dataiku.Model("mixed").get_predictor().predict(text)
     assert out.index.tolist() == [0, 1] and list(out.columns) == ["prediction", "proba_neg", "proba_pos"]
@@ -141,5 +144,7 @@ def test_binary_prediction_follows_the_active_threshold(dss):
 
 def test_all_rows_dropped_gives_missing_predictions_on_every_row(dss):
     multiclass_model(dss)
-    out = dataiku.Model("m1").get_predictor().predict(pd.DataFrame({"x1": [np.nan], "x2": [1.0]}, index=[7]))
-    assert out.index.tolist() == [7] and list(out.columns) == ["prediction"] and out["prediction"].isna().all()
+    rows = pd.DataFrame({"x1": [np.nan], "x2": [1.0]}, index=[7])
+    out = dataiku.Model("m1").get_predictor().predict(rows)
+    assert out.index.tolist() == [7] and list(out.columns) == ["prediction"]
+    assert out["prediction"].isna().all()

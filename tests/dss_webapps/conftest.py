@@ -23,12 +23,15 @@ def _no_refresh_delay(monkeypatch):
     monkeypatch.setattr(webapp, "REFRESH_SECONDS", 0.0)
 
 
+PAGE = {"X-Requested-With": "active-labeling"}  # what the labeling page sends (docs/api.md)
+
+
 class Client:
-    """A Flask test client that always sends one DSS user's auth headers."""
+    """A Flask test client that always sends one DSS user's auth headers, as the labeling page."""
 
     def __init__(self, app, headers: Dict[str, str]):
         self._client = app.test_client(use_cookies=False)  # the Cookie header is sent as given
-        self.headers = headers
+        self.headers = {**PAGE, **headers}
 
     def get(self, path: str, **kwargs):
         return self._client.get(path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs)

@@ -11,7 +11,8 @@ from typing import Dict, List
 def _call(base: str, headers: Dict[str, str], path: str, body=None) -> dict:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
-                                     headers={**headers, "Content-Type": "application/json"})
+                                     headers={**headers, "Content-Type": "application/json",
+                                              "X-Requested-With": "active-labeling"})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 

@@ -146,6 +146,7 @@ def test_no_or_unknown_session_is_401(dss, tabular, users):
     client = dss.load_webapp(WEBAPP, tabular).test_client()
     forged = {name: "forged" for name in users["alice"]}  # the right header, a wrong session
     for headers in ({}, forged, {"X-DKU-User": "alice"}):
+        headers = {**headers, "X-Requested-With": "active-labeling"}  # from the page, but no session
         response = client.get("/api/batch", headers=headers)
         assert response.status_code == 401
         assert "error" in response.get_json()
@@ -341,6 +342,7 @@ def test_dss_is_asked_who_the_user_is_once_per_session_not_per_request(dss, tabu
     monkeypatch.setattr(identity, "_remembered", {})
     monkeypatch.setattr(identity.dataiku, "api_client", counting_client)
     client = dss.load_webapp(WEBAPP, tabular).test_client(use_cookies=False)
+    client.environ_base["HTTP_X_REQUESTED_WITH"] = "active-labeling"  # as the labeling page does
     for _ in range(5):
         assert client.get("/api/stats", headers=users["alice"]).status_code == 200
     assert client.get("/api/config", headers=users["bob"]).get_json()["annotator"] == "bob"

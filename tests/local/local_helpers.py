@@ -24,17 +24,21 @@ def write_pool(path, rows=20):
     return frame
 
 
+PAGE = {"X-Requested-With": "active-labeling"}  # what the labeling page sends (docs/api.md)
+
+
 class Api:
-    """A keep-alive HTTP client for one annotator."""
+    """A keep-alive HTTP client for one annotator, sending what the labeling page sends."""
 
     def __init__(self, port: int, token: Optional[str] = None):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.headers = {"X-Annotator-Token": token} if token else {}
+        self.headers = {**PAGE, **({"X-Annotator-Token": token} if token else {})}
 
     def request(self, method: str, path: str, body: Any = None,
                 headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any]:
         data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
-        self.connection.request(method, path, body=data, headers={**self.headers, **(headers or {})})
+        sent = {**self.headers, **({"Content-Type": "application/json"} if data is not None else {})}
+        self.connection.request(method, path, body=data, headers={**sent, **(headers or {})})
         response = self.connection.getresponse()
         raw = response.read()
         kind = response.getheader("Content-Type", "")

@@ -146,7 +146,8 @@ def test_oversized_and_malformed_bodies_over_http_write_nothing(tabular):
     # Without a Content-Length (chunked), the size is checked on the bytes actually read.
     fresh = Api(api.connection.port)
     fresh.connection.request("POST", "/api/label", body=iter([big[:40_000], big[40_000:]]),
-                             encode_chunked=True, headers={"Content-Type": "application/json"})
+                             encode_chunked=True,
+                             headers={**fresh.headers, "Content-Type": "application/json"})
     assert fresh.connection.getresponse().status == 413
     wrong_type = json.dumps({"id": item, "label": ["cat"]}).encode()  # a list in single-label mode
     for body in (b'{"id": ', b"\xff\xfe", b'"just text"', wrong_type):

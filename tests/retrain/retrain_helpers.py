@@ -54,7 +54,8 @@ class Server:
     def call(self, method: str, path: str, body: Any = None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         data = None if body is None else json.dumps(body).encode()
-        connection.request(method, path, body=data, headers={"Content-Type": "application/json"})
+        connection.request(method, path, body=data, headers={"Content-Type": "application/json",
+                                                             "X-Requested-With": "active-labeling"})
         response = connection.getresponse()
         answer = json.loads(response.read() or b"null")
         connection.close()

@@ -53,7 +53,8 @@ class GatedModel(BaseEstimator, ClassifierMixin):
 def post(port, path, body):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("POST" if body is not None else "GET", path,
-                       body=None if body is None else json.dumps(body).encode())
+                       body=None if body is None else json.dumps(body).encode(),
+                       headers={"Content-Type": "application/json", "X-Requested-With": "active-labeling"})
     response = connection.getresponse()
     answer = json.loads(response.read())
     connection.close()

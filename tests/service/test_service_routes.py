@@ -31,6 +31,7 @@ def client():
     register_routes(app, service, lambda request: request.headers.get("X-Test-User"), media=StubMedia())
     client = app.test_client()
     client.environ_base["HTTP_X_TEST_USER"] = "alice"
+    client.environ_base["HTTP_X_REQUESTED_WITH"] = "active-labeling"  # as the labeling page does
     client.service = service
     return client
 
@@ -64,16 +65,18 @@ def test_query_parameters_are_checked(client):
     assert client.get("/api/batch?size=500").status_code == 400
     assert client.get("/api/history?before=x").status_code == 400
     assert client.get("/api/history?before=1&after=2").status_code == 400
-    assert client.post("/api/release", data=b'{"ids": "i0"}').status_code == 400
+    assert client.post("/api/release", json={"ids": "i0"}).status_code == 400
     assert client.get("/api/batch?page=a%20b").status_code == 400
     assert client.get("/api/batch?page=" + "x" * 65).status_code == 400
     assert client.post("/api/release", json={"page": ["tab"]}).status_code == 400
 
 
-def test_release_accepts_a_text_plain_beacon(client):
+def test_release_reads_only_json_bodies(client):
+    # text/plain is what a <form> of another site (or sendBeacon) can post without a preflight.
     ids = [item["id"] for item in client.get("/api/batch?size=2").get_json()["items"]]
     response = client.post("/api/release", data=json.dumps({"ids": ids[:1]}), content_type="text/plain")
-    assert response.get_json() == {"released": 1}
+    assert response.status_code == 415 and "Content-Type: application/json" in response.get_json()["error"]
+    assert client.post("/api/release", json={"ids": ids[:1]}).get_json() == {"released": 1}
     assert client.post("/api/release", data=b"").get_json() == {"released": 1}
 
 

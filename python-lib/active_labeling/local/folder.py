@@ -1,8 +1,9 @@
 """Folder pools (images or sounds) and their media source.
 
 An item id is the file's path inside the folder, with a leading ``/`` as DSS managed folders
-name them. Opening a file resolves its real path and refuses anything outside the folder
-(``..``, absolute paths, symbolic links leading out).
+name them. Only the pool's items are opened: not another file of the folder (``.env``, notes,
+hidden files), and, once resolved, nothing outside the folder (``..``, absolute paths, symbolic
+links leading out).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, BinaryIO, Dict, List, Optional, Union
+from typing import Any, BinaryIO, Callable, Dict, List, Optional, Union
 
 import pandas as pd
 
@@ -33,14 +34,26 @@ def list_files(root: Path, kind: str) -> List[str]:
 
 
 class LocalMediaSource:
-    """Bytes of the files of a local folder, by item id."""
+    """Bytes of the files of a local folder, by item id.
 
-    def __init__(self, root: Union[str, Path]):
+    Parameters
+    ----------
+    root : str or Path
+    is_item : callable, optional
+        ``is_item(item_id)`` is True for the pool's items; others are a ``KeyError``. Without it,
+        any file inside the folder is opened.
+    """
+
+    def __init__(self, root: Union[str, Path], is_item: Optional[Callable[[str], bool]] = None):
         self.root = Path(root).resolve()
+        self._is_item = is_item
+
+    def __contains__(self, item_id: object) -> bool:
+        return isinstance(item_id, str) and (self._is_item is None or self._is_item(item_id))
 
     def path(self, item_id: str) -> Path:
-        """The file's real path; ``KeyError`` when it is not a file inside the folder."""
-        if not isinstance(item_id, str) or "\x00" in item_id:
+        """The file's real path; ``KeyError`` when it is not an item's file inside the folder."""
+        if item_id not in self or "\x00" in item_id:
             raise KeyError(item_id)
         candidate = (self.root / item_id.lstrip("/")).resolve()
         if candidate != self.root and self.root not in candidate.parents:
@@ -71,7 +84,7 @@ class FolderPool:
         if not self.root.is_dir():
             raise FileNotFoundError(f"{root} is not a folder")
         self.kind = kind
-        self.media = LocalMediaSource(self.root)
+        self.media = LocalMediaSource(self.root, self.__contains__)
         self._ids: List[str] = []
         self._known: set = set()
         self._next_walk = 0.0
@@ -90,6 +103,9 @@ class FolderPool:
     def item_ids(self) -> List[str]:
         """Every file's id, sorted."""
         return self._ids
+
+    def __contains__(self, item_id: object) -> bool:
+        return isinstance(item_id, str) and item_id in self._known
 
     def values(self, item_id: str) -> Dict[str, Any]:
         """``{"path": id}``: what the labels dataset stores."""

@@ -1,10 +1,11 @@
 """Keep other web pages from using the local server through the annotator's browser.
 
-Two checks, for the local server only (in DSS the platform guards its own backends):
+The API itself asks every request to come from the labeling page (``service.from_page``: a header
+another site can't send, fetch metadata, JSON bodies only), in DSS and locally. The local server
+adds two checks of its own, where the ``Host`` it sees is the one the browser used (behind DSS's
+proxy it is not):
 
-- a POST whose ``Origin`` is another site is refused (403): the API reads JSON whatever the
-  content type (so that ``sendBeacon`` works), so without this a page on any site could post
-  labels with a plain form;
+- a request whose ``Origin`` is another site is refused (403), whatever its method;
 - when the server is for a single annotator on this machine, a request whose ``Host`` is not a
   loopback name is refused (403): that is what a DNS-rebinding page would send.
 """
@@ -40,8 +41,9 @@ def register_guard(app: Flask, loopback_only: bool, extra_host: Optional[str] = 
             return _refuse("this server only answers http://127.0.0.1 addresses")
         origin = request.headers.get("Origin")
         # "null" (sandboxed frames, local files) counts as another site; programs send no Origin.
-        if request.method == "POST" and origin and urlsplit(origin).netloc.lower() != request.host.lower():
-            return _refuse("requests from other sites are refused")
+        if origin and urlsplit(origin).netloc.lower() != request.host.lower():
+            return _refuse("requests from other sites are refused: label from the labeling page, "
+                           "opened at the address the server printed")
         return None
 
 

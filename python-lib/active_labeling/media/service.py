@@ -31,7 +31,9 @@ class MediaService:
     Parameters
     ----------
     source : MediaSource
-        Opens an item's file; raises ``KeyError`` for an unknown item.
+        Opens an item's file; raises ``KeyError`` for an unknown item. When it also answers
+        ``item_id in source`` (the pool's items), nothing else is served, not even from the cache
+        (a file removed from the pool, a rendering kept on disk from an earlier run).
     kind : str
         "image" or "sound".
     cache_dir : str or Path, optional
@@ -100,6 +102,8 @@ class MediaService:
         return self._entry(item_id, what)[:2]
 
     def _entry(self, item_id: str, what: str) -> Entry:
+        if hasattr(self.source, "__contains__") and item_id not in self.source:
+            raise KeyError(item_id)
         key = f"{what}:{self.max_side if self.kind == 'image' else ''}:{item_id}"
         cached = self.cache.get(key)
         if cached is not None:

@@ -2,12 +2,12 @@
 
 DSS ``exec``s a webapp's backend with a Flask ``app`` already made, so the routes are added to a
 given app rather than making one. The caller is whoever ``identify(request)`` says; a request
-body never names the annotator.
+body never names the annotator. Every route first checks that the request comes from the labeling
+page (``from_page``); HTTP errors under ``/api/`` are JSON too (``api_errors``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any, Callable, Dict, Optional
@@ -15,10 +15,13 @@ from typing import Any, Callable, Dict, Optional
 from flask import Flask, Response, jsonify, request
 from werkzeug.routing import BaseConverter
 
+from active_labeling.service.api_errors import json_error, register_api_errors
 from active_labeling.service.errors import BadRequest, ServiceError
+from active_labeling.service.from_page import check_from_page, protect
+from active_labeling.service.request_body import MAX_BODY, TooLarge, read_json_body
 from active_labeling.service.service import LabelingService
 
-MAX_BODY = 64 * 1024
+__all__ = ["MAX_BODY", "TooLarge", "Unauthorized", "register_routes"]
 MEDIA_VIEWS = ("media", "waveform", "spectrogram")
 _PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _log = logging.getLogger(__name__)
@@ -30,41 +33,11 @@ class Unauthorized(ServiceError):
     status = 401
 
 
-class TooLarge(ServiceError):
-    """The body is over ``MAX_BODY`` bytes."""
-
-    status = 413
-
-
 class _ItemIdConverter(BaseConverter):
     # Item ids of folders are paths with a leading "/" ("%2Fcats%2F1.png" arrives decoded):
     # werkzeug's "path" converter refuses a leading slash, so accept anything non-empty.
     regex = ".+?"
     part_isolating = False
-
-
-def _error(status: int, message: str) -> Response:
-    response = jsonify({"error": message})
-    response.status_code = status
-    return response
-
-
-def _body() -> Dict[str, Any]:
-    length = request.content_length
-    if length is not None and length > MAX_BODY:
-        raise TooLarge(f"the body is {length} bytes; at most {MAX_BODY} are accepted")
-    raw = request.stream.read(MAX_BODY + 1)
-    if len(raw) > MAX_BODY:
-        raise TooLarge(f"the body is over {MAX_BODY} bytes")
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BadRequest(f"the body should be a JSON object: {error}") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body should be a JSON object")
-    return body
 
 
 def _int_arg(name: str, default: Optional[int]) -> Optional[int]:
@@ -116,6 +89,7 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
         project variables), so the service itself stays storage-free.
     """
     app.url_map.converters.setdefault("al_item", _ItemIdConverter)
+    register_api_errors(app)
 
     def who() -> str:
         name = identify(request)
@@ -123,23 +97,27 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
             raise Unauthorized("unknown annotator: open the address the labeling server printed for you")
         return name
 
-    def api(rule: str, methods=("GET",), **options):
+    def api(rule: str, methods=("GET",), from_page: bool = True, **options):
+        """Register ``handler`` for ``rule``; ``from_page=False`` for media (loaded by tags)."""
         def decorate(handler):
             def view(**kwargs):
                 try:
+                    check_from_page(request, needs_header=from_page)
                     result = handler(**kwargs)
                 except ServiceError as error:
-                    return _error(error.status, str(error))
+                    return json_error(error.status, str(error))
                 except Exception:  # the page gets JSON, the log gets the traceback
                     _log.exception("labeling API %s failed", rule)
-                    return _error(500, "unexpected error in the labeling backend; see its log")
+                    return json_error(500, "unexpected error in the labeling backend; see its log")
                 if isinstance(result, Response):
-                    return result
+                    return protect(result)
                 response = jsonify(result)
                 response.headers["Cache-Control"] = "no-store"
-                return response
+                return protect(response)
+            # No automatic OPTIONS answer: a CORS preflight gets a 405, so another site's page can't
+            # send the header the JSON routes ask for.
             app.add_url_rule(rule, "active_labeling_" + handler.__name__, view, methods=list(methods),
-                             **options)
+                             provide_automatic_options=False, **options)
             return handler
         return decorate
 
@@ -153,19 +131,19 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
 
     @api("/api/label", methods=("POST",))
     def label():
-        annotator, body = who(), _body()
+        annotator, body = who(), read_json_body(request)
         if "label" not in body:
             raise BadRequest("label is missing")
         return service.label(annotator, body.get("id"), body["label"], body.get("comment", ""))
 
     @api("/api/skip", methods=("POST",))
     def skip():
-        annotator, body = who(), _body()
+        annotator, body = who(), read_json_body(request)
         return service.skip(annotator, body.get("id"), body.get("comment", ""))
 
     @api("/api/release", methods=("POST",))
     def release():
-        annotator, body = who(), _body()
+        annotator, body = who(), read_json_body(request)
         ids, page = body.get("ids"), _page_id(body.get("page"))
         if ids is not None and (not isinstance(ids, list) or not all(isinstance(i, str) for i in ids)):
             raise BadRequest("ids should be a list of item ids")
@@ -173,7 +151,7 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
 
     @api("/api/renew", methods=("POST",))
     def renew():
-        annotator, body = who(), _body()
+        annotator, body = who(), read_json_body(request)
         page = _page_id(body.get("page"))
         return service.renew(annotator, page, body.get("active", False), body.get("ids"))
 
@@ -188,22 +166,23 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
     def stats():
         return dict(service.stats_for(who()), stopping=_stopping_verdict(stopping))
 
-    @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram):what>", merge_slashes=False)
+    @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram):what>", from_page=False,
+         merge_slashes=False)
     def item_media(item_id: str, what: str):
         who()
         if media is None or service.settings.kind == "tabular":
-            return _error(404, f"no {what} for this item: the items are not files")
+            return json_error(404, f"no {what} for this item: the items are not files")
         if what != "media" and service.settings.kind != "sound":
-            return _error(404, f"no {what} for images")
+            return json_error(404, f"no {what} for images")
         try:
             return media.response(item_id, what, request)
         except KeyError:
-            return _error(404, f"unknown item {item_id!r}")
+            return json_error(404, f"unknown item {item_id!r}: only the pool's items are served")
         except OSError as error:
             # An unreadable file: the annotator sees the message and can skip the item.
-            return _error(422, f"cannot read item {item_id!r}: {error.strerror or error}")
+            return json_error(422, f"cannot read item {item_id!r}: {error.strerror or error}")
         except Exception as error:
             status = getattr(error, "status", None)  # e.g. the media module's MediaError (422)
             if isinstance(status, int) and 400 <= status < 500:
-                return _error(status, str(error))
+                return json_error(status, str(error))
             raise
