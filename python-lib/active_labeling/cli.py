@@ -3,12 +3,15 @@
 Each module exposes ``register(subparsers)``, which adds its parser and sets ``func`` (called
 with the parsed arguments, returning an exit code). Modules import their heavy dependencies
 inside ``func`` so that ``active-labeling --help`` stays fast.
+
+Every command stops quietly when its output is closed early (``active-labeling status | head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -21,6 +24,8 @@ SUBCOMMANDS = [
     # "active_labeling.local.commands.serve",  (added by each feature)
     "active_labeling.commands.dss",
     "active_labeling.commands.status",
+    "active_labeling.commands.backup",
+    "active_labeling.commands.recover",
     "active_labeling.commands.sample",
     "active_labeling.commands.deploy",
     "active_labeling.commands.simulate",
@@ -43,7 +48,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The exit status of a program stopped by SIGPIPE in a shell (128 + 13), as `yes | head` reports.
+CLOSED_PIPE = 141
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command of ``argv`` (default: the command line); return its exit status."""
+    try:
+        try:
+            return _run(argv)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here rather than in the interpreter's exit
+    except BrokenPipeError:
+        # The reader is gone: nothing more to say. Later writes (the interpreter's last flush)
+        # go to /dev/null instead of printing a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return CLOSED_PIPE
+
+
+def _run(argv: Optional[Sequence[str]]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import socket
 from pathlib import Path
+from typing import Callable, List, Optional
 
 
 def _names(text: str):
     return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _hotkeys(text: str):
+    from active_labeling.local.hotkeys import HotkeyError, parse_hotkeys
+
+    try:
+        return parse_hotkeys(text)
+    except HotkeyError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = True) -> None:
@@ -18,11 +30,17 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                         help="a CSV or Parquet file (tabular), or a folder of images or sounds")
     parser.add_argument("--categories", type=_names, required=data_required,
                         help="comma-separated categories; name=description to describe one")
+    parser.add_argument("--hotkeys", type=_hotkeys, default={}, metavar="NAME=KEY,...",
+                        help="set the key of some categories (a digit 1-9 or one of the letters "
+                             "bdefghijklmnpqtuvwxyz), e.g. news=n,clickbait=c. A workspace keeps each "
+                             "category's key across restarts, whatever the order of --categories; a new "
+                             "category gets the next free key; `active-labeling status` lists them")
     parser.add_argument("--queries", type=Path, help="the queries file written by `active-labeling sample`")
     parser.add_argument("--workspace", type=Path, default=Path("labeling-workspace"),
                         help="folder of the labels database (default: ./labeling-workspace)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (default: 8080; 0: any free port)")
+    parser.add_argument("--port", type=int, default=8080,
+                        help="port, 1 to 65535 (default: 8080; 0: any free port)")
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--annotator", help="your name in the labels (default: your OS login)")
     who.add_argument("--annotators", type=_names,
@@ -64,6 +82,7 @@ def setup_from(args):
 
     return LocalSetup(
         kind=args.kind, data=args.data, categories=args.categories or [], workspace=args.workspace,
+        hotkeys=getattr(args, "hotkeys", None) or {},
         queries=args.queries, annotator=args.annotator, annotators=args.annotators or (),
         id_column=args.id_column, columns=args.columns, multi_label=args.multi_label,
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
@@ -72,34 +91,102 @@ def setup_from(args):
         synchronous=getattr(args, "synchronous", "full").upper())
 
 
+def _undo_new_workspace(folder: Path) -> Callable[[], None]:
+    """What removes the workspace a failed start would leave (nothing when it existed already)."""
+    from active_labeling.local.workspace import DB_NAME
+
+    if (folder / DB_NAME).exists():
+        return lambda: None
+    top: Optional[Path] = None  # the first folder the start will create, when it creates one
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            break
+        top = parent
+    before: List[Path] = [] if top is not None else list(folder.iterdir()) if folder.is_dir() else []
+
+    def undo() -> None:
+        if top is not None:
+            shutil.rmtree(top, ignore_errors=True)
+        elif folder.is_dir():  # a folder given empty or with other files: only what was added
+            for path in set(folder.iterdir()) - set(before):
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink()
+    return undo
+
+
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """Fail at once, before the data is read, when ``host:port`` can't be listened on."""
+    from active_labeling.cli import UserError
+
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind(address)
+    except OSError as error:
+        raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}; choose another "
+                        "--port (0: any free port)") from None
+
+
 def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> int:
-    """Build and serve ``setup``, turning setup problems into user errors."""
+    """Build and serve ``setup``, turning setup problems into user errors.
+
+    A start that fails before serving (port taken, unreadable data...) leaves no new workspace.
+    """
     setup.host = host  # the app's Host check follows where it listens
+    import sqlite3
+
     from active_labeling.cli import UserError
     from active_labeling.local.app import build_app
     from active_labeling.local.server import serve
     from active_labeling.local.tabular import PoolError
     from active_labeling.local.workspace import WorkspaceError
 
+    if not 0 <= port <= 65535:
+        raise UserError(f"--port {port}: a port is a number from 1 to 65535 (or 0 for any free port)")
     if not Path(setup.data).exists():
         raise UserError(f"--data {setup.data}: no such file or folder")
     if setup.kind == "tabular" and not Path(setup.data).is_file():
         raise UserError(f"--data {setup.data}: a tabular pool is a .csv or .parquet file")
     if setup.kind != "tabular" and not Path(setup.data).is_dir():
         raise UserError(f"--data {setup.data}: {setup.kind} items are the files of a folder")
+    _refuse_a_taken_port(host, port)
+    undo = _undo_new_workspace(Path(setup.workspace))
     try:
         local = build_app(setup)
-    except (WorkspaceError, PoolError, ValueError, OSError) as error:
+    except (WorkspaceError, PoolError, ValueError, OSError, sqlite3.DatabaseError) as error:
+        undo()
         raise UserError(str(error)) from None
+    except BaseException:
+        undo()
+        raise
     if retrain is not None:  # the --retrain-every loop (active_labeling.local.retrain_cli)
         from active_labeling.local.retrain_cli import attach_worker
 
         attach_worker(local, retrain)
+    serving = []
+
+    def announce(line: str) -> None:
+        serving.append(True)  # listening: from now on the workspace is the user's
+        print(line, flush=True)
+
     try:
-        serve(local, host, port, quiet=not verbose)
+        serve(local, host, port, quiet=not verbose, announce=announce)
     except OSError as error:
         local.close()
-        raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        if not serving:
+            undo()
+        raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}; choose another "
+                        "--port (0: any free port)") from None
+    except BaseException:
+        if not serving:  # once serving, serve() closes the app itself
+            local.close()
+            undo()
+        raise
     return 0
 
 

@@ -6,7 +6,7 @@ import logging
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, Mapping, Optional, Sequence
 
 from flask import Flask
 
@@ -52,6 +52,7 @@ class LocalSetup:
     host: str = "127.0.0.1"  # where the server listens: a single annotator's loopback server
                              # refuses other Host names (DNS rebinding)
     synchronous: str = "FULL"  # see SqliteDecisionStore
+    hotkeys: Mapping[str, str] = field(default_factory=dict)  # --hotkeys; kept in the workspace
     extra: dict = field(default_factory=dict)
 
 
@@ -89,11 +90,17 @@ def build_app(setup: LocalSetup) -> LocalApp:
     WorkspaceError, PoolError, ValueError
         With a message for the user.
     """
+    opened: List[Any] = []  # closed again when the build fails (the workspace lock with them)
     with paused_gc(freeze=True):
-        return _build(setup)
+        try:
+            return _build(setup, opened)
+        except BaseException:
+            for part in reversed(opened):
+                part.close()
+            raise
 
 
-def _build(setup: LocalSetup) -> LocalApp:
+def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     settings = ServiceSettings(  # validated before anything is created
         kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
         label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
@@ -101,13 +108,14 @@ def _build(setup: LocalSetup) -> LocalApp:
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
         "categories": [c.name for c in settings.categories], "multi_label": setup.multi_label,
-        "label_column": setup.label_column})
-    try:
-        workspace.lock_for_serving()
-    except BaseException:
-        workspace.close()
-        raise
+        "label_column": setup.label_column}, hotkeys=setup.hotkeys)
+    opened.append(workspace)
+    keys = workspace.hotkeys()  # kept by category name, whatever the order of --categories
+    settings = replace(settings, categories=tuple(replace(c, hotkey=keys.get(c.name))
+                                                  for c in settings.categories))
+    workspace.lock_for_serving()
     store = SqliteDecisionStore(workspace.db_path, setup.synchronous)
+    opened.append(store)
     # Read the stored decisions while the pool is read: both take a second or two on big inputs.
     loaded: dict = {}
     loader = threading.Thread(target=lambda: loaded.update(decisions=store.load()), daemon=True)
@@ -124,6 +132,7 @@ def _build(setup: LocalSetup) -> LocalApp:
     if "decisions" not in loaded:
         raise OSError(f"could not read the labels stored in {workspace.db_path}")
     reservations = Reservations(workspace.db_path, lease_seconds=setup.lease_seconds)
+    opened.append(reservations)
     queries = FileQueriesSource(setup.queries, workspace.db) if setup.queries else None
     service = LabelingService(pool, store, reservations, settings, queries,
                               refresh_seconds=setup.refresh_seconds, decisions=loaded["decisions"])
