@@ -84,4 +84,8 @@ def _run(argv: Optional[Sequence[str]]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m active_labeling.cli`: run the imported module's main, whose UserError is the one
+    # the commands raise (this file's own copy, __main__, has another class of that name).
+    from active_labeling.cli import main as imported_main
+
+    sys.exit(imported_main())

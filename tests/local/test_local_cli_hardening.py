@@ -22,12 +22,16 @@ def _serve(tmp_path, workspace, *extra):
                  "--workspace", str(workspace), "--annotator", "alice", *extra])
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("port", ["99999", "-1", "65536"])
-def test_a_port_outside_1_to_65535_is_refused(tmp_path, capsys, port):
+def test_a_port_outside_1_to_65535_is_refused(tmp_path, port):
     write_pool(tmp_path / "pool.csv")
-    assert _serve(tmp_path, tmp_path / "ws", "--port", port) == 2
-    err = capsys.readouterr().err
-    assert f"--port {port}: a port is a number from 1 to 65535" in err
+    # A subprocess with a time limit: a server that took the port would not return.
+    done = subprocess.run([sys.executable, "-m", "active_labeling.cli", "serve", "--data",
+                           str(tmp_path / "pool.csv"), "--categories", "cat,dog", "--workspace",
+                           str(tmp_path / "ws"), "--port", port], capture_output=True, env=ENV, timeout=60)
+    assert done.returncode == 2
+    assert f"--port {port}: a port is a number from 1 to 65535" in done.stderr.decode()
     assert not (tmp_path / "ws").exists()
 
 
