@@ -77,11 +77,11 @@ def test_labels_are_answered_while_a_changed_pool_file_is_read(tmp_path, monkeyp
     reading, release = threading.Event(), threading.Event()
     real_read = tabular.read_table
 
-    def slow_in_background(path, columns=None):  # a re-read of a large file, held by the test
+    def slow_in_background(path, columns=None, **options):  # a re-read of a large file, held by the test
         if threading.current_thread().name.startswith("read "):
             reading.set()
             release.wait(30)
-        return real_read(path, columns)
+        return real_read(path, columns, **options)
     monkeypatch.setattr(tabular, "read_table", slow_in_background)
     setup = LocalSetup(kind="tabular", data=tmp_path / "pool.parquet", categories=["cat", "dog"],
                        workspace=tmp_path / "ws", refresh_seconds=0)

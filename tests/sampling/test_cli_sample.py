@@ -129,7 +129,8 @@ def test_user_mistakes_say_what_to_do(tmp_path, pool, model, capsys):
     assert ".csv or .parquet" in failure(capsys, ["sample", "--model", model_path, "--data", data,
                                                   "--out", str(tmp_path / "q.xlsx")])
     (tmp_path / "bad.parquet").write_bytes(b"PAR1 not really")
-    assert "cannot be read as PARQUET" in failure(capsys, ["sample", "--model", model_path, "--data",
-                                                           str(tmp_path / "bad.parquet"), "--out", out])
+    message = failure(capsys, ["sample", "--model", model_path, "--data", str(tmp_path / "bad.parquet"),
+                               "--out", out])
+    assert "bad.parquet can't be read as Parquet" in message and "name it .csv" in message
     assert "no such file" in failure(capsys, ["sample", "--model", model_path, "--data", data, "--out", out,
                                               "--labeled", str(tmp_path / "missing.csv")])

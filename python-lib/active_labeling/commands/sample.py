@@ -18,6 +18,7 @@ def register(subparsers) -> None:
     """Add the ``sample`` subcommand."""
     from active_labeling.sampling.diversity import AUTO, SPACES
     from active_labeling.sampling.strategies import DEFAULT_STRATEGY, MARGIN, STRATEGIES, UNCERTAINTY_MEASURES
+    from active_labeling.table_files import add_csv_arguments
 
     parser = subparsers.add_parser("sample", help="write the queries: the rows most useful to label",
                                    description=_HELP)
@@ -44,6 +45,7 @@ def register(subparsers) -> None:
     parser.add_argument("--diversity-space", choices=SPACES, default=AUTO,
                         help="batch_diversity, balanced: cluster in feature or probability space "
                              "(%(default)s)")
+    add_csv_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -68,7 +70,9 @@ def _sample(args: argparse.Namespace):
     from active_labeling.sampling.file_chunks import folder_paths, table_chunks
     from active_labeling.sampling.folder_rows import PATH_COLUMN, FolderRows
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
+    from active_labeling.table_files import csv_format
 
+    csv = csv_format(args)
     out_extension = os.path.splitext(args.out)[1].lower()
     if out_extension not in (".csv", ".parquet"):
         raise SamplerError(f"--out {args.out}: give a file name ending in .csv or .parquet")
@@ -90,7 +94,7 @@ def _sample(args: argparse.Namespace):
         def scorer(chunk):  # the model opens files: give it their real paths
             return model(chunk.assign(**{PATH_COLUMN: root + chunk[PATH_COLUMN]}))
     else:
-        rows, chunks, scorer = None, table_chunks(args.data, args.chunk_size), model
+        rows, chunks, scorer = None, table_chunks(args.data, args.chunk_size, csv), model
         id_column = args.id_column
     labeled = None
     if args.labeled:

@@ -8,6 +8,8 @@ import socket
 from pathlib import Path
 from typing import Callable, List, Optional
 
+from active_labeling.table_files import add_csv_arguments, csv_format
+
 
 def _names(text: str):
     return [part.strip() for part in text.split(",") if part.strip()]
@@ -63,6 +65,7 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                              "crash and a power loss; normal: once handed to the OS, safe from a "
                              "crash but not a power loss, faster where disk flushes are slow")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    add_csv_arguments(parser)
 
 
 def register(subparsers) -> None:
@@ -88,7 +91,7 @@ def setup_from(args):
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
         lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
-        synchronous=getattr(args, "synchronous", "full").upper())
+        synchronous=getattr(args, "synchronous", "full").upper(), csv=csv_format(args))
 
 
 def _undo_new_workspace(folder: Path) -> Callable[[], None]:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from active_labeling.cli import UserError
+from active_labeling.table_files import add_csv_arguments
 
 DEFAULT_STRATEGIES = "random,margin,batch_diversity,balanced"
 
@@ -38,6 +39,7 @@ def register(subparsers) -> None:
     parser.add_argument("--eval-every", type=int, default=1, help="measure the curve every N rounds")
     parser.add_argument("--out", default="simulation", help="output folder (default ./simulation)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    add_csv_arguments(parser, "the CSV file (--data or --labels)")
     parser.set_defaults(func=run)
 
 
@@ -109,7 +111,7 @@ def _load(args: argparse.Namespace):
         return _load_folder(args, path)
     if not args.target:
         raise UserError("--target: name the label column of the table")
-    X, y, _ = prepare_table(_read(path), args.target)
+    X, y, _ = prepare_table(_read(path, args), args.target)
     return X, y
 
 
@@ -121,7 +123,7 @@ def _load_folder(args, root: Path):
     if args.labels:
         if not args.target:
             raise UserError("--target: name the label column of the --labels table")
-        table = _read(Path(args.labels))
+        table = _read(Path(args.labels), args)
         if "path" not in table.columns or args.target not in table.columns:
             raise UserError(f"--labels: expected columns 'path' and {args.target!r}, "
                             f"found {', '.join(map(str, table.columns))}")
@@ -133,10 +135,10 @@ def _load_folder(args, root: Path):
     return prepare_media(paths, labels, args.kind, FolderReader(str(root)))
 
 
-def _read(path: Path):
-    from active_labeling.local.tabular import PoolError, read_table
+def _read(path: Path, args: argparse.Namespace):
+    from active_labeling.table_files import csv_format, read_table
 
     try:
-        return read_table(path)
-    except (PoolError, OSError, ValueError) as error:
-        raise UserError(f"cannot read {path}: {error}") from None
+        return read_table(path, csv=csv_format(args))
+    except ValueError as error:  # TableFileError names the file; CsvFormat the bad option
+        raise UserError(str(error)) from None

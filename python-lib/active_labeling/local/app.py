@@ -25,6 +25,7 @@ from active_labeling.service.reservations import Reservations
 from active_labeling.service.routes import register_routes
 from active_labeling.service.service import LabelingService
 from active_labeling.service.settings import ServiceSettings, parse_categories
+from active_labeling.table_files import CsvFormat
 
 _log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class LocalSetup:
     annotators: Sequence[str] = ()  # team mode when not empty
     id_column: Optional[str] = None
     columns: Sequence[str] = ()
+    csv: Optional[CsvFormat] = None  # a tabular --data's --sep and --quotechar
     multi_label: bool = False
     label_column: str = "label"
     reservation_seconds: float = 600.0
@@ -123,7 +125,7 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     try:
         if setup.kind == "tabular":
             pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None,
-                                        cache_dir=workspace.folder)
+                                        cache_dir=workspace.folder, csv=setup.csv)
             settings = replace(settings, columns=tuple(pool.columns))
         else:
             pool = FolderPool(setup.data, setup.kind)

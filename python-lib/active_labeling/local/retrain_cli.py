@@ -45,7 +45,7 @@ def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
     settings = RetrainSettings(kind=setup.kind, data=Path(setup.data), workspace=Path(setup.workspace),
                                every=every, id_column=setup.id_column, label_column=setup.label_column,
                                model=_load_model(args.model) if args.model else None,
-                               n_queries=args.retrain_queries, seed=setup.seed)
+                               n_queries=args.retrain_queries, seed=setup.seed, csv=setup.csv)
     setup.queries = settings.queries_path
     return settings
 

@@ -24,6 +24,7 @@ from active_labeling.learning.pipelines import default_pipeline
 from active_labeling.local.retrain_stopping import check_round, labeled_after
 from active_labeling.local.rounds import OK, RETRAIN_FOLDER
 from active_labeling.sampling.strategies import DEFAULT_STRATEGY
+from active_labeling.table_files import CsvFormat
 
 QUERIES_FILE = "queries.parquet"
 PATH_COLUMN = "path"
@@ -59,6 +60,7 @@ class RetrainSettings:
     n_queries: int = 1000
     seed: int = 0
     sample_size: int = 500
+    csv: Optional[CsvFormat] = None  # a tabular pool's --sep and --quotechar
 
     @property
     def folder(self) -> Path:
@@ -86,8 +88,8 @@ def read_pool(settings: RetrainSettings) -> PoolTable:
     if settings.kind == "tabular":
         from active_labeling.local.tabular import TabularFilePool, read_table
 
-        pool = TabularFilePool(settings.data, settings.id_column)
-        frame = read_table(settings.data)
+        pool = TabularFilePool(settings.data, settings.id_column, csv=settings.csv)
+        frame = read_table(settings.data, csv=pool.csv)
         frame.columns = [str(c) for c in frame.columns]
         features = [c for c in pool.item_columns if c != settings.label_column]
         return PoolTable(frame.reset_index(drop=True), list(pool.item_ids()), features)

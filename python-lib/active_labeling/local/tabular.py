@@ -15,27 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
-import pandas as pd
-
 from active_labeling.storage.background_read import in_thread
 from active_labeling.storage.table_rows import TablePool, TableRows
-
-TABULAR_SUFFIXES = (".csv", ".parquet", ".pq")
+from active_labeling.table_files import CsvFormat, read_table  # the reader of every command's tables
 
 
 class PoolError(Exception):
     """The pool can't be read as asked; the message says why and what to do."""
-
-
-def read_table(path: Union[str, Path], columns: Optional[Sequence[str]] = None) -> pd.DataFrame:
-    """A CSV or Parquet file as a DataFrame."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, usecols=list(columns) if columns else None)
-    if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path, columns=list(columns) if columns else None)
-    raise PoolError(f"{path}: expected a .csv or .parquet file")
 
 
 @dataclass
@@ -60,11 +46,15 @@ class TabularFilePool(TablePool):
     cache_dir : str or Path, optional
         Where to keep the content-hash ids of this version of the file (the workspace), so that
         a restart does not hash a million rows again.
+    csv : CsvFormat, optional
+        The CSV's separator and quote character (``--sep``, ``--quotechar``).
     """
 
     def __init__(self, path: Union[str, Path], id_column: Optional[str] = None,
-                 columns: Optional[Sequence[str]] = None, cache_dir: Optional[Union[str, Path]] = None):
+                 columns: Optional[Sequence[str]] = None, cache_dir: Optional[Union[str, Path]] = None,
+                 csv: Optional[CsvFormat] = None):
         self.path = Path(path)
+        self.csv = csv or CsvFormat()
         self.id_column = id_column or None
         self._wanted = list(columns) if columns else None
         self._cache_dir = Path(cache_dir) if cache_dir else None
@@ -78,7 +68,7 @@ class TabularFilePool(TablePool):
     def _read(self) -> _FileState:
         """Read the file into a new state; shared attributes are left alone (this may run in a thread)."""
         signature = self._stat()
-        frame = read_table(self.path)
+        frame = read_table(self.path, csv=self.csv)
         names = [str(c) for c in frame.columns]
         item_columns = [c for c in names if c != self.id_column]
         cached = self._cached_ids(signature, item_columns, len(frame))
@@ -123,6 +113,13 @@ class TabularFilePool(TablePool):
             partial.replace(cache)
         except OSError:  # a cache only: serving goes on without it
             pass
+
+    def empty_reason(self) -> Optional[str]:
+        """Why the pool has no items, for the console and the page; None when it has some."""
+        if len(self._rows):
+            return None
+        return (f"{self.path} has no rows: its header names the columns ({', '.join(self._rows.columns)}) "
+                "but no row follows. Add one row per item: the file is read again when it changes.")
 
     def _queries_error(self, missing: str) -> Exception:
         return PoolError(f"the queries lack the pool's columns [{missing}]")
