@@ -2,6 +2,7 @@
 // Keyboard first: a hotkey labels and shows the next item at once (prefetched); the label is
 // sent in the background (SendQueue) and shown as pending until the service acknowledges it.
 import { api } from "./api.js";
+import { renderEmptyPool } from "./empty.js";
 import { el, replaceChildren } from "./escape.js";
 import { renderHelp } from "./help.js";
 import { Trail } from "./history.js";
@@ -353,6 +354,7 @@ class LabelingApp {
         el("p", { class: "al-done-title", text: done ? "Nothing left to label for now." : "Loading the next items…" }),
         done ? el("p", { class: "al-muted", text: "Every item is labeled, skipped or being labeled by someone else. " +
           "Go back (←) to review your labels, or reload the page later." }) : null));
+      if (done) renderEmptyPool(this.stage, this.config, this.stats);  // says why instead
       this._viewDetached = true;
     } else {
       if (this._viewDetached) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import socket
+import sys
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -167,6 +168,9 @@ def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> i
     except BaseException:
         undo()
         raise
+    why_empty = local.service.pool.empty_reason()  # what GET /api/config says as "empty_pool"
+    if why_empty:  # it still serves: items added to the data are picked up while it runs
+        print(f"warning: the pool is empty. {why_empty}", file=sys.stderr, flush=True)
     if retrain is not None:  # the --retrain-every loop (active_labeling.local.retrain_cli)
         from active_labeling.local.retrain_cli import attach_worker
 

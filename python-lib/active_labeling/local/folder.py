@@ -15,6 +15,8 @@ from typing import Any, BinaryIO, Callable, Dict, List, Optional, Union
 
 import pandas as pd
 
+from active_labeling.local.folder_contents import why_no_items
+
 EXTENSIONS = {
     "image": (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"),
     "sound": (".wav", ".flac", ".ogg", ".mp3"),
@@ -106,6 +108,10 @@ class FolderPool:
 
     def __contains__(self, item_id: object) -> bool:
         return isinstance(item_id, str) and item_id in self._known
+
+    def empty_reason(self) -> Optional[str]:
+        """Why the pool has no items, for the console and the page; None when it has some."""
+        return None if self._ids else why_no_items(self.root, self.kind, EXTENSIONS)
 
     def values(self, item_id: str) -> Dict[str, Any]:
         """``{"path": id}``: what the labels dataset stores."""
