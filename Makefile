@@ -10,7 +10,7 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' python-lib/active_lab
 .PHONY: help install demo test test-main test-oldest lint plugin deploy bench chromium angular-eval clean
 
 help:
-	@echo "make demo    - set up .venv and serve the labeling app on bundled sample data"
+	@echo "make demo    - set up .venv and serve the labeling app on bundled sample data (PORT=$(PORT))"
 	@echo "make test    - set up everything and run every test (browser tests and oldest versions included)"
 	@echo "make lint    - ruff"
 	@echo "make plugin  - build dist/dss-plugin-active-labeling-$(VERSION).zip"
@@ -44,8 +44,9 @@ $(ANGULAR_EVAL)/node_modules/.installed: $(ANGULAR_EVAL)/package.json $(ANGULAR_
 
 angular-eval: $(ANGULAR_EVAL)/node_modules/.installed
 
+PORT ?= 8080
 demo: install
-	$(BIN)/active-labeling demo
+	$(BIN)/active-labeling demo --port $(PORT)
 
 test: test-main test-oldest
 

@@ -34,8 +34,8 @@ def run(args) -> int:
 
     folder = args.folder / args.kind
     data, categories, description = build_sample(args.kind, folder)
-    names = ", ".join(c.split("=")[0] for c in categories)
-    print(f"Demo: {description}.\n  data: {data}\n  categories: {names}\n  labels: export them with "
+    described = "".join(f"\n    {name}: {text}" for name, _, text in (c.partition("=") for c in categories))
+    print(f"Demo: {description}.\n  data: {data}\n  categories:{described}\n  labels: export them with "
           f"`active-labeling export --workspace {folder / 'workspace'} --out DIR`", flush=True)
     setup = LocalSetup(kind=args.kind, data=data, categories=categories, workspace=folder / "workspace",
                        annotator=args.annotator)

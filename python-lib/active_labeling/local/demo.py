@@ -12,11 +12,22 @@ from typing import List, Tuple
 
 import numpy as np
 
+# Each description says what tells a category apart, so that a newcomer can decide: the iris
+# ranges are those of the bundled data (a test checks them).
 SAMPLES = {
     "tabular": ("iris flowers from scikit-learn: label each one's species from its measurements",
-                ["setosa=Iris setosa", "versicolor=Iris versicolor", "virginica=Iris virginica"]),
-    "image": ("generated pictures: label the shape", ["circle", "square", "triangle"]),
-    "sound": ("generated sounds: label what you hear", ["low=A low tone", "high=A high tone", "noise=Noise"]),
+                ["setosa=small petals: petal_length_cm 1.0 to 1.9 and petal_width_cm 0.1 to 0.6",
+                 "versicolor=medium petals: petal_length_cm 3.0 to 5.1 and petal_width_cm 1.0 to 1.8",
+                 "virginica=large petals: petal_length_cm 4.5 to 6.9 and petal_width_cm 1.4 to 2.5; "
+                 "where it overlaps versicolor, the wider petals (1.8 and more) belong here"]),
+    "image": ("generated pictures: label the shape",
+              ["circle=round: a smooth outline with no corners",
+               "square=four corners and four straight sides of equal length",
+               "triangle=three corners, a point at the top"]),
+    "sound": ("generated sounds: label what you hear",
+              ["low=a steady deep hum (one tone of 150 to 300 Hz)",
+               "high=a steady whistle (one tone of 1200 to 2400 Hz)",
+               "noise=a hiss like radio static, with no pitch to hum along"]),
 }
 
 
