@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+_HELP = """Write labels.<format> and metadata.<format> from a workspace made by `active-labeling
+serve`. labels: one row per item and annotator with their latest label; its columns are item_id
+(labeling_item_id when the items have an item_id column), the item's columns, then the label.
+For a folder of images or sounds, the item's column is path: the file's place inside the --data
+folder, written with a leading / as DSS managed folders do (/cats/1.png is <data>/cats/1.png).
+metadata: every decision in order (label_id, item_id, annotator, date, status, label, comment,
+session); its item_id joins labels.item_id. Its date is a UTC timestamp in Parquet, ISO 8601 text
+in CSV. An existing file with other columns is left untouched: the export then stops."""
+
 
 def register(subparsers) -> None:
     """Add the ``export`` subcommand."""
     parser = subparsers.add_parser("export", help="write the labels and metadata of a workspace",
-                                   description="Write labels.<format> and metadata.<format> from a "
-                                               "workspace made by `active-labeling serve`.")
+                                   description=_HELP)
     parser.add_argument("--workspace", type=Path, default=Path("labeling-workspace"),
                         help="the workspace folder (default: ./labeling-workspace)")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv",
@@ -21,7 +29,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     """Export and print what was written."""
     from active_labeling.cli import UserError
-    from active_labeling.local.export import ExportError, export
+    from active_labeling.local.export import ExportError, export, folder_paths_note
     from active_labeling.local.workspace import WorkspaceError, open_workspace
 
     try:
@@ -30,10 +38,13 @@ def run(args) -> int:
         raise UserError(str(error)) from None
     try:
         written = export(workspace, args.out, args.format)
+        note = folder_paths_note(workspace)
     except ExportError as error:
         raise UserError(str(error)) from None
     finally:
         workspace.close()
     for name, path in written.items():
         print(f"{name}: {path}")
+    if note:
+        print(f"  {note}")
     return 0

@@ -1,15 +1,17 @@
 """Write a workspace's labels and metadata as CSV or Parquet files.
 
-The labels file has the item's columns (tabular) or ``path`` (folders), then the label column:
-one row per item and annotator, their latest label. The metadata file has every decision,
-changes and skips included. An existing file with other columns is refused, never replaced.
+The labels file has the item id (joins ``metadata.item_id``), the item's columns (tabular) or
+``path`` (folders: the file's place inside the data folder, with a leading ``/`` as DSS managed
+folders write it), then the label column: one row per item and annotator, their latest label.
+The metadata file has every decision, changes and skips included; in Parquet its ``date`` is a
+UTC timestamp, in CSV ISO 8601 text. An existing file with other columns is refused, never replaced.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
@@ -17,6 +19,8 @@ from active_labeling.local.tabular import read_table
 from active_labeling.local.workspace import Workspace
 
 METADATA_COLUMNS = ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session"]
+ITEM_ID = "item_id"
+CLASH_PREFIX = "labeling_"  # as the DSS labels dataset names its own columns when items have them
 
 
 class ExportError(Exception):
@@ -31,27 +35,47 @@ def _label_text(raw):
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def item_id_column(item_columns: Sequence[str], label_column: str) -> str:
+    """The labels' item id column: ``item_id``, prefixed with ``labeling_`` while an item has that column."""
+    taken = set(item_columns) | {label_column}
+    name = ITEM_ID
+    while name in taken:
+        name = CLASH_PREFIX + name
+    return name
+
+
 def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
     """The labels and the metadata of ``workspace`` as DataFrames."""
     label_column = workspace.setup().get("label_column", "label")
     rows = workspace.db.execute(
         "SELECT item_id, label, item_values FROM labels ORDER BY label_id").fetchall()
-    records: List[Dict] = []
+    records: List[Tuple[str, Dict, Optional[str]]] = []
     for item_id, label, values in rows:
-        record = json.loads(values) if values else {"item_id": item_id}
+        record = json.loads(values) if values else {}
         if label_column in record:
             raise ExportError(f"the items have a column named '{label_column}', the label column: "
                               "serve with another --label-column")
-        record[label_column] = _label_text(label)
-        records.append(record)
-    labels = pd.DataFrame.from_records(records)
-    if labels.empty:
-        labels = pd.DataFrame(columns=[label_column])
+        records.append((item_id, record, _label_text(label)))
+    item_columns = list(dict.fromkeys(name for _, record, _ in records for name in record))
+    id_column = item_id_column(item_columns, label_column)
+    labels = pd.DataFrame.from_records(
+        [{id_column: item_id, **record, label_column: label} for item_id, record, label in records],
+        columns=[id_column, *item_columns, label_column])
     metadata = pd.DataFrame(workspace.db.execute(
         f"SELECT {', '.join(METADATA_COLUMNS)} FROM decisions ORDER BY label_id").fetchall(),
         columns=METADATA_COLUMNS)
     metadata["label"] = metadata["label"].map(_label_text)
     return labels, metadata
+
+
+def folder_paths_note(workspace: Workspace) -> Optional[str]:
+    """For a folder's workspace: how a ``path`` of the labels leads to the file; None otherwise."""
+    setup = workspace.setup()
+    if setup.get("kind") == "tabular" or not setup.get("data"):
+        return None
+    data = Path(setup["data"])
+    return (f"path is the file's place inside the data folder {data}, with a leading / as in DSS "
+            f"managed folders: /a/b.png is {data / 'a' / 'b.png'}")
 
 
 def _check_schema(path: Path, columns: List[str]) -> None:
@@ -63,8 +87,10 @@ def _check_schema(path: Path, columns: List[str]) -> None:
         raise ExportError(f"{path} exists and can't be read ({error}); it was left untouched: "
                           "choose another --out folder") from None
     if existing != columns:
-        raise ExportError(f"{path} exists with columns {existing}, not {columns}; it was left untouched: "
-                          "choose another --out folder or remove the file")
+        older = existing == columns[1:]  # everything but the item id, which comes first
+        why = f" (written before exports had the item id column {columns[0]!r})" if older else ""
+        raise ExportError(f"{path} exists with columns {existing}, not {columns}{why}; it was left "
+                          "untouched: choose another --out folder or remove the file")
 
 
 def export(workspace: Workspace, out: Union[str, Path], fmt: str = "csv") -> Dict[str, Path]:
@@ -72,6 +98,8 @@ def export(workspace: Workspace, out: Union[str, Path], fmt: str = "csv") -> Dic
     if fmt not in ("csv", "parquet"):
         raise ExportError(f"format should be csv or parquet, got {fmt!r}")
     labels, metadata = frames(workspace)
+    if fmt == "parquet":  # a timestamp column, where CSV keeps the exact ISO text
+        metadata["date"] = pd.to_datetime(metadata["date"], utc=True)
     out = Path(out)
     targets = {"labels": (out / f"labels.{fmt}", labels), "metadata": (out / f"metadata.{fmt}", metadata)}
     for path, frame in targets.values():  # check both before writing either
