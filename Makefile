@@ -7,7 +7,7 @@ SPEC := code-env/python/spec
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' python-lib/active_labeling/__init__.py)
 
-.PHONY: help install demo test test-main test-oldest lint plugin deploy bench chromium angular-eval clean
+.PHONY: help install demo test test-main test-oldest lint plugin deploy bench chromium angular-eval clean screenshots
 
 help:
 	@echo "make demo    - set up .venv and serve the labeling app on bundled sample data (PORT=$(PORT))"
@@ -16,6 +16,7 @@ help:
 	@echo "make plugin  - build dist/dss-plugin-active-labeling-$(VERSION).zip"
 	@echo "make deploy DSS_URL=... DSS_API_KEY=... - install or update the plugin in a DSS instance"
 	@echo "make bench   - run the benchmarks and print their tables"
+	@echo "make screenshots - retake the documentation's screenshots in resource/img-doc/"
 
 $(BIN)/.installed: pyproject.toml $(SPEC)/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,12 @@ plugin:
 DSS_PYTHON ?= PYTHON311
 deploy: install plugin
 	$(BIN)/active-labeling deploy --zip dist/dss-plugin-active-labeling-$(VERSION).zip --python $(DSS_PYTHON)
+
+# The browser session tests take the README's screenshots; `make test` writes them to
+# build/screenshots/ (git-ignored), this target into the tracked resource/img-doc/.
+screenshots: install chromium
+	ACTIVE_LABELING_SCREENSHOTS=$(CURDIR)/resource/img-doc $(BIN)/python -m pytest -q \
+		tests/browser/test_labeling_session.py -k test_keyboard_session_is_stored_exactly
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

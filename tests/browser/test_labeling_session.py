@@ -7,6 +7,8 @@ one; then the service's history, stats and the workspace's metadata must say exa
 from __future__ import annotations
 
 import collections
+import os
+from pathlib import Path
 
 import pytest
 from labeling_ui_support import (
@@ -23,7 +25,9 @@ from labeling_ui_support import (
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = REPO_ROOT / "resource" / "img-doc"
+# The screenshots go to the build folder (git-ignored): a test run leaves the work tree as it was.
+# `make screenshots` points this at resource/img-doc/, where the README's images are.
+SCREENSHOTS = Path(os.environ.get("ACTIVE_LABELING_SCREENSHOTS") or REPO_ROOT / "build" / "screenshots")
 
 
 def _wait_shown(page, item_id):
@@ -85,6 +89,7 @@ def test_keyboard_session_is_stored_exactly(kind, browser, serve, tmp_path, reco
     if kind == "sound":
         _check_playback(page)
     wait_all_saved(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"webapp-ui-{kind}.png"))
 
     skipped = current_id(page)
