@@ -91,9 +91,10 @@ def test_failed_run_shows_its_stderr(dss, tmp_path):
 
 
 def test_trigger_fails_outside_a_scenario(dss):
+    """scenario/trigger.py: ``json.loads(remoterun.get_env_var('DKU_TRIGGER'))`` on None."""
     from dataiku.scenario import Trigger
 
-    with pytest.raises(KeyError, match="DKU_TRIGGER"):
+    with pytest.raises(TypeError):
         Trigger()
 
 
@@ -133,6 +134,26 @@ def test_step_gets_its_config_and_the_trigger_params(dss, tmp_path):
     """)
     out = last_json(dss.run_step(step, {"k": 1}, trigger_params={"reason": "s1"}).check().stdout)
     assert out == {"config": {"k": 1}, "params": {"reason": "s1"}}
+    # A run started by hand (or by a trigger that set no params file): None, not {}.
+    assert last_json(dss.run_step(step, {"k": 1}).check().stdout) == {"config": {"k": 1}, "params": None}
+
+
+@pytest.mark.parametrize("kind, module, config_var", [
+    ("custom-recipes", "customrecipe", "DKU_CUSTOM_RECIPE_PLUGIN_CONFIG"),
+    ("python-steps", "customstep", "DKU_PLUGIN_CONFIG"),
+    ("python-triggers", "customtrigger", "DKU_PLUGIN_CONFIG")])
+def test_plugin_settings_arrive_under_dss_own_variable_names(dss, tmp_path, kind, module, config_var):
+    """custom*/__init__.py: recipes read DKU_CUSTOM_RECIPE_PLUGIN_CONFIG, the others DKU_PLUGIN_CONFIG."""
+    script = {"custom-recipes": "recipe.py", "python-steps": "step.py", "python-triggers": "trigger.py"}[kind]
+    component = entry_point(tmp_path, "c", script, f"""
+        import json, os
+        from dataiku.{module} import get_plugin_config
+        print(json.dumps({{"settings": get_plugin_config(), "var": os.environ["{config_var}"]}}))
+    """)
+    dss.plugin_config = {"max_side": 512}
+    run = {"custom-recipes": dss.run_recipe, "python-steps": dss.run_step,
+           "python-triggers": dss.run_trigger}[kind](component)
+    assert last_json(run.check().stdout)["settings"] == {"max_side": 512}
 
 
 BACKEND = """

@@ -50,6 +50,7 @@ class StandInRunners:
 
     repo_root: Path = REPO_ROOT
     timeout: float = 120
+    plugin_config: dict = {}  # the plugin's settings (Plugins > active-labeling > Settings)
 
     def _component(self, kind: str, ref, script: str) -> Path:
         """``ref`` is a component id (looked up under ``<repo>/<kind>/``) or a directory."""
@@ -64,6 +65,8 @@ class StandInRunners:
     def _base_env(self) -> Dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DKU") and k != "PYTHONPATH"}
         env.update(DKU_STANDIN_ROOT=str(self.root), DKU_CURRENT_PROJECT_KEY=self.project_key,
+                   DKU_PLUGIN_CONFIG=json.dumps(self.plugin_config),
+                   DKU_CUSTOM_RECIPE_PLUGIN_CONFIG=json.dumps(self.plugin_config),
                    DKU_CUSTOM_RESOURCE_FOLDER=str(self.repo_root / "resource"), PYTHONDONTWRITEBYTECODE="1",
                    PYTHONPATH=os.pathsep.join([str(self.repo_root / "python-lib"), str(STANDIN_DIR)]))
         return env
@@ -141,12 +144,19 @@ class StandInRunners:
         return run
 
     def run_step(self, step, config: Optional[dict] = None,
-                 trigger_params: Optional[dict] = None) -> RunResult:
-        """Run ``python-steps/<step>/step.py`` in a scenario started with ``trigger_params``."""
+                 trigger_params: Optional[dict] = None, trigger: Optional[dict] = None) -> RunResult:
+        """Run ``python-steps/<step>/step.py`` in a scenario run started by ``trigger`` (a trigger
+        definition, default a plugin trigger) with ``trigger_params``, or by hand when both are None."""
         script = self._component("python-steps", step, "step.py")
         env = self._base_env()
-        env.update(DKU_PLUGIN_STEP_CONFIG=json.dumps(config or {}),
-                   DKU_STANDIN_TRIGGER_PARAMS=json.dumps(trigger_params or {}))
+        env.update(DKU_PLUGIN_STEP_CONFIG=json.dumps(config or {}))
+        if trigger_params is not None or trigger is not None:
+            started_by = {"trigger": trigger or {"type": "pytrigger_active-labeling_every-n-labelings",
+                                                 "name": "Every n labelings"},
+                          "params": trigger_params or {}}
+            path = Path(tempfile.mkdtemp(prefix="scenario-", dir=self.root)) / "trigger.json"
+            path.write_text(json.dumps(started_by), encoding="utf-8")
+            env["DKU_CURRENT_SCENARIO_TRIGGER_FILE"] = str(path)
         return self._run(script, env)
 
     # -- webapps ---------------------------------------------------------------------------
@@ -158,6 +168,7 @@ class StandInRunners:
 
         script = self._component("webapps", webapp, "backend.py")
         self._setenv("DKU_CUSTOM_WEBAPP_CONFIG", json.dumps(config or {}))
+        self._setenv("DKU_PLUGIN_CONFIG", json.dumps(self.plugin_config))
         self._setenv("DKU_CUSTOM_RESOURCE_FOLDER", str(self.repo_root / "resource"))
         self._setenv("DKU_CURRENT_PROJECT_KEY", self.project_key)
         self._setenv("DKU_STANDIN_ROOT", str(self.root))
@@ -170,12 +181,13 @@ class StandInRunners:
         os.environ[name] = value
 
     @contextlib.contextmanager
-    def serve(self, app) -> Iterator[str]:
-        """Serve ``app`` on a real socket as DSS does by default (one thread, one request at a time);
-        yields the base URL."""
+    def serve(self, app, processes: int = 1) -> Iterator[str]:
+        """Serve ``app`` on a real socket as DSS does with the webapp's "Number of processes" setting
+        (``webapps/backend.py``): 1, the default, one request at a time; 0, a thread per request in
+        one process; n > 1, werkzeug forks a fresh child for each request. Yields the base URL."""
         from werkzeug.serving import make_server
 
-        server = make_server("127.0.0.1", 0, app, threaded=False, processes=1)
+        server = make_server("127.0.0.1", 0, app, threaded=processes == 0, processes=max(processes, 1))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:

@@ -91,17 +91,19 @@ def image_files() -> Dict[str, bytes]:
 
 @pytest.fixture
 def images(dss, image_files):
-    dss.create_folder("photos", files=image_files)
+    # DSS gives a MANAGED_FOLDER parameter the folder's id, not its name.
+    dss.create_folder("Xk29PqL0", files=image_files, name="photos")
     dss.create_dataset("labels")
     dss.create_dataset("labels_metadata")
-    return {"input_folder": "photos", "categories": CATEGORIES[:2], "labels_dataset": "labels",
+    return {"input_folder": "Xk29PqL0", "categories": CATEGORIES[:2], "labels_dataset": "labels",
             "metadata_dataset": "labels_metadata", "max_side": 800}
 
 
 @pytest.fixture
 def sounds(dss):
-    dss.create_folder("clips", files={"/a.wav": _wav(440), "/b.wav": _wav(880)})
+    # ... or "PROJECTKEY.id" for a folder chosen in another project (here the same one).
+    dss.create_folder("b7Yt4Rw1", files={"/a.wav": _wav(440), "/b.wav": _wav(880)}, name="clips")
     dss.create_dataset("labels")
     dss.create_dataset("labels_metadata")
-    return {"input_folder": "clips", "categories": CATEGORIES, "labels_dataset": "labels",
+    return {"input_folder": "PROJ.b7Yt4Rw1", "categories": CATEGORIES, "labels_dataset": "labels",
             "metadata_dataset": "labels_metadata", "multi_label": True}

@@ -76,7 +76,7 @@ def test_sound_media_ranges_waveform_spectrogram_and_multi_label(dss, sounds, cl
     alice = client_for(dss.load_webapp("sound-labeling", sounds), "alice")
     batch = alice.get("/api/batch?size=5").get_json()
     item = next(i for i in batch["items"] if i["id"] == "/a.wav")
-    stored = dss.folder_files("clips")["/a.wav"]
+    stored = dss.folder_files("b7Yt4Rw1")["/a.wav"]
     whole = alice.get(item["media"]["url"])
     assert whole.get_data() == stored and whole.headers["Accept-Ranges"] == "bytes"
     part = alice.get(item["media"]["url"], headers={"Range": "bytes=10-19"})

@@ -99,15 +99,15 @@ def test_a_compaction_cut_off_midway_keeps_the_label_and_a_restart_repairs(dss, 
     assert alice.post("/api/label", json={"id": item, "label": "pos"}).status_code == 200
 
     def dies_after_reading(store):
-        store._labels.get_dataframe(infer_with_pandas=False)
+        dss.read_dataset("labels")
         _empty(dss)  # what an overwrite that never finished may leave
         raise OSError("backend killed")
 
-    compact = decision_store.DssDecisionStore._compact_locked
-    monkeypatch.setattr(decision_store.DssDecisionStore, "_compact_locked", dies_after_reading)
+    compact = decision_store.DssDecisionStore._compact_labels
+    monkeypatch.setattr(decision_store.DssDecisionStore, "_compact_labels", dies_after_reading)
     changed = alice.post("/api/label", json={"id": item, "label": "neg"})
     unchanged = alice.post("/api/label", json={"id": item, "label": "neutral"})
-    monkeypatch.setattr(decision_store.DssDecisionStore, "_compact_locked", compact)
+    monkeypatch.setattr(decision_store.DssDecisionStore, "_compact_labels", compact)
 
     assert changed.status_code == 200  # stored in the metadata: acknowledged
     assert unchanged.status_code == 503 and "Restart the webapp's backend" in unchanged.get_json()["error"]

@@ -1,11 +1,15 @@
-"""Two annotators at once against a backend served like DSS serves it: one thread, a real socket."""
+"""Annotators at once against a backend served like DSS serves it, on a real socket: one request at a
+time (the default), a thread per request ("Number of processes" 0), or a fork per request (n > 1)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import urllib.error
 import urllib.request
 from typing import Dict, List
+
+import pytest
 
 
 def _call(base: str, headers: Dict[str, str], path: str, body=None) -> dict:
@@ -17,7 +21,8 @@ def _call(base: str, headers: Dict[str, str], path: str, body=None) -> dict:
         return json.loads(response.read())
 
 
-def test_concurrent_annotators_never_share_an_item(dss, tabular, users):
+@pytest.mark.parametrize("processes", [1, 0], ids=["one-request-at-a-time", "threads"])
+def test_concurrent_annotators_never_share_an_item(dss, tabular, users, processes):
     app = dss.load_webapp("tabular-labeling", tabular)
     got: Dict[str, List[str]] = {"alice": [], "bob": []}
     errors: List[BaseException] = []
@@ -34,7 +39,7 @@ def test_concurrent_annotators_never_share_an_item(dss, tabular, users):
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
 
-    with dss.serve(app) as base:
+    with dss.serve(app, processes) as base:
         threads = [threading.Thread(target=annotate, args=(login,)) for login in got]
         for thread in threads:
             thread.start()
@@ -48,3 +53,15 @@ def test_concurrent_annotators_never_share_an_item(dss, tabular, users):
     assert sorted(metadata["item_id"]) == sorted(got["alice"] + got["bob"])
     assert metadata["label_id"].is_unique
     assert len(dss.read_dataset("labels")) == 14
+
+
+def test_a_backend_forking_per_request_refuses_to_label_and_says_what_to_set(dss, tabular, users):
+    app = dss.load_webapp("tabular-labeling", tabular)
+    with dss.serve(app, processes=2) as base:
+        for path, body in (("/api/batch?size=2", None), ("/api/label", {"id": "x", "label": "pos"})):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                _call(base, users["alice"], path, body)
+            assert refused.value.code == 503
+            message = json.loads(refused.value.read())["error"]
+            assert "'Number of processes'" in message and "to 1" in message and "restart" in message
+    assert dss.read_dataset("labels_metadata").empty and dss.read_dataset("labels").empty

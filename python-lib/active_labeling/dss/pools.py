@@ -144,11 +144,13 @@ class DssFolderPool:
         self.schema = [{"name": "path", "type": "string"}]
         self.recheck_seconds = FOLDER_RECHECK_SECONDS if recheck_seconds is None else recheck_seconds
         self.folder = dataiku.Folder(folder_name)
+        # DSS gives a folder parameter the folder's id ("4OrPDSby"): messages use its name.
+        self.name = display_name(self.folder, folder_name)
         self._apply(self._list())
         self._relist = BackgroundRead(self._list, self.recheck_seconds, clock, f"list {folder_name}")
         if not self._ids:
             # Not an error: files uploaded later are picked up by refresh.
-            _log.warning("the folder '%s' holds no %s files (%s) yet", folder_name, kind,
+            _log.warning("the folder '%s' holds no %s files (%s) yet", self.name, kind,
                          ", ".join(EXTENSIONS[kind]))
 
     def _list(self) -> List[str]:
@@ -205,6 +207,14 @@ class DssFolderPool:
     def media_source(self) -> DssFolderMediaSource:
         """A MediaSource over this pool's files."""
         return DssFolderMediaSource(self)
+
+
+def display_name(handle, given: str) -> str:
+    """The name of a folder or saved model given by its id, for messages (the id when unknown)."""
+    try:
+        return str(handle.get_name() or given)
+    except Exception:  # a name is only a nicety: never fail for it
+        return given
 
 
 class DssFolderMediaSource:

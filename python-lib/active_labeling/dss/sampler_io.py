@@ -17,6 +17,7 @@ import dataiku
 import pandas as pd
 
 from active_labeling.dss.dataset_io import fresh, iter_text, read_text, typed_view
+from active_labeling.dss.pools import display_name as _display_name
 from active_labeling.generation import with_generation_bumped
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids
@@ -43,13 +44,17 @@ class SavedModelScorer:
     version: str
     features: Optional[List[str]]
     feature_types: Dict[str, str] = field(default_factory=dict)
+    display: str = ""  # the model's name in DSS, for messages (``name`` may be an id)
+
+    def __str__(self) -> str:
+        return f"'{self.display}'" if self.display and self.display != self.name else self.name
 
     def __call__(self, chunk: pd.DataFrame) -> pd.DataFrame:
         try:
             return self.predictor.predict(chunk, with_input_cols=False, with_prediction=True,
                                           with_probas=True)
         except KeyError as error:  # a feature column the model could not find (features unknown upfront)
-            raise SamplerError(f"the saved model {self.name} could not score the unlabeled data (missing "
+            raise SamplerError(f"the saved model {self} could not score the unlabeled data (missing "
                                f"column {error}): give it the columns the model was trained on") from None
 
 
@@ -67,18 +72,19 @@ def open_saved_model(name: str) -> SavedModelScorer:
         For a regression model (its predictor has no classes).
     """
     model = dataiku.Model(name)
+    display = _display_name(model, name)
     versions = model.list_versions()
     active = [v for v in versions if v.get("active")] or versions[-1:]
     version = str(active[0].get("versionId")) if active else "unknown"
-    predictor = load_predictor(model, name, None)
+    predictor = load_predictor(model, display, None)
     getter = getattr(predictor, "get_classes", None)
     classes = getter() if callable(getter) else getattr(predictor, "classes", None)
     if classes is None:
-        raise SamplerError(f"the saved model {name} is a regression model: uncertainty needs class "
+        raise SamplerError(f"the saved model {display} is a regression model: uncertainty needs class "
                            "probabilities. Choose a classification model (two or more classes)")
     inputs = input_columns(predictor)
     return SavedModelScorer(name, predictor, version, list(inputs) if inputs is not None else None,
-                            dict(inputs or {}))
+                            dict(inputs or {}), display)
 
 
 def input_columns(predictor) -> Optional[Dict[str, str]]:
@@ -176,7 +182,7 @@ def _folder_scorer(model: SavedModelScorer) -> Scorer:
     feature = PATH_COLUMN
     if model.features and PATH_COLUMN not in model.features:
         if len(model.features) != 1:
-            raise SamplerError(f"the saved model {model.name} takes the features "
+            raise SamplerError(f"the saved model {model} takes the features "
                                f"{', '.join(model.features)}, not a file path: with a folder as input, "
                                "choose a model trained on the folder's files (one path column), or give "
                                "a dataset")

@@ -9,6 +9,7 @@ labeling UI shows).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Tuple
 
@@ -77,8 +78,8 @@ def _previous_predictions(config: StoppingStepConfig, model: SavedModelScorer, p
     saved = dataiku.Model(config.model)
     if previous not in {str(v.get("versionId")) for v in saved.list_versions()}:
         return None, None  # the previous version was deleted: no contradiction figure this time
-    predictor = load_predictor(saved, model.name, previous)
-    scorer = SavedModelScorer(model.name, predictor, previous, model.features)
+    predictor = load_predictor(saved, str(model), previous)
+    scorer = replace(model, predictor=predictor, version=previous)
     rows = new[new[config.label_column].notna()]
     features = model.features or []
     if "path" in rows.columns and len(features) == 1 and features[0] not in rows.columns:

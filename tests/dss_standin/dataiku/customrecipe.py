@@ -14,7 +14,8 @@ def get_recipe_config() -> dict:
 
 
 def get_plugin_config() -> dict:
-    return json.loads(os.environ.get("DKU_CUSTOM_PLUGIN_CONFIG", "{}"))
+    # The plugin's settings, as DSS names the variable for this component (customrecipe/__init__.py).
+    return json.loads(os.environ.get("DKU_CUSTOM_RECIPE_PLUGIN_CONFIG"))
 
 
 def _names_for_role(direction: str, role: str) -> List[str]:

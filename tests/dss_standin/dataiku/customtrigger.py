@@ -11,4 +11,5 @@ def get_trigger_config() -> dict:
 
 
 def get_plugin_config() -> dict:
-    return json.loads(os.environ.get("DKU_CUSTOM_PLUGIN_CONFIG", "{}"))
+    # The plugin's settings, as DSS names the variable for this component (customtrigger/__init__.py).
+    return json.loads(os.environ.get("DKU_PLUGIN_CONFIG"))

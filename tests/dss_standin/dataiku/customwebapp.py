@@ -15,4 +15,5 @@ def get_webapp_resource() -> str:
 
 
 def get_plugin_config() -> dict:
-    return json.loads(os.environ.get("DKU_CUSTOM_PLUGIN_CONFIG", "{}"))
+    # The plugin's settings, as DSS names the variable for this component (customwebapp/__init__.py).
+    return json.loads(os.environ.get("DKU_PLUGIN_CONFIG"))

@@ -16,9 +16,13 @@ from ._base import standin_root
 
 class Trigger:
     def __init__(self):
-        # Outside a scenario there is no DKU_TRIGGER: a KeyError, as in DSS.
-        self.trigger = json.loads(os.environ["DKU_TRIGGER"])
+        # Outside a scenario there is no DKU_TRIGGER: json.loads(None), a TypeError, as in DSS
+        # (scenario/trigger.py reads it with remoterun.get_env_var, None when unset).
+        self.trigger = json.loads(os.environ.get("DKU_TRIGGER"))
         self.state: Optional[str] = os.environ.get("DKU_TRIGGER_STATE")
+
+    def get_trigger(self) -> dict:
+        return self.trigger
 
     def get_trigger_state(self) -> Optional[str]:
         return self.state
@@ -34,8 +38,24 @@ class Trigger:
 
 
 class Scenario:
-    def get_trigger_params(self) -> dict:
-        return json.loads(os.environ.get("DKU_STANDIN_TRIGGER_PARAMS") or "{}")
+    """The running scenario; what started it is in the file env ``DKU_CURRENT_SCENARIO_TRIGGER_FILE``
+    names (``{"trigger": {...}, "params": {...}}``), absent when no trigger started the run
+    (scenario/scenario.py)."""
+
+    def __init__(self):
+        self.project_key = os.environ.get("DKU_CURRENT_PROJECT_KEY")
+        path = os.environ.get("DKU_CURRENT_SCENARIO_TRIGGER_FILE")
+        self.scenario_trigger = None
+        if path:
+            with open(path, encoding="utf-8") as f:
+                self.scenario_trigger = json.load(f)
+
+    def get_trigger_params(self) -> Optional[dict]:
+        return self.scenario_trigger["params"] if self.scenario_trigger is not None else None
 
     def get_trigger_type(self) -> Optional[str]:
-        return os.environ.get("DKU_STANDIN_TRIGGER_TYPE")
+        return self.scenario_trigger["trigger"]["type"] if self.scenario_trigger is not None else None
+
+    def get_trigger_name(self) -> Optional[str]:
+        return (self.scenario_trigger["trigger"].get("name") if self.scenario_trigger is not None
+                else None)
