@@ -24,7 +24,8 @@ def _screenshot_folder(**env) -> Path:
     return Path(done.stdout.strip())
 
 
-@pytest.mark.skipif(not shutil.which("git") or not (REPO_ROOT / ".git").exists(), reason="needs a git checkout")
+@pytest.mark.skipif(not shutil.which("git") or not (REPO_ROOT / ".git").exists(),
+                    reason="needs a git checkout")
 def test_the_tests_write_their_screenshots_to_a_git_ignored_build_folder():
     folder = _screenshot_folder()
     assert folder == REPO_ROOT / "build" / "screenshots"
@@ -36,8 +37,9 @@ def test_the_tests_write_their_screenshots_to_a_git_ignored_build_folder():
 @pytest.mark.skipif(not shutil.which("make"), reason="needs make")
 def test_make_screenshots_retakes_the_documentation_images():
     bin_dir = Path(sys.executable).parent
-    planned = subprocess.run(["make", "-n", "-C", str(REPO_ROOT), f"BIN={bin_dir}", "-o", f"{bin_dir}/.installed",
-                              "screenshots"], capture_output=True, text=True, timeout=60)
+    planned = subprocess.run(["make", "-n", "-C", str(REPO_ROOT), f"BIN={bin_dir}",
+                              "-o", f"{bin_dir}/.installed", "screenshots"],
+                             capture_output=True, text=True, timeout=60)
     assert planned.returncode == 0, planned.stderr
     assert f"ACTIVE_LABELING_SCREENSHOTS={IMAGES}" in planned.stdout
     assert "tests/browser/test_labeling_session.py" in planned.stdout
