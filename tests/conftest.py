@@ -37,3 +37,28 @@ def _eventually(check, seconds: float = 10.0) -> bool:
 def eventually():
     """``eventually(check, seconds=10)``: for what a background thread does a little later."""
     return _eventually
+
+
+# The input columns of a DSS visual ML model with numeric, categorical and text features.
+MIXED_FEATURES = {"price": "NUMERIC", "city": "CATEGORY", "review": "TEXT"}
+
+
+@pytest.fixture
+def mixed_rows():
+    """Numbers, a category and a text, each with blanks, and a ``label``: ``mixed_rows(n)``."""
+    import numpy as np
+    import pandas as pd
+
+    def make(n: int = 120):
+        rng = np.random.default_rng(3)
+        good = np.arange(n) % 2 == 1
+        rows = pd.DataFrame({
+            "price": np.where(good, 10.0, 30.0) + rng.normal(size=n),
+            "city": np.where(np.arange(n) % 3 == 0, "Paris", "Lyon"),
+            "review": np.where(good, "great value, would buy", "broke in a week"),
+            "label": np.where(good, "buy", "skip")})
+        rows.loc[::11, "price"] = np.nan
+        rows.loc[::7, "city"] = None
+        rows.loc[::13, "review"] = None
+        return rows
+    return make

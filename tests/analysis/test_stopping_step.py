@@ -145,3 +145,20 @@ def test_the_step_works_on_a_folder_of_images(dss):
     figures = {c["name"]: c["value"] for c in report["criteria"]}
     assert figures["contradiction"] == 0 and figures["agreement"] == 1.0
     assert report["stable"], report["sentence"]
+
+
+def test_the_step_checks_a_visual_ml_model_with_categorical_and_text_features(dss, mixed_rows):
+    """Its input columns come from the model's design, not from get_features() (dummy:city:Paris...)."""
+    from conftest import MIXED_FEATURES
+
+    rows = mixed_rows(160)
+    dss.create_dataset("pool", rows.drop(columns=["label"]))
+    dss.create_dataset("labels", rows.iloc[:80].assign(label_id=range(1, 81)))
+    dss.train_saved_model("clf", "labels", "label", MIXED_FEATURES)
+    dss.run_step(STEP, _config()).check()
+    dss.train_saved_model("clf", "labels", "label", MIXED_FEATURES)
+    run = dss.run_step(STEP, _config())
+    run.check()
+    entry = _entry(dss)
+    assert entry["model_version"] == "v2" and entry["state"]["retrains"] == 2
+    assert "Stopping criteria" in run.stdout

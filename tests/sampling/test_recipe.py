@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import MIXED_FEATURES
 from PIL import Image
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer
@@ -183,3 +184,52 @@ def test_balanced_is_the_default_and_counts_the_labeled_items(dss, tabular):
     again = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"n_queries": 20, "chunk_size": 130})
     again.check()
     pd.testing.assert_frame_equal(dss.read_dataset("queries", infer_with_pandas=True), queries)
+
+
+def test_a_visual_ml_model_with_categorical_and_text_features_ranks_the_pool(dss, mixed_rows):
+    """``get_features()`` says dummy:city:Paris, tfidfvec:review:...: the pool is checked against the
+    model's input columns instead."""
+    pool = mixed_rows()
+    dss.create_dataset("train", pool.iloc[:60])
+    dss.train_saved_model("clf", "train", "label", MIXED_FEATURES)
+    dss.create_dataset("pool", pool.iloc[60:].drop(columns=["label"]))
+    run = dss.run_recipe(RECIPE, ROLES, OUT, {"strategy": "margin", "n_queries": 10})
+    run.check()
+    queries = dss.read_dataset("queries", infer_with_pandas=True)
+    assert len(queries) == 10 and queries["rank"].tolist() == list(range(1, 11))
+    assert {"price", "city", "review"} <= set(queries.columns)
+    # The queries keep the pool's column types.
+    types = {c["name"]: c["type"] for c in dss.dataset_schema("queries")}
+    assert types["price"] == "double" and types["city"] == "string" and types["score"] == "double"
+
+
+def test_a_pool_missing_an_input_column_is_named_not_a_generated_feature(dss, mixed_rows):
+    pool = mixed_rows()
+    dss.create_dataset("train", pool.iloc[:60])
+    dss.train_saved_model("clf", "train", "label", MIXED_FEATURES)
+    dss.create_dataset("pool", pool.iloc[60:].drop(columns=["label", "city"]))
+    message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
+    assert "lacks the model's input column(s) city" in message and "dummy:" not in message
+
+
+def test_a_model_the_code_env_cannot_load_says_which_scikit_learn_it_needs(dss, monkeypatch):
+    import sys
+    import types
+
+    import sklearn
+    import sklearn.base
+
+    pool = make_pool()
+    dss.create_dataset("pool", pool)
+    # A pickle made by another scikit-learn, with an estimator from a package this env lacks.
+    monkeypatch.setattr(sklearn.base, "__version__", "0.23.2")
+    gone = types.ModuleType("booster_not_installed")
+    gone.Booster = type("Booster", (), {"__module__": "booster_not_installed"})
+    monkeypatch.setitem(sys.modules, "booster_not_installed", gone)
+    dss.create_saved_model("clf", [classifier(pool), gone.Booster()], ["a", "b"])
+    path = dss.root / "projects" / dss.project_key / "models" / "clf" / "versions" / "v1" / "estimator.pkl"
+    assert b"0.23.2" in path.read_bytes()  # the recipe runs in a fresh process: it can't load it
+    message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
+    assert "could not be loaded in the plugin's code env" in message and "booster_not_installed" in message
+    assert f"scikit-learn {sklearn.__version__}" in message and "trained with scikit-learn 0.23.2" in message
+    assert "major.minor" in message and "Code env" in message
