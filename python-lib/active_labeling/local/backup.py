@@ -36,7 +36,7 @@ def backup(folder: Union[str, Path], out: Union[str, Path]) -> int:
     try:
         if not table_columns(source, "meta"):
             raise WorkspaceError(f"{database} is not an active-labeling workspace (no 'meta' table)")
-        check_intact(source, folder)  # a copy of a damaged database would only copy the damage
+        check_intact(source, folder, full=True)  # a copy of a damaged database would copy the damage
         out.parent.mkdir(parents=True, exist_ok=True)
         target = sqlite3.connect(str(partial))
         try:

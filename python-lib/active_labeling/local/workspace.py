@@ -67,10 +67,13 @@ def read_only(path: Union[str, Path]) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def check_intact(db: sqlite3.Connection, folder: Path) -> None:
-    """Raise ``WorkspaceError`` (with the way out) when a page of the database is damaged."""
+def check_intact(db: sqlite3.Connection, folder: Path, full: bool = False) -> None:
+    """Raise ``WorkspaceError`` (with the way out) when a page of the database is damaged.
+
+    ``full``: also check that each index matches its table (slower: see ``local.integrity``).
+    """
     try:
-        found = integrity.problems(db)
+        found = integrity.problems(db, full)
     except sqlite3.DatabaseError as error:
         if not integrity.is_damage(error):
             raise
