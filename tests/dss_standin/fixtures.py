@@ -36,6 +36,7 @@ def dss(tmp_path, monkeypatch):
     for name in ("DKUFLOW_SPEC", "DKU_TRIGGER", "DKU_TRIGGER_STATE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DKU_STANDIN_ROOT", str(stand_in.root))
+    monkeypatch.setenv("DIP_HOME", str(stand_in.root))  # DSS's data directory, set for its processes
     monkeypatch.setenv("DKU_CURRENT_PROJECT_KEY", stand_in.project_key)
     yield stand_in
     leaked = list(DatasetWriter.active_writers)

@@ -61,6 +61,12 @@ class StandInAdmin:
         """One file per write session kept: an append adds one, an overwrite leaves exactly one."""
         return self.dataset(name)._data_files()
 
+    def dataset_write_sessions(self, name: str) -> Dict[str, int]:
+        """How many write sessions were committed on the dataset: ``{"APPEND": n, "OVERWRITE": m}``."""
+        path = self._project_dir / "datasets" / name / "sessions.log"
+        modes = path.read_text(encoding="utf-8").split() if path.exists() else []
+        return {mode: modes.count(mode) for mode in ("APPEND", "OVERWRITE")}
+
     def dataset_exists(self, name: str) -> bool:
         return (self._project_dir / "datasets" / name / "schema.json").exists()
 

@@ -65,6 +65,7 @@ class StandInRunners:
     def _base_env(self) -> Dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("DKU") and k != "PYTHONPATH"}
         env.update(DKU_STANDIN_ROOT=str(self.root), DKU_CURRENT_PROJECT_KEY=self.project_key,
+                   DIP_HOME=str(self.root),
                    DKU_PLUGIN_CONFIG=json.dumps(self.plugin_config),
                    DKU_CUSTOM_RECIPE_PLUGIN_CONFIG=json.dumps(self.plugin_config),
                    DKU_CUSTOM_RESOURCE_FOLDER=str(self.repo_root / "resource"), PYTHONDONTWRITEBYTECODE="1",

@@ -348,7 +348,9 @@ class DssDecisionStore:
 
 
 def _default_journal_dir(metadata_name: str) -> str:
-    digest = hashlib.sha1(metadata_name.encode("utf-8")).hexdigest()[:12]
+    # One per DSS instance (DSS gives its processes DIP_HOME, its data directory) and dataset.
+    instance = os.environ.get("DIP_HOME", "")
+    digest = hashlib.sha1(f"{instance}|{metadata_name}".encode()).hexdigest()[:12]
     return os.path.join(tempfile.gettempdir(), "active-labeling-journal", digest)
 
 

@@ -248,6 +248,9 @@ class DatasetWriter:
         self._commit()
 
     def _commit(self) -> None:
+        # Every committed session is counted (one line each), as a file-based connection's files are.
+        with open(self.dataset._dir / "sessions.log", "a", encoding="utf-8") as log:
+            log.write(f"{self.write_mode}\n")
         existing = self.dataset._data_files()
         if self.write_mode == "APPEND" and self._rows == 0:
             self._tmp.unlink()
