@@ -8,8 +8,9 @@ rest of the table.
 
 The decisions are the record of the labeling: those read, plus those rebuilt from rows of the
 ``labels`` table whose decision was lost. The ``labels`` table (each item's latest label per
-annotator) is then rebuilt from them, with the item values read from the old one. The damaged
-workspace is only read.
+annotator) is then rebuilt from them, with the item values read from the old one. Rows stream
+from the damaged database into the new one, where SQL does the rebuilding: memory stays small
+on millions of labels. The damaged workspace is only read.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from active_labeling.local.integrity import is_damage
+from active_labeling.local.schema import COLUMNS
 from active_labeling.local.workspace import DB_NAME, Workspace, WorkspaceError, read_only, transaction
 from active_labeling.storage.base import LABELED, SKIPPED
 
 _FIRST_ROWID, _LAST_ROWID = -(2 ** 63), 2 ** 63 - 1
+_JSON_OBJECTS = ("setup", "hotkeys", "team_tokens")  # meta values that must read as JSON objects
 
 
 @dataclass
@@ -68,117 +71,133 @@ def _first_readable(db: sqlite3.Connection, query: str, start: int) -> Optional[
     return good
 
 
-def readable_rows(db: sqlite3.Connection, table: str, columns: List[str]) -> Tuple[List[tuple], bool]:
-    """Every row of ``table`` that can be read, in rowid order, and whether some could not."""
+def readable_rows(db: sqlite3.Connection, table: str, columns: List[str],
+                  damaged: List[str]) -> Iterator[tuple]:
+    """Every row of ``table`` that can be read, in rowid order; ``table`` is added to ``damaged``
+    when some could not (or when the table itself can't be found)."""
     query = f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid >= ? ORDER BY rowid"
-    rows: List[tuple] = []
-    damaged, start = False, _FIRST_ROWID
+    start = _FIRST_ROWID
     while True:
         try:
             for row in db.execute(query, (start,)):
-                rows.append(row[1:])
                 start = row[0] + 1
-            return rows, damaged
+                yield row[1:]
+            return
         except sqlite3.DatabaseError as error:
-            if not is_damage(error):
-                if "no such table" in str(error):
-                    return rows, True
+            if not is_damage(error) and "no such table" not in str(error):
                 raise
-            damaged = True
-            following = _first_readable(db, query, start)
+            if table not in damaged:
+                damaged.append(table)
+            following = None if "no such table" in str(error) else _first_readable(db, query, start)
             if following is None:
-                return rows, damaged
+                return
             start = following
 
 
-def _label(text: Any) -> Tuple[bool, Any]:
+def _json(text: Any, kind: type) -> bool:
+    try:
+        return isinstance(json.loads(text), kind)
+    except (TypeError, ValueError):
+        return False
+
+
+def _label_ok(text: Any) -> bool:
     if text is None:
-        return True, None
+        return True
     try:
         value = json.loads(text)
     except (TypeError, ValueError):
-        return False, None
-    ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-    return ok, value
+        return False
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
 def _texts(*values: Any) -> bool:
     return all(isinstance(v, str) for v in values)
 
 
-def _decisions(rows: List[tuple]) -> Dict[int, tuple]:
-    kept = {}
-    for label_id, item_id, annotator, date, status, label, comment, session in rows:
+def _meta(rows: Iterator[tuple]) -> Iterator[tuple]:
+    for key, value in rows:
+        if not _texts(key, value) or key == "schema_version":
+            continue
+        if key not in _JSON_OBJECTS or _json(value, dict):
+            yield key, value
+
+
+def _decisions(rows: Iterator[tuple]) -> Iterator[tuple]:
+    for row in rows:
+        label_id, item_id, annotator, date, status, label, comment, session = row
         if (isinstance(label_id, int) and _texts(item_id, annotator, date, comment, session)
-                and status in (LABELED, SKIPPED) and _label(label)[0]):
-            kept[label_id] = (label_id, item_id, annotator, date, status, label, comment, session)
-    return kept
+                and status in (LABELED, SKIPPED) and _label_ok(label)):
+            yield row
 
 
-def _values(text: Any) -> Optional[str]:
-    try:
-        return text if isinstance(json.loads(text), dict) else None
-    except (TypeError, ValueError):
-        return None
+def _labels(rows: Iterator[tuple]) -> Iterator[tuple]:
+    for item_id, annotator, label_id, date, label, values in rows:
+        if _texts(item_id, annotator, date) and isinstance(label_id, int) and _label_ok(label):
+            yield item_id, annotator, label_id, date, label, values if _json(values, dict) else None
 
 
-def _missing(ids: List[int]) -> List[Tuple[int, int]]:
+def _queries(rows: Iterator[tuple]) -> Iterator[tuple]:
+    for row in rows:
+        if _texts(row[0], row[1], row[3]) and isinstance(row[2], int):
+            yield row
+
+
+# Each item's and annotator's latest decision, when it is a label; the item values from any
+# readable row of the old labels table (the pool's values of the item), else from the file name.
+_REBUILD_LABELS = """
+INSERT INTO labels
+SELECT d.item_id, d.annotator, d.label_id, d.date, d.label,
+       COALESCE((SELECT o.item_values FROM old_labels o WHERE o.item_id = d.item_id
+                 AND o.item_values IS NOT NULL ORDER BY o.label_id DESC LIMIT 1), path_values(d.item_id))
+FROM decisions d JOIN (SELECT MAX(label_id) AS last FROM decisions GROUP BY item_id, annotator) l
+     ON d.label_id = l.last
+WHERE d.status = ?"""
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection, report: Recovery) -> None:
+    damaged = report.unreadable
+    with transaction(target):
+        meta = dict(_meta(readable_rows(source, "meta", COLUMNS["meta"], damaged)))
+        target.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        report.setup_lost = "setup" not in meta
+        kind = json.loads(meta.get("setup", "{}")).get("kind")
+        # An image's or sound's values are its path: known without the old row.
+        target.create_function("path_values", 1, lambda item: json.dumps({"path": item})
+                               if kind in ("image", "sound") else None)
+        target.executemany("INSERT OR IGNORE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           _decisions(readable_rows(source, "decisions", COLUMNS["decisions"], damaged)))
+        target.execute("CREATE TEMP TABLE old_labels (item_id, annotator, label_id, date, label, "
+                       "item_values)")
+        target.executemany("INSERT INTO old_labels VALUES (?, ?, ?, ?, ?, ?)",
+                           _labels(readable_rows(source, "labels", COLUMNS["labels"], damaged)))
+        target.execute("CREATE INDEX temp.old_labels_item ON old_labels (item_id)")
+        # A label row whose decision was on a damaged page tells that decision (but its comment).
+        report.rebuilt = target.execute(
+            "INSERT OR IGNORE INTO decisions SELECT label_id, item_id, annotator, date, ?, label, '', '' "
+            "FROM old_labels WHERE label_id NOT IN (SELECT label_id FROM decisions)", (LABELED,)).rowcount
+        target.execute(_REBUILD_LABELS, (LABELED,))
+        target.executemany("INSERT OR REPLACE INTO queries_state VALUES (?, ?, ?, ?)",
+                           _queries(readable_rows(source, "queries_state", COLUMNS["queries_state"],
+                                                  damaged)))
+        target.execute("DROP TABLE temp.old_labels")
+    report.decisions = target.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
+    report.labels = target.execute("SELECT COUNT(*) FROM labels").fetchone()[0]
+    report.values_lost = target.execute("SELECT COUNT(*) FROM labels WHERE item_values IS NULL").fetchone()[0]
+    report.missing_ids = _missing(row[0] for row in target.execute("SELECT label_id FROM decisions "
+                                                                   "ORDER BY label_id"))
+    if not meta and not report.decisions:
+        raise WorkspaceError("nothing could be read")
+
+
+def _missing(ids: Iterator[int]) -> List[Tuple[int, int]]:
+    """Ranges of the label ids 1, 2, ... absent from ``ids`` (in increasing order)."""
     ranges, expected = [], 1
-    for label_id in sorted(ids):
+    for label_id in ids:
         if label_id > expected:
             ranges.append((expected, label_id - 1))
         expected = max(expected, label_id + 1)
     return ranges
-
-
-def _read(source: sqlite3.Connection, report: Recovery) -> Tuple[List[tuple], Dict[int, tuple], list, list]:
-    tables = {}
-    for table, columns in (("meta", ["key", "value"]),
-                           ("decisions", ["label_id", "item_id", "annotator", "date", "status", "label",
-                                          "comment", "session"]),
-                           ("labels", ["item_id", "annotator", "label_id", "date", "label", "item_values"]),
-                           ("queries_state", ["source", "signature", "generation", "date"])):
-        tables[table], damaged = readable_rows(source, table, columns)
-        if damaged:
-            report.unreadable.append(table)
-    meta = []
-    for key, value in tables["meta"]:
-        if not _texts(key, value) or key == "schema_version":
-            continue
-        if key in ("setup", "hotkeys", "team_tokens") and not isinstance(_values(value), str):
-            continue  # not a readable JSON object
-        meta.append((key, value))
-    report.setup_lost = not any(key == "setup" for key, _ in meta)
-    queries = [row for row in tables["queries_state"]
-               if _texts(row[0], row[1], row[3]) and isinstance(row[2], int)]
-    labels = [row for row in tables["labels"] if _texts(*row[:2], row[3]) and isinstance(row[2], int)
-              and _label(row[4])[0]]
-    return meta, _decisions(tables["decisions"]), labels, queries
-
-
-def _rebuild(decisions: Dict[int, tuple], labels: list, kind: str, report: Recovery) -> List[tuple]:
-    for item_id, annotator, label_id, date, label, _ in labels:
-        if label_id not in decisions:  # its decision was on a damaged page: the label row tells it
-            decisions[label_id] = (label_id, item_id, annotator, date, LABELED, label, "", "")
-            report.rebuilt += 1
-    values = {}
-    for item_id, _, _, _, _, item_values in labels:
-        if _values(item_values) is not None:
-            values[item_id] = item_values
-    latest: Dict[Tuple[str, str], tuple] = {}
-    for label_id in sorted(decisions):
-        decision = decisions[label_id]
-        latest[(decision[1], decision[2])] = decision
-    rebuilt = []
-    for (item_id, annotator), decision in latest.items():
-        if decision[4] != LABELED:
-            continue
-        if item_id not in values and kind in ("image", "sound"):  # a file's values are its path
-            values[item_id] = json.dumps({"path": item_id})
-        if item_id not in values:
-            report.values_lost += 1
-        rebuilt.append((item_id, annotator, decision[0], decision[3], decision[5], values.get(item_id)))
-    return rebuilt
 
 
 def _check_out(out: Path) -> bool:
@@ -207,39 +226,32 @@ def recover(folder: Union[str, Path], out: Union[str, Path]) -> Recovery:
     source = read_only(database)
     try:
         source.execute("PRAGMA cell_size_check = ON")  # catch more damage as it is read
-        meta, decisions, labels, queries = _read(source, report)
-    except sqlite3.DatabaseError as error:
-        raise WorkspaceError(f"nothing can be read from {database} ({error}): restore a backup made with "
-                             "`active-labeling backup` if there is one") from None
+        workspace = Workspace(out)
+        try:
+            _copy(source, workspace.db, report)
+        finally:
+            workspace.close()
+    except (sqlite3.DatabaseError, WorkspaceError) as error:
+        _remove(out, created)
+        raise WorkspaceError(f"could not recover {database} ({error}); nothing was written to {out}. "
+                             "Restore a backup made with `active-labeling backup` if there is one") from None
+    except BaseException:
+        _remove(out, created)
+        raise
     finally:
         source.close()
-    if not decisions and not labels and not meta:
-        raise WorkspaceError(f"nothing could be read from {database}: restore a backup made with "
-                             "`active-labeling backup` if there is one")
-    setup = json.loads(dict(meta).get("setup", "{}"))
-    label_rows = _rebuild(decisions, labels, setup.get("kind", ""), report)
-    report.decisions, report.labels = len(decisions), len(label_rows)
-    report.missing_ids = _missing(list(decisions))
-    try:
-        _write(out, meta, decisions, label_rows, queries)
-    except BaseException:
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
-        raise
     return report
 
 
-def _write(out: Path, meta: list, decisions: Dict[int, tuple], labels: List[tuple], queries: list) -> None:
-    workspace = Workspace(out)
-    try:
-        with transaction(workspace.db) as db:
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta)
-            db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           (decisions[k] for k in sorted(decisions)))
-            db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)", sorted(labels, key=lambda r: r[2]))
-            db.executemany("INSERT OR REPLACE INTO queries_state VALUES (?, ?, ?, ?)", queries)
-    finally:
-        workspace.close()
+def _remove(out: Path, created: bool) -> None:
+    if created:
+        shutil.rmtree(out, ignore_errors=True)
+    else:  # the folder was given empty: empty it again
+        for path in out.iterdir():
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 def summary(report: Recovery, folder: Path, out: Path) -> Iterator[str]:
