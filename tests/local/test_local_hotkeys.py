@@ -11,8 +11,9 @@ from active_labeling.local.workspace import DB_NAME, WorkspaceError
 
 def _keys(tmp_path, categories, hotkeys=None):
     """The hotkeys the page gets from a server started on ``categories``."""
+    chosen = {"hotkeys": hotkeys} if hotkeys else {}
     local = build_app(LocalSetup(kind="tabular", data=tmp_path / "pool.csv", categories=categories,
-                                 workspace=tmp_path / "ws", annotator="alice", hotkeys=hotkeys or {}))
+                                 workspace=tmp_path / "ws", annotator="alice", **chosen))
     try:
         return {c["name"]: c["hotkey"] for c in local.service.settings.config()["categories"]}
     finally:
