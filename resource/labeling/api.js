@@ -117,6 +117,8 @@ export const api = {
   historyLatest: () => request("/api/history"),
   /** Release what this tab held before a reload (its other tabs keep theirs). */
   releasePage: () => request("/api/release", { method: "POST", body: { page: pageId } }),
+  /** The page's heartbeat: keeps its reservations; when `active`, takes back lapsed `ids` nobody took. */
+  renew: (active, ids) => request("/api/renew", { method: "POST", body: { page: pageId, active, ids } }),
   /**
    * Release reservations when the page goes away; must not wait for an answer. A keepalive fetch
    * outlives the page like navigator.sendBeacon, and unlike it can send the page's header.

@@ -6,8 +6,10 @@ import { renderEmptyPool } from "./empty.js";
 import { el, replaceChildren } from "./escape.js";
 import { renderHelp } from "./help.js";
 import { Trail } from "./history.js";
+import { Heartbeat } from "./heartbeat.js";
 import { assignHotkeys, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from "./keyboard.js";
-import { buildShell, renderCategories, renderItemStatus, renderPosition, renderSelection } from "./panel.js";
+import { buildShell, renderCategories, renderItemStatus, renderNothingLeft, renderPosition,
+  renderSelection } from "./panel.js";
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
 import { renderStopping } from "./stopping.js";
@@ -99,10 +101,8 @@ class LabelingApp {
       api.releaseBeacon(ids);
     });
 
-    // A batch renews the reservations of the items this page holds: ask for one now and then, so
-    // that items loaded ahead are not handed to someone else during a long pause.
-    const renewEvery = Math.max(30, Math.min(300, (Number(config.reservation_seconds) || 600) / 2)) * 1000;
-    setInterval(() => { if (this.prefetch.items.length) this.prefetch.fill(true, 1); }, renewEvery);
+    this.heartbeat = new Heartbeat(Number(config.lease_seconds) || 60, this.prefetch,
+      () => (this.fresh ? this.fresh.id : null));
     this._pollStopping();
     setInterval(() => this._pollStopping(), STOPPING_POLL_MS);
 
@@ -114,6 +114,17 @@ class LabelingApp {
     if (!this.fresh) this._advanceFresh();   // the batch's arrival may have shown the first item already
     this._render();
     this.appRoot.dataset.ready = "true";
+  }
+
+  /** When only items held elsewhere are left, look again when the first may come free. */
+  _recheckWhenFree() {
+    clearTimeout(this._recheckTimer);
+    const held = this.prefetch.held;
+    if (!held || !held.count || held.first_free_in === null || held.first_free_in === undefined) return;
+    const seconds = Math.max(1, Math.min(120, Number(held.first_free_in) + 0.5));
+    this._recheckTimer = setTimeout(() => {
+      if (!this.fresh && this.prefetch.exhausted) this.prefetch.fill(true);
+    }, seconds * 1000);
   }
 
   _hotkeyStorageKey() { return `active-labeling.hotkeys.${this.kind}`; }
@@ -349,12 +360,9 @@ class LabelingApp {
     }
     if (!item) {
       this.stage.dataset.itemId = "";
-      const done = this.prefetch.exhausted;
-      replaceChildren(this.stage, el("div", { class: "al-done" },
-        el("p", { class: "al-done-title", text: done ? "Nothing left to label for now." : "Loading the next items…" }),
-        done ? el("p", { class: "al-muted", text: "Every item is labeled, skipped or being labeled by someone else. " +
-          "Go back (←) to review your labels, or reload the page later." }) : null));
-      if (done) renderEmptyPool(this.stage, this.config, this.stats);  // says why instead
+      renderNothingLeft(this.stage, this.prefetch.exhausted, this.prefetch.held, this.config.lease_seconds);
+      if (this.prefetch.exhausted) renderEmptyPool(this.stage, this.config, this.stats);  // says why instead
+      if (this.prefetch.exhausted) this._recheckWhenFree();
       this._viewDetached = true;
     } else {
       if (this._viewDetached) {

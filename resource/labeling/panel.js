@@ -121,3 +121,39 @@ export function renderPosition(app) {
     ? `Your decision ${Number.isFinite(entry.position) ? entry.position + 1 : "?"} of ${count}`
     : `New item · ${count} decided by you`;
 }
+
+/** A duration in words: "42 s", "a minute", "3 min". */
+function duration(seconds) {
+  const s = Math.max(1, Number(seconds) || 0);
+  if (s >= 45 && s <= 75) return "a minute";
+  return s < 90 ? `${Math.ceil(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+/**
+ * The stage when no item is left to show: loading, or nothing left (and what others hold: `held`
+ * as a short batch answers it, {count, yours, first_free_in}; `lease` as GET /api/config says).
+ */
+export function renderNothingLeft(stage, exhausted, held, lease = 60) {
+  if (!exhausted) {
+    replaceChildren(stage, el("div", { class: "al-done" },
+      el("p", { class: "al-done-title", text: "Loading the next items…" })));
+    return;
+  }
+  let detail = "Every item is labeled or skipped. Go back (←) to review your labels, or reload the page later.";
+  if (held && held.count > 0) {
+    const count = Number(held.count);
+    const yours = Number(held.yours) || 0;
+    const items = `${count} item${count > 1 ? "s" : ""} ${count > 1 ? "are" : "is"} still reserved`;
+    let whose = " by other annotators";
+    if (yours === count) whose = " by another tab or window of yours";
+    else if (yours) whose = `, ${yours} of them by another tab or window of yours`;
+    const first = Number(held.first_free_in);
+    const when = Number.isFinite(first) && first > 1 ? `in ${duration(first)}` : "any moment now";
+    detail = `${items}${whose}. A reserved item comes free when its page gives it back, within ` +
+      `${duration(lease)} after its page is closed, or when its page lies idle too long: the first one ` +
+      `${when} at the earliest. This page looks again by itself. Go back (←) to review your labels meanwhile.`;
+  }
+  replaceChildren(stage, el("div", { class: "al-done" },
+    el("p", { class: "al-done-title", text: "Nothing left to label for now." }),
+    el("p", { class: "al-muted al-done-held", text: detail })));
+}

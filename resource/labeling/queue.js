@@ -149,6 +149,8 @@ export class Prefetcher {
     this.items = [];            // upcoming items, in serving order
     this.prepared = new Map();  // item id -> promise of the prepared media
     this.exhausted = false;     // the last batch came back empty
+    this.held = null;           // a short batch's `held`: what others hold, and when it may come free
+    this.answered = 0;          // batches answered so far
     this._loading = null;
     this._seen = new Set();     // ids served in this page (never shown twice)
   }
@@ -158,6 +160,19 @@ export class Prefetcher {
 
   /** Ids reserved for this page and not decided yet. */
   reservedIds() { return this.items.map((item) => item.id); }
+
+  /** True while a batch is asked for. */
+  get loading() { return Boolean(this._loading); }
+
+  /** Drop loaded items the page no longer holds (someone else may label them); refill. */
+  drop(ids) {
+    const gone = new Set(ids);
+    const kept = this.items.filter((item) => !gone.has(item.id));
+    if (kept.length === this.items.length) return;
+    for (const item of this.items) if (gone.has(item.id)) this.prepared.delete(item.id);
+    this.items = kept;
+    this.fill();
+  }
 
   /** The next item, or null when none is loaded; refills in the background. */
   take() {
@@ -185,6 +200,8 @@ export class Prefetcher {
           added += 1;
         }
         this.exhausted = !(answer.items || []).length;
+        this.held = answer.held || null;
+        this.answered += 1;
         // Only items already shown came back (their decisions may not have reached the service yet).
         if (!added && !this.exhausted) setTimeout(() => this.fill(), 1000);
         this._onError(null);
