@@ -44,6 +44,12 @@ MIXED_FEATURES = {"price": "NUMERIC", "city": "CATEGORY", "review": "TEXT"}
 
 
 @pytest.fixture
+def mixed_features():
+    """The input columns of a DSS visual ML model with numeric, categorical and text features."""
+    return dict(MIXED_FEATURES)
+
+
+@pytest.fixture
 def mixed_rows():
     """Numbers, a category and a text, each with blanks, and a ``label``: ``mixed_rows(n)``."""
     import numpy as np

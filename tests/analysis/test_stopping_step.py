@@ -147,16 +147,15 @@ def test_the_step_works_on_a_folder_of_images(dss):
     assert report["stable"], report["sentence"]
 
 
-def test_the_step_checks_a_visual_ml_model_with_categorical_and_text_features(dss, mixed_rows):
+def test_the_step_checks_a_visual_ml_model_with_category_and_text_features(dss, mixed_rows,
+                                                                           mixed_features):
     """Its input columns come from the model's design, not from get_features() (dummy:city:Paris...)."""
-    from conftest import MIXED_FEATURES
-
     rows = mixed_rows(160)
     dss.create_dataset("pool", rows.drop(columns=["label"]))
     dss.create_dataset("labels", rows.iloc[:80].assign(label_id=range(1, 81)))
-    dss.train_saved_model("clf", "labels", "label", MIXED_FEATURES)
+    dss.train_saved_model("clf", "labels", "label", mixed_features)
     dss.run_step(STEP, _config()).check()
-    dss.train_saved_model("clf", "labels", "label", MIXED_FEATURES)
+    dss.train_saved_model("clf", "labels", "label", mixed_features)
     run = dss.run_step(STEP, _config())
     run.check()
     entry = _entry(dss)

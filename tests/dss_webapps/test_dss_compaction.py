@@ -28,7 +28,8 @@ def test_both_datasets_are_compacted_after_a_number_of_appends(dss, tabular, cli
     items = [item["id"] for item in alice.get("/api/batch?size=14").get_json()["items"]]
     most_files = 0
     for k, item in enumerate(items + items[:6]):  # 14 labels, then 6 changes
-        answer = alice.post("/api/label", json={"id": item, "label": ["pos", "neg"][k % 2], "comment": str(k)})
+        decision = {"id": item, "label": ["pos", "neg"][k % 2], "comment": str(k)}
+        answer = alice.post("/api/label", json=decision)
         assert answer.status_code == 200, answer.get_json()
         most_files = max(most_files, len(dss.dataset_data_files("labels_metadata")),
                          len(dss.dataset_data_files("labels")))

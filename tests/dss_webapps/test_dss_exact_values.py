@@ -37,7 +37,8 @@ def blanks(dss, users):
         "flag": [True, False, None, True],
         "f32": [1234567.891, None, 0.1, 3.0],
         "f64": [0.1 + 0.2, 1e-310, None, 123456789.123456789],
-        "when": pd.to_datetime(["2024-02-29 23:59:59.123", None, "1970-01-01 00:00:00.000", "2031-12-31 08:00:00.500"]),
+        "when": pd.to_datetime(["2024-02-29 23:59:59.123", None, "1970-01-01 00:00:00.000",
+                                "2031-12-31 08:00:00.500"]),
         "word": ["NA", "None", None, "null"]})
     dss.create_dataset("pool", pool, schema=SCHEMA)
     dss.create_dataset("labels")

@@ -7,7 +7,6 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MIXED_FEATURES
 from PIL import Image
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import CountVectorizer
@@ -186,12 +185,12 @@ def test_balanced_is_the_default_and_counts_the_labeled_items(dss, tabular):
     pd.testing.assert_frame_equal(dss.read_dataset("queries", infer_with_pandas=True), queries)
 
 
-def test_a_visual_ml_model_with_categorical_and_text_features_ranks_the_pool(dss, mixed_rows):
+def test_a_visual_ml_model_with_categorical_and_text_features_ranks_the_pool(dss, mixed_rows, mixed_features):
     """``get_features()`` says dummy:city:Paris, tfidfvec:review:...: the pool is checked against the
     model's input columns instead."""
     pool = mixed_rows()
     dss.create_dataset("train", pool.iloc[:60])
-    dss.train_saved_model("clf", "train", "label", MIXED_FEATURES)
+    dss.train_saved_model("clf", "train", "label", mixed_features)
     dss.create_dataset("pool", pool.iloc[60:].drop(columns=["label"]))
     run = dss.run_recipe(RECIPE, ROLES, OUT, {"strategy": "margin", "n_queries": 10})
     run.check()
@@ -203,10 +202,10 @@ def test_a_visual_ml_model_with_categorical_and_text_features_ranks_the_pool(dss
     assert types["price"] == "double" and types["city"] == "string" and types["score"] == "double"
 
 
-def test_a_pool_missing_an_input_column_is_named_not_a_generated_feature(dss, mixed_rows):
+def test_a_pool_missing_an_input_column_is_named_not_a_generated_feature(dss, mixed_rows, mixed_features):
     pool = mixed_rows()
     dss.create_dataset("train", pool.iloc[:60])
-    dss.train_saved_model("clf", "train", "label", MIXED_FEATURES)
+    dss.train_saved_model("clf", "train", "label", mixed_features)
     dss.create_dataset("pool", pool.iloc[60:].drop(columns=["label", "city"]))
     message = failure(dss.run_recipe(RECIPE, ROLES, OUT, {}))
     assert "lacks the model's input column(s) city" in message and "dummy:" not in message
