@@ -163,14 +163,16 @@ class Reservations:
         """Renew the lease of ``page``'s live reservations; return their items.
 
         With ``seconds`` (the annotator is at work on the page), their reservation time starts
-        again too. Without it nothing is written: a page renews often.
+        again too, written at most once per lease (or half the reservation time, when shorter):
+        a page renews often, and a lease alone writes nothing.
         """
         with self._lock:
             now = self._clock()
             lease = self._lease(page, now)
             mine = [(item, entry) for item, entry in list(self._held.items())
                     if entry[0] == annotator and entry[2] == page and self._live(entry, now)]
-            if seconds is not None and mine:
+            due = None if seconds is None else now + seconds - min(self.lease_seconds, seconds / 2)
+            if due is not None and any(entry[1] < due for _, entry in mine):
                 expires = now + seconds
                 self._write("UPDATE reservations SET expires = ? WHERE item_id = ?",
                             [(expires, item) for item, _ in mine], now)
