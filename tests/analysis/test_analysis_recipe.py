@@ -71,3 +71,18 @@ def test_a_missing_label_column_fails_with_a_message_naming_it(dss):
 def test_a_budget_below_the_initial_labels_is_refused_by_the_settings():
     with pytest.raises(ParamError, match=r"'Label budget'.*initial labels \(50\)"):
         parse_analysis_config({"target_column": "y", "initial_labels": 50, "budget": 40})
+
+
+def test_labels_spelled_like_missing_values_and_blank_integers_are_read_as_they_are(dss):
+    """A class named "NA" is a class (pandas's default read would drop it); a blank int is no error."""
+    table = _labeled_table()
+    table["species"] = table["species"].replace({"ant": "NA", "bee": "None"})
+    table["count"] = pd.array(np.where(np.arange(200) % 9 == 0, None, np.arange(200)), dtype="Int64")
+    schema = [{"name": f"f{i}", "type": "double"} for i in range(5)] + [
+        {"name": "species", "type": "string"}, {"name": "count", "type": "bigint"}]
+    dss.create_dataset("labeled", table, schema=schema)
+    dss.create_folder("plots")
+    run = dss.run_recipe(RECIPE, {"labeled": ["labeled"]}, OUT, dict(SMALL, target_column="species"))
+    run.check()
+    # Every row has a label: none of "NA"/"None" was taken for a missing one and dropped.
+    assert "on 200 rows" in run.stdout + run.stderr
