@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import urllib.request
 from typing import Dict
 
 import numpy as np
@@ -39,6 +41,22 @@ class Client:
     def post(self, path: str, json=None, **kwargs):
         return self._client.post(path, json=json, headers={**self.headers, **kwargs.pop("headers", {})},
                                  **kwargs)
+
+
+def call_api(base: str, headers: Dict[str, str], path: str, body=None) -> dict:
+    """One request to a backend served on a real socket, as the page sends it; the JSON answer."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
+                                     headers={**headers, "Content-Type": "application/json",
+                                              "X-Requested-With": "active-labeling"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def api():
+    """``api(base, headers, path, body=None)``: :func:`call_api`."""
+    return call_api
 
 
 @pytest.fixture

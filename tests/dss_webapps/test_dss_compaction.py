@@ -6,9 +6,7 @@ the sessions.
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.request
 
 import pandas as pd
 import pytest
@@ -42,16 +40,7 @@ def test_both_datasets_are_compacted_after_a_number_of_appends(dss, tabular, cli
     assert sessions["APPEND"] == 20 and sessions["OVERWRITE"] >= 4
 
 
-def _post(base, headers, path, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
-                                     headers={**headers, "Content-Type": "application/json",
-                                              "X-Requested-With": "active-labeling"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
-def test_labels_that_arrive_together_share_one_append_session(dss, users):
+def test_labels_that_arrive_together_share_one_append_session(dss, users, api):
     """A threaded backend ("Number of processes" 0): 8 annotators, fewer append sessions than labels."""
     dss.create_dataset("rows", pd.DataFrame({"text": [f"row {i}" for i in range(240)]}))
     dss.create_dataset("labels")
@@ -67,11 +56,11 @@ def test_labels_that_arrive_together_share_one_append_session(dss, users):
     def annotate(login):
         try:
             while True:
-                items = _post(base, dss.auth_headers(login), "/api/batch?size=5")["items"]
+                items = api(base, dss.auth_headers(login), "/api/batch?size=5")["items"]
                 if not items:
                     return
                 for item in items:
-                    acknowledged.append(_post(base, dss.auth_headers(login), "/api/label",
+                    acknowledged.append(api(base, dss.auth_headers(login), "/api/label",
                                               {"id": item["id"], "label": "a"})["label_id"])
         except BaseException as error:  # reported below, with the others
             errors.append(error)

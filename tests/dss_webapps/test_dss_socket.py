@@ -12,17 +12,8 @@ from typing import Dict, List
 import pytest
 
 
-def _call(base: str, headers: Dict[str, str], path: str, body=None) -> dict:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
-                                     headers={**headers, "Content-Type": "application/json",
-                                              "X-Requested-With": "active-labeling"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
-
-
 @pytest.mark.parametrize("processes", [1, 0], ids=["one-request-at-a-time", "threads"])
-def test_concurrent_annotators_never_share_an_item(dss, tabular, users, processes):
+def test_concurrent_annotators_never_share_an_item(dss, tabular, users, processes, api):
     app = dss.load_webapp("tabular-labeling", tabular)
     got: Dict[str, List[str]] = {"alice": [], "bob": []}
     errors: List[BaseException] = []
@@ -30,11 +21,11 @@ def test_concurrent_annotators_never_share_an_item(dss, tabular, users, processe
     def annotate(login: str) -> None:
         try:
             while True:
-                items = _call(base, users[login], "/api/batch?size=2")["items"]
+                items = api(base, users[login], "/api/batch?size=2")["items"]
                 if not items:
                     return
                 for item in items:
-                    _call(base, users[login], "/api/label", {"id": item["id"], "label": "pos"})
+                    api(base, users[login], "/api/label", {"id": item["id"], "label": "pos"})
                     got[login].append(item["id"])
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
@@ -55,12 +46,12 @@ def test_concurrent_annotators_never_share_an_item(dss, tabular, users, processe
     assert len(dss.read_dataset("labels")) == 14
 
 
-def test_a_backend_forking_per_request_refuses_to_label_and_says_what_to_set(dss, tabular, users):
+def test_a_backend_forking_per_request_refuses_to_label_and_says_what_to_set(dss, tabular, users, api):
     app = dss.load_webapp("tabular-labeling", tabular)
     with dss.serve(app, processes=2) as base:
         for path, body in (("/api/batch?size=2", None), ("/api/label", {"id": "x", "label": "pos"})):
             with pytest.raises(urllib.error.HTTPError) as refused:
-                _call(base, users["alice"], path, body)
+                api(base, users["alice"], path, body)
             assert refused.value.code == 503
             message = json.loads(refused.value.read())["error"]
             assert "'Number of processes'" in message and "to 1" in message and "restart" in message
