@@ -122,10 +122,10 @@ export function renderPosition(app) {
     : `New item · ${count} decided by you`;
 }
 
-/** A duration in words: "42 s", "a minute", "3 min". */
+/** A duration in words: "42 s", "about a minute", "3 min". */
 function duration(seconds) {
   const s = Math.max(1, Number(seconds) || 0);
-  if (s >= 45 && s <= 75) return "a minute";
+  if (s >= 45 && s <= 75) return "about a minute";
   return s < 90 ? `${Math.ceil(s)} s` : `${Math.round(s / 60)} min`;
 }
 
@@ -148,12 +148,13 @@ export function renderNothingLeft(stage, exhausted, held, lease = 60) {
     if (yours === count) whose = " by another tab or window of yours";
     else if (yours) whose = `, ${yours} of them by another tab or window of yours`;
     const first = Number(held.first_free_in);
-    const when = Number.isFinite(first) && first > 1 ? `in ${duration(first)}` : "any moment now";
-    detail = `${items}${whose}. A reserved item comes free when its page gives it back, within ` +
-      `${duration(lease)} after its page is closed, or when its page lies idle too long: the first one ` +
-      `${when} at the earliest. This page looks again by itself. Go back (←) to review your labels meanwhile.`;
+    let when = "any moment now";
+    if (Number.isFinite(first) && first > 1) when = first < 90 ? `in ${Math.ceil(first)} s` : `in ${duration(first)}`;
+    detail = `${items}${whose}. Reserved items come free ${duration(lease)} after their page is closed, ` +
+      `or when it lies idle too long; the first could be free ${when}. This page checks again by itself; ` +
+      "meanwhile, go back (←) to review your labels.";
   }
   replaceChildren(stage, el("div", { class: "al-done" },
     el("p", { class: "al-done-title", text: "Nothing left to label for now." }),
-    el("p", { class: "al-muted al-done-held", text: detail })));
+    el("p", { class: `al-muted al-done-detail${held && held.count > 0 ? " al-done-held" : ""}`, text: detail })));
 }
