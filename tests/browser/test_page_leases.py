@@ -64,3 +64,5 @@ def test_a_crashed_tabs_items_go_to_the_next_tab_within_the_lease(browser, serve
     second_page = second.evaluate("sessionStorage.getItem('active-labeling.page')")
     assert shown_first in _held_ids(server, second_page)
     assert current_id(second) in _held_ids(server, second_page)
+    first.context.close()
+    second.context.close()
