@@ -1,14 +1,16 @@
 """Files, append sessions and label latency of a DSS labeling webapp after many labels.
 
 Runs the real tabular webapp backend (``webapps/tabular-labeling/backend.py``) through the
-file-backed DSS stand-in, served on a real socket, and has annotators label until ``--labels``
-decisions are made (every 10th one changes an earlier label). The stand-in keeps one data file
-per append session, as a file-based connection does, and counts the sessions. Two backends:
+file-backed DSS stand-in and has 8 annotators label until ``--labels`` decisions are made (every
+10th one changes an earlier label). Requests go through the Flask app in the annotators' threads
+(as werkzeug's threaded server runs them, without the sockets, whose cost is not the point here).
+The stand-in keeps one data file per append session, as a file-based connection does, and counts
+the sessions. Two backends:
 
 - *threads*: "Number of processes" 0, 8 annotators at once: labels that arrive during a write
   share the next append session (group commit);
-- *one at a time*: DSS's default (1), 8 annotators queueing on one request at a time (fewer labels:
-  every label is then its own append session).
+- *one at a time*: DSS's default (1), one request at a time (fewer labels: every label is then
+  its own append session).
 
 Then it times the "every n labelings" trigger's check on the metadata dataset so written
 (``trigger_io.evaluate``: read ``status`` and ``date``, count, decide; best / median of 5).
@@ -19,14 +21,13 @@ Targets: at most 100 files per dataset with the default compaction threshold; th
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 import numpy as np
 import pandas as pd
@@ -42,35 +43,41 @@ FILES_TARGET = 100
 class Annotator(threading.Thread):
     """Takes batches and labels every item, changing an earlier label every 10th time."""
 
-    def __init__(self, base: str, headers: dict, quota: list, latencies: list):
+    def __init__(self, app, headers: dict, quota: list, latencies: list, one_at_a_time):
         super().__init__(daemon=True)
-        self.base, self.headers, self.quota, self.latencies = base, headers, quota, latencies
+        self.client = app.test_client(use_cookies=False)
+        self.headers = {**headers, "X-Requested-With": "active-labeling"}
+        self.quota, self.latencies, self.one_at_a_time = quota, latencies, one_at_a_time
         self.errors: list = []
         self.done_ids: list = []
 
-    def call(self, path: str, body=None) -> dict:
-        data = None if body is None else json.dumps(body).encode()
-        method = "GET" if body is None else "POST"
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={**self.headers, "Content-Type": "application/json",
-                                                  "X-Requested-With": "active-labeling"})
-        with urllib.request.urlopen(request, timeout=600) as response:
-            return json.loads(response.read())
+    def call(self, path: str, body=None) -> float:
+        """Send one request; the seconds the backend took (not the wait for a busy backend)."""
+        with self.one_at_a_time:
+            started = time.perf_counter()
+            if body is None:
+                answer = self.client.get(path, headers=self.headers)
+            else:
+                answer = self.client.post(path, json=body, headers=self.headers)
+            took = time.perf_counter() - started
+        if answer.status_code != 200:
+            raise RuntimeError(f"{path}: {answer.status_code} {answer.get_data(as_text=True)}")
+        self.answer = answer.get_json()
+        return took
 
     def label(self, item_id: str, label: str) -> bool:
         with lock:
             if self.quota[0] <= 0:
                 return False
             self.quota[0] -= 1
-        started = time.perf_counter()
-        self.call("/api/label", {"id": item_id, "label": label})
-        self.latencies.append(time.perf_counter() - started)
+        self.latencies.append(self.call("/api/label", {"id": item_id, "label": label}))
         return True
 
     def run(self) -> None:
         try:
             while True:
-                items = self.call("/api/batch?size=10")["items"]
+                self.call("/api/batch?size=10")
+                items = self.answer["items"]
                 if not items:
                     return
                 for item in items:
@@ -104,12 +111,12 @@ def run_backend(root: str, processes: int, labels: int, pool_rows: int) -> dict:
         "categories": [{"from": "pos", "to": ""}, {"from": "neg", "to": ""}]})
     quota, latencies = [labels], []
     started = time.perf_counter()
-    with dss.serve(app, processes) as base:
-        team = [Annotator(base, dss.auth_headers(login), quota, latencies) for login in logins]
-        for annotator in team:
-            annotator.start()
-        for annotator in team:
-            annotator.join()
+    one_at_a_time = threading.Lock() if processes == 1 else contextlib.nullcontext()
+    team = [Annotator(app, dss.auth_headers(login), quota, latencies, one_at_a_time) for login in logins]
+    for annotator in team:
+        annotator.start()
+    for annotator in team:
+        annotator.join()
     elapsed = time.perf_counter() - started
     errors = [e for a in team for e in a.errors]
     if errors:
