@@ -168,7 +168,11 @@ def test_default_na_spellings_read_back_as_missing_unless_told(dss):
     texts = ["NA", "N/A", "null", "None", "nan", "NaN", "#N/A", "", "cat"]
     dss.create_dataset("labels", pd.DataFrame({"label": texts}), schema=[{"name": "label", "type": "string"}])
     default = dataiku.Dataset("labels").get_dataframe(infer_with_pandas=False)["label"]
-    assert default.isna().tolist() == [True] * 8 + [False]
+    # pandas's own list (its version decides: "None" joined it in pandas 2.0)
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    assert default.isna().tolist() == [t in STR_NA_VALUES or t == "" for t in texts]
+    assert default.isna().tolist()[:3] == [True] * 3 and not default.isna().iloc[-1]
     kept = dataiku.Dataset("labels").get_dataframe(infer_with_pandas=False, keep_default_na=False,
                                                      na_values=[""])["label"]
     assert kept.tolist()[:7] == texts[:7] and pd.isna(kept.iloc[7]) and kept.iloc[8] == "cat"
