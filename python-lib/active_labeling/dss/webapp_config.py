@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from active_labeling.params import ParamError, ParamReader
+from active_labeling.service.settings import HOTKEY_LETTERS, HOTKEYS
 
 KIND_COMPONENTS = {"tabular": "Tabular labeling webapp", "image": "Image labeling webapp",
                    "sound": "Sound labeling webapp"}
@@ -29,9 +30,6 @@ LABELS = {
     "annotators_per_item": "Annotators per item",
     "max_side": "Image size (pixels)",
 }
-# Keys the page keeps for its own commands (resource/labeling/keyboard.js): never a hotkey.
-FREE_LETTERS = "bdefghijklmnpqtuvwxyz"
-FREE_KEYS = tuple("123456789") + tuple(FREE_LETTERS)
 
 
 @dataclass(frozen=True)
@@ -138,14 +136,14 @@ def _hotkeys(reader: ParamReader, names: List[str]) -> Tuple[str, ...]:
     keys: Dict[str, str] = {}
     for name, key in chosen.items():
         key = key.strip().lower()
-        if key not in FREE_KEYS:
+        if key not in HOTKEYS:
             raise ParamError(f"{reader.component}: 'Hotkeys' gives {name!r} the key {key!r}; a hotkey is "
-                             f"a digit 1-9 or one of the letters {FREE_LETTERS} (the others are commands).")
+                             f"a digit 1-9 or one of the letters {HOTKEY_LETTERS} (the others are commands).")
         if key in keys.values():
             raise ParamError(f"{reader.component}: 'Hotkeys' gives the key {key!r} to two categories; "
                              "give each category its own key.")
         keys[name] = key
-    free = [key for key in FREE_KEYS if key not in keys.values()]
+    free = [key for key in HOTKEYS if key not in keys.values()]
     result = []
     for name in names:
         if name not in keys:
