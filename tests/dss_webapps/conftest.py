@@ -13,7 +13,7 @@ import pytest
 import soundfile
 from PIL import Image
 
-from active_labeling.dss import webapp
+from active_labeling.dss import decision_store, webapp
 
 CATEGORIES = [{"from": "pos", "to": "Positive"}, {"from": "neg", "to": "Negative"},
               {"from": "neutral", "to": "Neither"}]
@@ -23,6 +23,13 @@ CATEGORIES = [{"from": "pos", "to": "Positive"}, {"from": "neg", "to": "Negative
 def _no_refresh_delay(monkeypatch):
     # A batch then checks for a new queries generation every time, as it would after 5 s in DSS.
     monkeypatch.setattr(webapp, "REFRESH_SECONDS", 0.0)
+
+
+@pytest.fixture(autouse=True)
+def _compactions_inline(monkeypatch):
+    # A compaction then runs before the label that made it due is answered, so that a test sees
+    # its effect at once (test_dss_compaction.py runs them in the background, as in DSS).
+    monkeypatch.setattr(decision_store, "COMPACT_IN_BACKGROUND", False)
 
 
 PAGE = {"X-Requested-With": "active-labeling"}  # what the labeling page sends (docs/api.md)

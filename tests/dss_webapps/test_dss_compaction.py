@@ -40,8 +40,11 @@ def test_both_datasets_are_compacted_after_a_number_of_appends(dss, tabular, cli
     assert sessions["APPEND"] == 20 and sessions["OVERWRITE"] >= 4
 
 
-def test_labels_that_arrive_together_share_one_append_session(dss, users, api):
-    """A threaded backend ("Number of processes" 0): 8 annotators, fewer append sessions than labels."""
+def test_labels_that_arrive_together_share_one_append_session(dss, users, api, monkeypatch):
+    """A threaded backend ("Number of processes" 0): 8 annotators, fewer append sessions than labels,
+    compactions in the background as in DSS."""
+    monkeypatch.setattr(decision_store, "COMPACT_IN_BACKGROUND", True)
+    monkeypatch.setattr(decision_store, "COMPACT_AFTER_APPENDS", 8)
     dss.create_dataset("rows", pd.DataFrame({"text": [f"row {i}" for i in range(240)]}))
     dss.create_dataset("labels")
     dss.create_dataset("labels_metadata")
@@ -72,6 +75,7 @@ def test_labels_that_arrive_together_share_one_append_session(dss, users, api):
         for thread in threads:
             thread.join(120)
     assert not errors, errors
+    app.extensions["active_labeling"].store.wait_for_compaction()
     assert len(acknowledged) == 240 and len(set(acknowledged)) == 240
     metadata = _decisions(dss)
     assert sorted(metadata["label_id"]) == sorted(acknowledged)  # every acknowledged label, once
@@ -121,3 +125,38 @@ def test_a_start_leaves_each_dataset_in_one_file(dss, tabular, client_for, appen
     dss.load_webapp(WEBAPP, tabular)
     assert len(dss.dataset_data_files("labels_metadata")) == (1 if appends else 0)
     assert len(dss.dataset_data_files("labels")) == (1 if appends else 0)
+
+
+def test_a_batch_is_answered_while_a_compaction_runs_in_the_background(dss, tabular, client_for,
+                                                                       monkeypatch):
+    monkeypatch.setattr(decision_store, "COMPACT_IN_BACKGROUND", True)
+    monkeypatch.setattr(decision_store, "COMPACT_AFTER_APPENDS", 2)
+    rewriting, finish = threading.Event(), threading.Event()
+    rewrite = compaction.rewrite
+
+    def slow_rewrite(*args, **kwargs):  # a large dataset takes a while to rewrite
+        rewriting.set()
+        finish.wait(30)
+        return rewrite(*args, **kwargs)
+
+    monkeypatch.setattr(decision_store, "rewrite", slow_rewrite)
+    alice = client_for(dss.load_webapp(WEBAPP, tabular), "alice")
+    items = [item["id"] for item in alice.get("/api/batch?size=4").get_json()["items"]]
+    assert alice.post("/api/label", json={"id": items[0], "label": "pos"}).status_code == 200
+    answers = {}
+
+    def in_thread(name, call):
+        thread = threading.Thread(target=lambda: answers.update({name: call()}))
+        thread.start()
+        thread.join(10)  # the rewrite is held until `finish`: an answer now did not wait for it
+        assert not thread.is_alive(), f"the {name} waited for the compaction"
+        return answers[name]
+
+    # The label that makes a compaction due is acknowledged without waiting for it...
+    label = in_thread("label", lambda: alice.post("/api/label", json={"id": items[1], "label": "pos"}))
+    assert label.status_code == 200 and rewriting.wait(10), "no compaction started after two appends"
+    # ... and a batch is answered while it runs.
+    assert in_thread("batch", lambda: alice.get("/api/batch?size=2")).status_code == 200
+    finish.set()
+    assert alice.post("/api/label", json={"id": items[2], "label": "neg"}).status_code == 200
+    assert len(_decisions(dss)) == 3

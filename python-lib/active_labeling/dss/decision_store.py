@@ -53,6 +53,8 @@ COMPACT_MINIMUM = 50
 # A dataset is compacted once this many append sessions were made to it since its last compaction:
 # a file-based connection then keeps at most about this many files per dataset.
 COMPACT_AFTER_APPENDS = 64
+# Compactions run after the label that made them due is acknowledged, in a background thread.
+COMPACT_IN_BACKGROUND = True
 # A labels append that fails after its metadata row was written is tried again after these pauses.
 RETRY_PAUSES = (0.2, 1.0)
 
@@ -129,6 +131,7 @@ class DssDecisionStore:
         self._superseded = 0
         self._appends = {"metadata": 0, "labels": 0}
         self._broken: Optional[str] = None
+        self._compacting: Optional[threading.Thread] = None
         self.compactions = 0
         self.append_sessions = 0
 
@@ -257,7 +260,34 @@ class DssDecisionStore:
             for decision, _ in entries:
                 if self._track(decision):
                     self._superseded += 1
-            self._compact_when_due()
+            if not self._compaction_due() or (self._compacting and self._compacting.is_alive()):
+                return
+            if not COMPACT_IN_BACKGROUND:
+                self._compact_when_due()
+                return
+            # After the acknowledgement, in the background: answers that write nothing (batches,
+            # stats) never wait for a rewrite; a label that comes meanwhile waits for the lock.
+            self._compacting = threading.Thread(target=self._compact_in_background, daemon=True,
+                                                name=f"compact {self.metadata_name}")
+            self._compacting.start()
+
+    def _compaction_due(self) -> bool:
+        return (self._labels_compaction_due() or self._appends["metadata"] >= self.compact_after_appends)
+
+    def _labels_compaction_due(self) -> bool:
+        return (self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows)
+                or self._appends["labels"] >= self.compact_after_appends)
+
+    def _compact_in_background(self) -> None:
+        with self._lock:
+            if not self._broken:
+                self._compact_when_due()
+
+    def wait_for_compaction(self, timeout: Optional[float] = None) -> None:
+        """Return once a compaction started in the background is over (tests, shutdown)."""
+        running = self._compacting
+        if running is not None:
+            running.join(timeout)
 
     def _metadata_row(self, decision: Decision) -> Dict[str, Any]:
         label_text = self._label_text(decision.label) if decision.status == LABELED else None
@@ -266,10 +296,8 @@ class DssDecisionStore:
                 "session": decision.session or "", "label_id": int(decision.label_id)}
 
     def _compact_when_due(self) -> None:
-        labels_due = (self._superseded > max(self.compact_minimum, self.compact_ratio * self._label_rows)
-                      or self._appends["labels"] >= self.compact_after_appends)
         try:
-            if labels_due:
+            if self._labels_compaction_due():
                 self._compact_labels()
         except Exception as error:
             # The decision is stored: acknowledge it. The labels dataset may now be empty or
@@ -344,7 +372,8 @@ class DssDecisionStore:
         self.compactions += 1
 
     def close(self) -> None:
-        """Nothing stays open between appends."""
+        """Nothing stays open between appends; a compaction under way is let finish."""
+        self.wait_for_compaction()
 
 
 def _default_journal_dir(metadata_name: str) -> str:

@@ -85,6 +85,7 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
     refuse_forked_requests(app, component)
     # The verdict of the Stopping criteria step, when a scenario runs it (else null).
     register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS))
+    app.extensions["active_labeling"] = service  # Flask's place for what an extension keeps
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")
     return service
