@@ -117,6 +117,7 @@ def run_backend(root: str, processes: int, labels: int, pool_rows: int) -> dict:
         annotator.start()
     for annotator in team:
         annotator.join()
+    app.extensions["active_labeling"].store.wait_for_compaction()
     elapsed = time.perf_counter() - started
     errors = [e for a in team for e in a.errors]
     if errors:
