@@ -186,9 +186,20 @@ class StandInRunners:
         """Serve ``app`` on a real socket as DSS does with the webapp's "Number of processes" setting
         (``webapps/backend.py``): 1, the default, one request at a time; 0, a thread per request in
         one process; n > 1, werkzeug forks a fresh child for each request. Yields the base URL."""
+        import logging
+        import signal
+
         from werkzeug.serving import make_server
 
         server = make_server("127.0.0.1", 0, app, threaded=processes == 0, processes=max(processes, 1))
+        forking = processes > 1
+        request_log = logging.getLogger("werkzeug")
+        level = request_log.level
+        if forking:
+            # A child forked while another test thread held the stderr buffer's lock would hang on
+            # its request log line; and closing must not wait for a child that hangs.
+            request_log.setLevel(logging.ERROR)
+            server.block_on_close = False
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -197,3 +208,7 @@ class StandInRunners:
             server.shutdown()
             server.server_close()
             thread.join(timeout=10)
+            for child in list(getattr(server, "active_children", None) or ()) if forking else ():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(child, signal.SIGKILL)
+            request_log.setLevel(level)

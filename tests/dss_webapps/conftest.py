@@ -56,7 +56,7 @@ def call_api(base: str, headers: Dict[str, str], path: str, body=None) -> dict:
     request = urllib.request.Request(base + path, data=data, method="GET" if body is None else "POST",
                                      headers={**headers, "Content-Type": "application/json",
                                               "X-Requested-With": "active-labeling"})
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
 
 
