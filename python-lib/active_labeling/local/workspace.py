@@ -13,13 +13,13 @@ import json
 import logging
 import shutil
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, Iterator, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
 from active_labeling.local import integrity
 from active_labeling.local.hotkeys import HotkeyError, first_hotkeys, keep_hotkeys
 from active_labeling.local.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, table_columns
+from active_labeling.storage.sqlite_transaction import transaction
 
 DB_NAME = "workspace.sqlite"
 _log = logging.getLogger(__name__)
@@ -40,26 +40,6 @@ def connect(path: Union[str, Path], synchronous: str = "FULL") -> sqlite3.Connec
     db.execute("PRAGMA journal_mode = WAL")
     db.execute(f"PRAGMA synchronous = {synchronous}")
     return db
-
-
-@contextmanager
-def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back when the block fails.
-
-    SQLite ends the transaction by itself on some failures (a disk I/O error, a full disk): a
-    ROLLBACK then fails with "no transaction is active", which would hide the real error.
-    """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-        db.execute("COMMIT")
-    except BaseException:
-        if db.in_transaction:
-            try:
-                db.execute("ROLLBACK")
-            except sqlite3.Error:  # the error being raised says more than this one
-                _log.warning("could not roll back after a failed write", exc_info=True)
-        raise
 
 
 def read_only(path: Union[str, Path]) -> sqlite3.Connection:

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional, Tuple, Union
 
+from active_labeling.storage.sqlite_transaction import transaction
+
 _TABLE = """CREATE TABLE IF NOT EXISTS reservations (
     item_id TEXT PRIMARY KEY, annotator TEXT NOT NULL, expires REAL NOT NULL,
     page TEXT NOT NULL DEFAULT '')"""
@@ -203,8 +205,7 @@ class Reservations:
     def _write(self, sql: str, rows: List[tuple], now: float) -> None:
         lapsed: List[str] = []
         purge = now - self._purged > 60
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db):
             if purge:
                 # Purge now and then, in the same transaction, so the table stays small; before
                 # the rows below, which may give a lapsed item to someone again.
@@ -214,10 +215,6 @@ class Reservations:
                 lapsed = [item for item, entry in self._held.items() if not self._live(entry, now)]
                 self._db.executemany("DELETE FROM reservations WHERE item_id = ?", [(i,) for i in lapsed])
             self._db.executemany(sql, rows)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         if purge:
             self._purged = now
         for item in lapsed:
