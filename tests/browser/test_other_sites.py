@@ -157,7 +157,10 @@ def test_a_page_of_another_origin_reserves_and_labels_nothing(browser, serve, at
         page.goto(server.url)
         wait_ready(page)
         shown = current_id(page)
-        assert page.evaluate("document.querySelector('.al-stage img').naturalWidth") > 0
+        # The image is decoded and put on the stage just after the item's id is shown: wait for it.
+        page.wait_for_function("() => { const img = document.querySelector('.al-stage img');"
+                               " return img !== null && img.complete && img.naturalWidth > 0; }",
+                               timeout=15000)
         press_and_wait_change(page, "1")
         wait_all_saved(page)
         assert [(r["item_id"], json.loads(r["label"])) for r in server.decision_rows()] == [(shown, "dark")]
