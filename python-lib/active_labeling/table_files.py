@@ -6,7 +6,9 @@ what to do (pandas alone says ``Expected 1 fields in line 4, saw 3``, naming nei
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, Union
@@ -96,7 +98,9 @@ def read_table(path: Union[str, Path], columns: Optional[Sequence[str]] = None,
     if _suffix(path) == ".csv":
         fmt = csv or CsvFormat()
         try:
-            return pd.read_csv(path, usecols=wanted, sep=fmt.sep, quotechar=fmt.quotechar)
+            with _no_lost_values():
+                return pd.read_csv(path, usecols=wanted, sep=fmt.sep, quotechar=fmt.quotechar,
+                                   index_col=False)
         except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
             raise explain(path, error, csv) from None
     try:
@@ -115,7 +119,8 @@ def read_chunks(path: Union[str, Path], chunk_size: int,
     try:
         if _suffix(path) == ".csv":
             fmt = csv or CsvFormat()
-            with pd.read_csv(path, chunksize=chunk_size, sep=fmt.sep, quotechar=fmt.quotechar) as reader:
+            with _no_lost_values(), pd.read_csv(path, chunksize=chunk_size, sep=fmt.sep,
+                                                quotechar=fmt.quotechar, index_col=False) as reader:
                 yield from reader
         else:
             yield from _parquet_chunks(path, chunk_size)
@@ -123,6 +128,23 @@ def read_chunks(path: Union[str, Path], chunk_size: int,
         if isinstance(error, TableFileError):
             raise
         raise explain(path, error, csv) from None
+
+
+class _LostValues(ValueError):
+    """A data line has more values than the header line: pandas would drop or shift them."""
+
+
+@contextlib.contextmanager
+def _no_lost_values() -> Iterator[None]:
+    # Without index_col=False pandas silently takes a first column for the row names when the
+    # first data line is one value longer than the header; with it, pandas warns that it drops
+    # the value. Either way a value would be lost without a word: an error instead.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=pd.errors.ParserWarning)
+        try:
+            yield
+        except pd.errors.ParserWarning as warning:
+            raise _LostValues(str(warning)) from None
 
 
 def _suffix(path: Path) -> str:
@@ -178,6 +200,9 @@ def _parser_message(path: Path, text: str, csv: Optional[CsvFormat]) -> str:
         expected, line, found = too_many.groups()
         what = (f"{path}, line {line}: {found} values where the header line has {expected} "
                 f"(values separated by {sep})")
+    elif "does not match length of data" in text:  # _no_lost_values: the first data line is longer
+        what = (f"{path}, line 2: more values than the header line has names (values separated by "
+                f"{sep}); a value would be lost. Give every column a name in the header line")
     elif open_quote:
         line = int(open_quote.group(1)) + 1  # the tokenizer counts lines from 0
         what = (f"{path}, line {line}: a value opened with the quote character {quote} is never closed "

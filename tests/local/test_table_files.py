@@ -143,3 +143,16 @@ def test_the_retrain_loop_reads_the_pool_with_the_same_sep(tmp_path):
     pool = read_pool(RetrainSettings(kind="tabular", data=path, workspace=tmp_path, every=5,
                                      csv=CsvFormat(";")))
     assert pool.features == ["a", "b"] and len(pool.ids) == 10
+
+
+def test_a_first_row_longer_than_the_header_is_refused_not_shifted(tmp_path):
+    """pandas alone would take the first column for row names and shift every value left."""
+    path = tmp_path / "pool.csv"
+    path.write_text("text,stars\nfine,4,extra\nbad,1\n")
+    with pytest.raises(TableFileError) as refused:
+        read_table(path, csv=CsvFormat())
+    message = str(refused.value)
+    assert "pool.csv, line 2" in message and "more values than the header line" in message
+    assert "name in the header line" in message
+    path.write_text("text,stars\nfine,4\nbad,1\n")
+    assert read_table(path, csv=CsvFormat()).to_dict("list") == {"text": ["fine", "bad"], "stars": [4, 1]}
