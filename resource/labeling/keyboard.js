@@ -1,7 +1,7 @@
 // Keyboard shortcuts: category hotkeys (1-9, then letters, settable per category) and the
 // fixed commands. Everything here also has a button, so the mouse can do the same.
 
-/** Fixed commands: key (as KeyboardEvent.key, lower-cased) -> command name. */
+/** Fixed commands: key (as KeyboardEvent.key, lower-cased) -> command name (a view's KEYS come first). */
 export const COMMAND_KEYS = {
   backspace: "back",
   arrowleft: "back",
@@ -34,6 +34,8 @@ export const COMMAND_HELP = [
   { keys: ["R"], text: "Replay from the start", kinds: ["sound"] },
   { keys: ["[", "]"], text: "Slower / faster (0.5× to 2×)", kinds: ["sound"] },
   { keys: ["A"], text: "Autoplay on or off", kinds: ["sound"] },
+  { keys: ["Space"], text: "Show all of a long text, or fold it again", kinds: ["text"] },
+  { keys: ["↓", "↑", "PgDn", "PgUp"], text: "Scroll the text", kinds: ["text"] },
   { keys: ["+", "-"], text: "Zoom in / out (or the mouse wheel; drag to pan)", kinds: ["image"] },
   { keys: ["0"], text: "Fit the image to the screen", kinds: ["image"] },
   { keys: ["O"], text: "Original size", kinds: ["image"] },

@@ -16,14 +16,17 @@ import { renderStopping } from "./stopping.js";
 import * as imageView from "./views/image.js";
 import * as soundView from "./views/sound.js";
 import * as tabularView from "./views/tabular.js";
+import * as textView from "./views/text.js";
 
-const VIEWS = { tabular: tabularView, image: imageView, sound: soundView };
+// One view module per kind: createView, its TITLE, LOAD_SLOTS (media loads at once: leaves some
+// of the browser's 6 connections per host to the API calls), and optionally KEYS (key -> command,
+// over COMMAND_KEYS) and REPEATABLE (its commands a held key repeats).
+const VIEWS = { tabular: tabularView, text: textView, image: imageView, sound: soundView };
 const CACHE_SIZE = 40;       // prepared media kept for going back
 const BATCH = 10;
 // How often the page asks for the stopping verdict (a retrain takes minutes; the call is cheap).
 const STOPPING_POLL_MS = 30000;
-// Media loads at once: leaves some of the browser's 6 connections per host to the API calls.
-const MEDIA_SLOTS = { tabular: 8, image: 3, sound: 1 };
+const REPEATABLE = ["back", "forward", "zoomIn", "zoomOut"];
 
 function loadStylesheet() {
   const href = new URL("./labeling.css", import.meta.url).href;
@@ -31,7 +34,7 @@ function loadStylesheet() {
   document.head.appendChild(el("link", { rel: "stylesheet", href }));
 }
 
-/** Start the app in `root` for one kind of item ("tabular", "image" or "sound"). */
+/** Start the app in `root` for one kind of item ("tabular", "text", "image" or "sound"). */
 export async function startLabelingApp({ kind, root }) {
   if (!VIEWS[kind]) throw new Error(`unknown kind ${kind}`);
   loadStylesheet();
@@ -45,6 +48,9 @@ class LabelingApp {
   constructor(kind, root) {
     this.kind = kind;
     this.root = root;
+    this.title = VIEWS[kind].TITLE;
+    this.viewKeys = VIEWS[kind].KEYS || {};
+    this.repeatable = new Set([...REPEATABLE, ...(VIEWS[kind].REPEATABLE || [])]);
     // Read by the browser tests and benchmarks/bench_ui.py: paint delays (ms) and label round trips.
     this.metrics = { samples: [], acks: [], sentRequests: 0, pending: 0 };
     window.__labelingMetrics = this.metrics;
@@ -57,7 +63,7 @@ class LabelingApp {
     this.notices = new Map();  // key -> {text, action}
     this._commentFor = null;   // the trail entry whose comment the box shows (null: the new item)
     this._freshDraft = "";
-    this.loader = new MediaLoader(MEDIA_SLOTS[kind]);
+    this.loader = new MediaLoader(VIEWS[kind].LOAD_SLOTS);
     buildShell(this);
   }
 
@@ -335,10 +341,9 @@ class LabelingApp {
       if (this.multi) this.toggle(category); else this.label(category, startedAt);
       return;
     }
-    const command = COMMAND_KEYS[key];
+    const command = this.viewKeys[key] || COMMAND_KEYS[key];
     if (!command) return;
-    if (event.repeat && command !== "back" && command !== "forward" && command !== "zoomIn" &&
-        command !== "zoomOut") { event.preventDefault(); return; }
+    if (event.repeat && !this.repeatable.has(command)) { event.preventDefault(); return; }
     if (this.command(command, startedAt)) event.preventDefault();
   }
 

@@ -3,8 +3,6 @@
 import { el, replaceChildren } from "./escape.js";
 import { keyLabel } from "./keyboard.js";
 
-const TITLES = { tabular: "Label rows", image: "Label images", sound: "Label sounds" };
-
 /** Build the page's frame in app.root; the parts the app updates become fields of app. */
 export function buildShell(app) {
   app.position = el("span", { class: "al-position", "aria-live": "polite" });
@@ -12,7 +10,7 @@ export function buildShell(app) {
   app.helpButton = el("button", { type: "button", class: "al-btn al-btn-ghost", "aria-label": "Keyboard shortcuts (?)",
     title: "Keyboard shortcuts (?)", text: "? Shortcuts", onclick: () => app.toggleHelp() });
   const header = el("header", { class: "al-header" },
-    el("h1", { class: "al-title", text: TITLES[app.kind] }), app.position, app.sync, app.helpButton);
+    el("h1", { class: "al-title", text: app.title }), app.position, app.sync, app.helpButton);
 
   app.noticeBox = el("div", { class: "al-notices", "aria-live": "assertive" });
   app.stoppingBanner = el("div", { class: "al-stopping al-stopping-stable", role: "status", hidden: true });

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Callable, List, Optional
 
+from active_labeling.kinds import KINDS
+from active_labeling.kinds import NAMES as KIND_NAMES
 from active_labeling.table_files import add_csv_arguments, csv_format
 
 
@@ -27,10 +29,11 @@ def _hotkeys(text: str):
 
 def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = True) -> None:
     """The arguments describing what to label (shared with ``demo``)."""
-    parser.add_argument("--kind", choices=("tabular", "image", "sound"), default="tabular",
-                        help="what the items are (default: tabular)")
+    parser.add_argument("--kind", choices=KIND_NAMES, default="tabular",
+                        help="what the items are: rows shown as a card (tabular), one column's texts "
+                             "shown large (text), images or sounds (default: tabular)")
     parser.add_argument("--data", type=Path, required=data_required,
-                        help="a CSV or Parquet file (tabular), or a folder of images or sounds")
+                        help="a CSV or Parquet file (tabular, text), or a folder of images or sounds")
     parser.add_argument("--categories", type=_names, required=data_required,
                         help="comma-separated categories; name=description to describe one")
     parser.add_argument("--hotkeys", type=_hotkeys, default={}, metavar="NAME=KEY,...",
@@ -50,7 +53,10 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                      help="comma-separated names for a team: one secret URL per annotator")
     parser.add_argument("--id-column", help="tabular: a column of unique item ids (default: content hashes)")
     parser.add_argument("--columns", type=_names, default=(),
-                        help="tabular: comma-separated columns to show (default: all)")
+                        help="tabular: comma-separated columns to show (default: all); text: columns "
+                             "shown small next to the text, as its context (default: none)")
+    parser.add_argument("--text-column", metavar="COLUMN",
+                        help="text: the column holding the texts (default: the file's only column)")
     parser.add_argument("--multi-label", action="store_true", help="several categories per item")
     parser.add_argument("--label-column", default="label", help="label column name (default: label)")
     parser.add_argument("--reservation-seconds", type=float, default=600.0,
@@ -88,7 +94,8 @@ def setup_from(args):
         kind=args.kind, data=args.data, categories=args.categories or [], workspace=args.workspace,
         hotkeys=getattr(args, "hotkeys", None) or {},
         queries=args.queries, annotator=args.annotator, annotators=args.annotators or (),
-        id_column=args.id_column, columns=args.columns, multi_label=args.multi_label,
+        id_column=args.id_column, columns=args.columns, text_column=getattr(args, "text_column", None),
+        multi_label=args.multi_label,
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
         lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
@@ -154,10 +161,12 @@ def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> i
         raise UserError(f"--port {port}: a port is a number from 1 to 65535 (or 0 for any free port)")
     if not Path(setup.data).exists():
         raise UserError(f"--data {setup.data}: no such file or folder")
-    if setup.kind == "tabular" and not Path(setup.data).is_file():
-        raise UserError(f"--data {setup.data}: a tabular pool is a .csv or .parquet file")
-    if setup.kind != "tabular" and not Path(setup.data).is_dir():
+    if KINDS[setup.kind].table and not Path(setup.data).is_file():
+        raise UserError(f"--data {setup.data}: a {setup.kind} pool is a .csv or .parquet file")
+    if not KINDS[setup.kind].table and not Path(setup.data).is_dir():
         raise UserError(f"--data {setup.data}: {setup.kind} items are the files of a folder")
+    if setup.text_column and setup.kind != "text":
+        raise UserError(f"--text-column is for --kind text (the texts shown large), not --kind {setup.kind}")
     _refuse_a_taken_port(host, port)
     undo = _undo_new_workspace(Path(setup.workspace))
     try:

@@ -31,6 +31,7 @@ CONFIG_PARSERS: Dict[str, str] = {
     "python-triggers/every-n-labelings": "active_labeling.trigger_config:parse_trigger_config",
     "custom-recipes/query-sampler": "active_labeling.dss.sampler_config:parse_sampler_config",
     "webapps/tabular-labeling": "active_labeling.dss.webapp_config:parse_tabular_config",
+    "webapps/text-labeling": "active_labeling.dss.webapp_config:parse_text_config",
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
     "webapps/sound-labeling": "active_labeling.dss.webapp_config:parse_sound_config",
     "custom-recipes/query-strategy-analysis": "active_labeling.dss.analysis_config:parse_analysis_config",
@@ -43,6 +44,8 @@ _LABELING_OUTPUTS = {"labels_dataset": "labels", "metadata_dataset": "labels_met
 CONFIG_EXAMPLES: Dict[str, List[Dict[str, Any]]] = {
     "webapps/tabular-labeling": [dict(_LABELING_OUTPUTS, input_dataset="rows", columns=["text"],
                                       id_column="id", hotkeys=[{"from": "dog", "to": "d"}])],
+    "webapps/text-labeling": [dict(_LABELING_OUTPUTS, input_dataset="texts", text_column="text",
+                                   context_columns=["source"], id_column="id")],
     "webapps/image-labeling": [dict(_LABELING_OUTPUTS, input_folder="images")],
     "webapps/sound-labeling": [dict(_LABELING_OUTPUTS, input_folder="sounds")],
 }

@@ -87,15 +87,19 @@ class DssTabularPool(TablePool):
         if self.id_column and self.id_column not in names:
             raise PoolError(f"the 'Item id column' {self.id_column!r} is not a column of '{self.name}' "
                             f"(columns: {', '.join(names)}); choose one of them or leave it empty.")
-        unknown = [c for c in self._wanted if c not in names]
-        if unknown:
-            raise PoolError(f"'Columns to show' names {', '.join(unknown)}, not in '{self.name}' "
-                            f"(columns: {', '.join(names)}); fix the list or leave it empty for all.")
+        self._check_shown(names)
         try:
             rows = TableRows(frame, self.id_column, hash_frame=typed_view(frame, schema, [self.id_column]))
         except ValueError as error:
             raise PoolError(f"the dataset '{self.name}' (Rows to label): {error}") from None
         return _TableState(schema, self._wanted or rows.item_columns, rows)
+
+    def _check_shown(self, names: List[str]) -> None:
+        """Refuse columns to show that the dataset lacks, naming the setting."""
+        unknown = [c for c in self._wanted if c not in names]
+        if unknown:
+            raise PoolError(f"'Columns to show' names {', '.join(unknown)}, not in '{self.name}' "
+                            f"(columns: {', '.join(names)}); fix the list or leave it empty for all.")
 
     def _apply(self, state: _TableState) -> None:
         self.schema, self.columns, self._rows = state.schema, state.columns, state.rows

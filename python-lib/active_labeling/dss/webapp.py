@@ -11,7 +11,7 @@ import hashlib
 import logging
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from flask import Flask, jsonify, request
 
@@ -20,7 +20,9 @@ from active_labeling.dss.identity import identify
 from active_labeling.dss.pools import DssFolderPool, DssTabularPool
 from active_labeling.dss.queries import DssQueriesSource
 from active_labeling.dss.stopping_verdict import DssStoppingVerdict
+from active_labeling.dss.text_pool import DssTextPool
 from active_labeling.dss.webapp_config import KIND_COMPONENTS, WebappConfig
+from active_labeling.kinds import KINDS
 from active_labeling.media import MediaService
 from active_labeling.service.reservations import Reservations
 from active_labeling.service.routes import register_routes
@@ -66,11 +68,9 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
     """
     kind = config.kind
     component = KIND_COMPONENTS[kind]
+    pool = _POOLS[kind](config)
     media = None
-    if kind == "tabular":
-        pool = DssTabularPool(config.source, config.id_column, config.columns)
-    else:
-        pool = DssFolderPool(config.source, kind)
+    if KINDS[kind].media:
         media = MediaService(pool.media_source(), kind, cache_dir=_state_path(config, "media"),
                              max_side=config.max_side)
         pool.item_error = media.error_for  # batches show a file already known to be unreadable
@@ -89,6 +89,15 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")
     return service
+
+
+# How each kind's pool is read (active_labeling.kinds lists the kinds).
+_POOLS: Dict[str, Callable[[WebappConfig], Any]] = {
+    "tabular": lambda config: DssTabularPool(config.source, config.id_column, config.columns),
+    "text": lambda config: DssTextPool(config.source, config.text_column, config.id_column, config.columns),
+    "image": lambda config: DssFolderPool(config.source, "image"),
+    "sound": lambda config: DssFolderPool(config.source, "sound"),
+}
 
 
 def refuse_forked_requests(app: Flask, component: str) -> None:
@@ -117,7 +126,8 @@ def _settings(config: WebappConfig, columns) -> _Settings:
     return _Settings(kind=config.kind,
                      categories=tuple(Category(name, description) for name, description in config.categories),
                      multi_label=config.multi_label, label_column=config.label_column,
-                     columns=tuple(columns), reservation_seconds=float(config.reservation_seconds),
+                     columns=tuple(columns), text_column=config.text_column,
+                     reservation_seconds=float(config.reservation_seconds),
                      annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys)
 
 

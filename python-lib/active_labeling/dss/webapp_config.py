@@ -1,4 +1,4 @@
-"""The settings of the three labeling webapps, read from their raw DSS config.
+"""The settings of the labeling webapps, read from their raw DSS config.
 
 Pure: no ``dataiku`` import, so that the descriptor tests (and ``components.CONFIG_PARSERS``)
 can parse a config anywhere. Dataset and folder names stay as DSS gives them (short or full).
@@ -7,18 +7,20 @@ can parse a config anywhere. Dataset and folder names stay as DSS gives them (sh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
+from active_labeling.kinds import KINDS
 from active_labeling.params import ParamError, ParamReader
 from active_labeling.service.settings import HOTKEY_LETTERS, HOTKEYS
 
-KIND_COMPONENTS = {"tabular": "Tabular labeling webapp", "image": "Image labeling webapp",
-                   "sound": "Sound labeling webapp"}
+KIND_COMPONENTS = {name: kind.component for name, kind in KINDS.items()}
 LABELS = {
     "input_dataset": "Rows to label",
     "input_folder": "Files to label",
     "id_column": "Item id column",
     "columns": "Columns to show",
+    "text_column": "Text column",
+    "context_columns": "Context columns",
     "categories": "Categories",
     "hotkeys": "Hotkeys",
     "multi_label": "Several categories per item",
@@ -31,17 +33,21 @@ LABELS = {
     "max_side": "Image size (pixels)",
 }
 
+# Where a webapp.json names a parameter differently from LABELS.
+_KIND_LABELS = {"text": {"input_dataset": "Texts to label"}}
+
 
 @dataclass(frozen=True)
 class WebappConfig:
     """Validated settings of one labeling webapp.
 
     ``categories`` are ``(name, description)`` pairs in display order and ``hotkeys`` the key of
-    each category, same order. ``columns`` is empty for "all columns" (tabular) and for folders.
+    each category, same order. ``columns`` is empty for "all columns" (tabular) and for folders;
+    for texts, it holds the context columns shown next to ``text_column``.
     """
 
     kind: str
-    source: str  # the input dataset (tabular) or managed folder (image, sound)
+    source: str  # the input dataset (tabular, text) or managed folder (image, sound)
     categories: Tuple[Tuple[str, str], ...]
     hotkeys: Tuple[str, ...]
     labels_dataset: str
@@ -50,6 +56,7 @@ class WebappConfig:
     label_column: str = "label"
     id_column: Optional[str] = None
     columns: Tuple[str, ...] = ()
+    text_column: Optional[str] = None
     queries_dataset: Optional[str] = None
     reservation_seconds: int = 600
     annotators_per_item: int = 1
@@ -76,7 +83,45 @@ def parse_sound_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
     return _parse(raw, "sound")
 
 
-PARSERS = {"tabular": parse_tabular_config, "image": parse_image_config, "sound": parse_sound_config}
+def parse_text_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
+    """Validate the text labeling webapp's config (``get_webapp_config()``)."""
+    return _parse(raw, "text")
+
+
+PARSERS = {"tabular": parse_tabular_config, "text": parse_text_config, "image": parse_image_config,
+           "sound": parse_sound_config}
+
+
+def _rows(reader: ParamReader) -> Tuple[str, Dict[str, Any]]:
+    extra = {"id_column": reader.string("id_column", default=None),
+             "columns": tuple(reader.string_list("columns"))}
+    return reader.string("input_dataset"), extra
+
+
+def _texts(reader: ParamReader) -> Tuple[str, Dict[str, Any]]:
+    source = reader.string("input_dataset")
+    id_column = reader.string("id_column", default=None)
+    text_column = reader.string("text_column")
+    if text_column == id_column:
+        raise ParamError(f"{reader.component}: 'Text column' and 'Item id column' are both {text_column!r}: "
+                         "the texts are what is labeled, the id only names each row. Choose two columns, "
+                         "or leave the id column empty.")
+    context = tuple(c for c in reader.string_list("context_columns") if c != text_column)
+    return source, {"id_column": id_column, "text_column": text_column, "columns": context}
+
+
+def _files(reader: ParamReader) -> Tuple[str, Dict[str, Any]]:
+    return reader.string("input_folder"), {}
+
+
+def _images(reader: ParamReader) -> Tuple[str, Dict[str, Any]]:
+    return reader.string("input_folder"), {
+        "max_side": reader.integer("max_side", default=1024, minimum=64, maximum=8192)}
+
+
+# What identifies each kind's items in its webapp.json (the rest is common to every kind).
+_ITEM_SETTINGS: Dict[str, Callable[[ParamReader], Tuple[str, Dict[str, Any]]]] = {
+    "tabular": _rows, "text": _texts, "image": _images, "sound": _files}
 
 
 def _parse(raw: Optional[Mapping[str, Any]], kind: str) -> WebappConfig:
@@ -87,16 +132,8 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str) -> WebappConfig:
     ParamError
         Naming the parameter's label and what to fix.
     """
-    reader = ParamReader(raw, KIND_COMPONENTS[kind], LABELS)
-    extra: Dict[str, Any] = {}
-    if kind == "tabular":
-        source = reader.string("input_dataset")
-        extra["id_column"] = reader.string("id_column", default=None)
-        extra["columns"] = tuple(reader.string_list("columns"))
-    else:
-        source = reader.string("input_folder")
-    if kind == "image":
-        extra["max_side"] = reader.integer("max_side", default=1024, minimum=64, maximum=8192)
+    reader = ParamReader(raw, KIND_COMPONENTS[kind], {**LABELS, **_KIND_LABELS.get(kind, {})})
+    source, extra = _ITEM_SETTINGS[kind](reader)
     categories = tuple(reader.key_values("categories"))
     if not categories:
         raise ParamError(f"{reader.component}: 'Categories' is empty; add one line per category "
@@ -111,9 +148,13 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str) -> WebappConfig:
         raise ParamError(f"{reader.component}: the labels and metadata datasets must not be the input "
                          f"{source!r}: labeling would write into it. Choose or create other datasets.")
     label_column = reader.string("label_column", default="label")
-    if kind == "tabular" and label_column in extra["columns"]:
+    if label_column == extra.get("text_column"):
+        raise ParamError(f"{reader.component}: 'Label column' ({label_column!r}) is also the 'Text column'; "
+                         "choose another label column name.")
+    if label_column in extra.get("columns", ()):
+        shown = LABELS["context_columns" if "text_column" in extra else "columns"]
         raise ParamError(f"{reader.component}: 'Label column' ({label_column!r}) is also one of the "
-                         "'Columns to show'; choose another label column name.")
+                         f"'{shown}'; choose another label column name.")
     return WebappConfig(
         kind=kind, source=source, categories=categories, hotkeys=hotkeys,
         labels_dataset=labels, metadata_dataset=metadata,

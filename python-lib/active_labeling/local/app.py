@@ -6,10 +6,11 @@ import logging
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from flask import Flask
 
+from active_labeling.kinds import KINDS
 from active_labeling.local.folder import FolderPool
 from active_labeling.local.frontend import register_frontend
 from active_labeling.local.guard import LOOPBACK, register_guard
@@ -19,6 +20,7 @@ from active_labeling.local.rawmedia import RawMedia
 from active_labeling.local.rounds import LatestStopping
 from active_labeling.local.store import SqliteDecisionStore
 from active_labeling.local.tabular import TabularFilePool
+from active_labeling.local.text_pool import TextFilePool
 from active_labeling.local.workspace import Workspace, open_workspace
 from active_labeling.service.gcpause import paused_gc
 from active_labeling.service.reservations import Reservations
@@ -42,7 +44,8 @@ class LocalSetup:
     annotator: Optional[str] = None
     annotators: Sequence[str] = ()  # team mode when not empty
     id_column: Optional[str] = None
-    columns: Sequence[str] = ()
+    columns: Sequence[str] = ()  # tabular: the columns shown; text: the context next to the text
+    text_column: Optional[str] = None  # text: the column of the texts (default: the only column)
     csv: Optional[CsvFormat] = None  # a tabular --data's --sep and --quotechar
     multi_label: bool = False
     label_column: str = "label"
@@ -84,6 +87,25 @@ def _media_for(pool: FolderPool, kind: str, cache_dir: Path) -> Any:
     return MediaService(pool.media, kind, cache_dir=cache_dir)
 
 
+def _table_pool(setup: LocalSetup, cache_dir: Path) -> TabularFilePool:
+    return TabularFilePool(setup.data, setup.id_column, setup.columns or None, cache_dir=cache_dir,
+                           csv=setup.csv)
+
+
+def _text_pool(setup: LocalSetup, cache_dir: Path) -> TextFilePool:
+    return TextFilePool(setup.data, setup.text_column, setup.id_column, setup.columns, cache_dir=cache_dir,
+                        csv=setup.csv)
+
+
+def _folder_pool(setup: LocalSetup, cache_dir: Path) -> FolderPool:
+    return FolderPool(setup.data, setup.kind)
+
+
+# How each kind's pool is read (active_labeling.kinds lists the kinds).
+_POOLS: Dict[str, Callable[[LocalSetup, Path], Any]] = {
+    "tabular": _table_pool, "text": _text_pool, "image": _folder_pool, "sound": _folder_pool}
+
+
 def build_app(setup: LocalSetup) -> LocalApp:
     """Open the workspace and build the Flask app serving ``setup``.
 
@@ -123,12 +145,10 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     loader = threading.Thread(target=lambda: loaded.update(decisions=store.load()), daemon=True)
     loader.start()
     try:
-        if setup.kind == "tabular":
-            pool: Any = TabularFilePool(setup.data, setup.id_column, setup.columns or None,
-                                        cache_dir=workspace.folder, csv=setup.csv)
-            settings = replace(settings, columns=tuple(pool.columns))
-        else:
-            pool = FolderPool(setup.data, setup.kind)
+        pool = _POOLS[setup.kind](setup, workspace.folder)
+        if KINDS[setup.kind].table:
+            settings = replace(settings, columns=tuple(pool.columns),
+                               text_column=getattr(pool, "text_column", None))
     finally:
         loader.join()
     if "decisions" not in loaded:
@@ -142,8 +162,8 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     annotator = None if team else (setup.annotator or default_annotator())
     app = Flask("active_labeling.local", static_folder=None)
     register_routes(app, service, team or SingleAnnotator(annotator),
-                    media=None if setup.kind == "tabular"
-                    else _media_for(pool, setup.kind, workspace.folder / "media-cache"),
+                    media=_media_for(pool, setup.kind, workspace.folder / "media-cache")
+                    if KINDS[setup.kind].media else None,
                     stopping=LatestStopping(workspace.folder))
     register_guard(app, loopback_only=team is None and setup.host in LOOPBACK, extra_host=setup.host)
     register_frontend(app, setup.kind, team)

@@ -15,6 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
+from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.tabular import read_table
 from active_labeling.local.workspace import Workspace
 
@@ -71,7 +72,7 @@ def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
 def folder_paths_note(workspace: Workspace) -> Optional[str]:
     """For a folder's workspace: how a ``path`` of the labels leads to the file; None otherwise."""
     setup = workspace.setup()
-    if setup.get("kind") == "tabular" or not setup.get("data"):
+    if setup.get("kind") not in FOLDER_KINDS or not setup.get("data"):
         return None
     data = Path(setup["data"])
     return (f"path is the file's place inside the data folder {data}, with a leading / as in DSS "

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, List, Optional, Tuple, Union
 
+from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.integrity import is_damage
 from active_labeling.local.schema import COLUMNS
 from active_labeling.local.workspace import DB_NAME, Workspace, WorkspaceError, read_only, transaction
@@ -164,7 +165,7 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection, report: Recove
         kind = json.loads(meta.get("setup", "{}")).get("kind")
         # An image's or sound's values are its path: known without the old row.
         target.create_function("path_values", 1, lambda item: json.dumps({"path": item})
-                               if kind in ("image", "sound") else None)
+                               if kind in FOLDER_KINDS else None)
         target.executemany("INSERT OR IGNORE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            _decisions(readable_rows(source, "decisions", COLUMNS["decisions"], damaged)))
         target.execute("CREATE TEMP TABLE old_labels (item_id, annotator, label_id, date, label, "

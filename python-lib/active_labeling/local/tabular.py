@@ -78,11 +78,15 @@ class TabularFilePool(TablePool):
             raise PoolError(f"{self.path}: {error}") from None
         if cached is None:
             self._cache_ids(signature, rows.item_columns, rows.ids)
+        return _FileState(signature, self._shown(rows), rows)
+
+    def _shown(self, rows: TableRows) -> List[str]:
+        """The columns shown to the annotator, checked against the file's."""
         shown = self._wanted or rows.item_columns
         unknown = [c for c in shown if c not in rows.columns]
         if unknown:
             raise PoolError(f"columns {unknown} are not in {self.path}; its columns are {rows.columns}")
-        return _FileState(signature, list(shown), rows)
+        return list(shown)
 
     def _apply(self, state: _FileState) -> None:
         self._signature, self.columns, self._rows = state.signature, state.columns, state.rows

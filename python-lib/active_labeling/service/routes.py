@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, Optional
 from flask import Flask, Response, jsonify, request
 from werkzeug.routing import BaseConverter
 
+from active_labeling.kinds import KINDS
 from active_labeling.service.api_errors import json_error, register_api_errors
 from active_labeling.service.errors import BadRequest, ServiceError
 from active_labeling.service.from_page import check_from_page, protect
@@ -170,10 +171,11 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
          merge_slashes=False)
     def item_media(item_id: str, what: str):
         who()
-        if media is None or service.settings.kind == "tabular":
+        kind = KINDS[service.settings.kind]
+        if media is None or not kind.media:
             return json_error(404, f"no {what} for this item: the items are not files")
-        if what != "media" and service.settings.kind != "sound":
-            return json_error(404, f"no {what} for images")
+        if what not in kind.media:
+            return json_error(404, f"no {what} for {kind.noun}")
         try:
             return media.response(item_id, what, request)
         except KeyError:

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from active_labeling.kinds import KINDS
 from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
 from active_labeling.service.gcpause import paused_gc
 from active_labeling.service.group_commit import GroupCommit
@@ -169,12 +170,12 @@ class LabelingService:
             view["error"] = check(item_id) if check is not None else None
         except Exception as error:  # an unreadable item is the annotator's to skip, not a crash
             view["error"] = f"cannot read this item: {error}"
-        if self.settings.kind != "tabular":
+        media = KINDS[self.settings.kind].media  # what this kind's page fetches per item
+        if media:
             base = "/api/items/" + quote(item_id, safe="")
-            sound = self.settings.kind == "sound"
             view["media"] = {"url": base + "/media",
-                             "waveform": base + "/waveform" if sound else None,
-                             "spectrogram": base + "/spectrogram" if sound else None}
+                             "waveform": base + "/waveform" if "waveform" in media else None,
+                             "spectrogram": base + "/spectrogram" if "spectrogram" in media else None}
         return view
 
     def batch(self, annotator: str, size: int = 10, page: Optional[str] = None) -> Dict[str, Any]:

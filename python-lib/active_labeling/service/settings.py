@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-KINDS = ("tabular", "image", "sound")
+from active_labeling.kinds import NAMES as KINDS
+
 # The keys a category can have, in the order free ones are handed out: the page keeps the other
 # letters and 0 for its own commands (resource/labeling/keyboard.js).
 HOTKEY_LETTERS = "bdefghijklmnpqtuvwxyz"
@@ -28,7 +29,7 @@ class ServiceSettings:
     Parameters
     ----------
     kind : str
-        "tabular", "image" or "sound".
+        One of :data:`active_labeling.kinds.NAMES` ("tabular", "text", "image", "sound").
     categories : sequence of Category
         In display order; those without a hotkey get the free digits 1-9 in turn (the page
         picks letters for the others).
@@ -37,7 +38,9 @@ class ServiceSettings:
     label_column : str
         Name of the label column in the labels dataset.
     columns : sequence of str
-        Columns shown to the annotator (tabular); empty for folders.
+        Columns shown to the annotator (tabular and text); empty for folders.
+    text_column : str, optional
+        The text kind's text, one of ``columns``: shown large, the others as its context.
     reservation_seconds : float
         How long an item served to one annotator is kept from the others.
     annotators_per_item : int
@@ -51,6 +54,7 @@ class ServiceSettings:
     multi_label: bool = False
     label_column: str = "label"
     columns: Tuple[str, ...] = ()
+    text_column: Optional[str] = None
     reservation_seconds: float = 600.0
     annotators_per_item: int = 1
     seed: int = 0
@@ -67,6 +71,9 @@ class ServiceSettings:
         if len(set(names)) != len(names):
             raise ValueError(f"category names must be unique, got {names}")
         _check_hotkeys(self.categories)
+        if self.text_column is not None and self.columns and self.text_column not in self.columns:
+            raise ValueError(f"the text column {self.text_column!r} is not one of the columns shown "
+                             f"({', '.join(self.columns)})")
         if not self.label_column:
             raise ValueError("the label column name must not be empty")
         if self.reservation_seconds <= 0:
@@ -89,6 +96,7 @@ class ServiceSettings:
             "multi_label": bool(self.multi_label),
             "label_column": self.label_column,
             "columns": list(self.columns),
+            "text_column": self.text_column,
             "reservation_seconds": self.reservation_seconds,
             "annotators_per_item": int(self.annotators_per_item),
         }

@@ -3,6 +3,9 @@
 import { backendUrl } from "../api.js";
 import { el, replaceChildren } from "../escape.js";
 
+export const TITLE = "Label images";
+export const LOAD_SLOTS = 3;   // image downloads at once, leaving connections to the API calls
+
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 32;
 

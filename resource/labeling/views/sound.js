@@ -4,6 +4,9 @@
 import { backendUrl } from "../api.js";
 import { el, replaceChildren } from "../escape.js";
 
+export const TITLE = "Label sounds";
+export const LOAD_SLOTS = 1;   // one clip at a time: the next one is what matters
+
 export const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 2];
 const AUTOPLAY_KEY = "active-labeling.autoplay";
 const SPEED_KEY = "active-labeling.speed";

@@ -3,6 +3,9 @@
 // showing the next row is a single DOM swap.
 import { asText, el, replaceChildren } from "../escape.js";
 
+export const TITLE = "Label rows";
+export const LOAD_SLOTS = 8;   // nothing to download: rows are prepared as fast as they come
+
 const LONG_TEXT = 280;   // characters before a value is clamped behind "more"
 const LONG_LINES = 5;
 
