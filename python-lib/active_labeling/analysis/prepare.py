@@ -1,27 +1,44 @@
-"""Turn a labeled table into the numeric feature matrix a simulation trains on."""
+"""Turn a labeled table into the numeric feature matrix a simulation trains on.
+
+Columns are used as the retrain loop's default model uses them (``learning.tabular``): numbers
+standardized, categories one-hot encoded, free-text columns through the default text model's word
+and character n-gram TF-IDF (``learning.text``), missing texts being empty strings
+(``learning.model_input``). A simulation refits its model hundreds of times and its strategies
+cluster rows, so each text column's TF-IDF is reduced to at most :data:`TEXT_DIMENSIONS`
+dimensions (LSA, a truncated SVD): the strategies compare as on the full TF-IDF, much faster.
+``prepare_table`` says which columns it used how, and why it left any out.
+"""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 
-# Text columns with more distinct values than this are left out: one-hot columns would outnumber rows.
+from active_labeling.learning.model_input import texts
+from active_labeling.learning.tabular import CATEGORY, NUMERIC, TEXT, column_kinds
+
+# Category columns with more distinct values than this are left out (one-hot columns would
+# outnumber rows), with a word saying so: give them as text columns to use them.
 MAX_CATEGORIES = 50
+TEXT_DIMENSIONS = 100
 
 
 class PreparationError(ValueError):
     """The table cannot be simulated on; the message says why and what to do."""
 
 
-def prepare_table(df: pd.DataFrame, target: str,
-                  features: Optional[Sequence[str]] = None) -> Tuple[np.ndarray, np.ndarray, list]:
-    """Features, labels and the names of the features used, from a fully labeled table.
+def prepare_table(df: pd.DataFrame, target: str, features: Optional[Sequence[str]] = None,
+                  text_columns: Sequence[str] = (),
+                  seed: int = 0) -> Tuple[np.ndarray, np.ndarray, List[str]]:
+    """Features, labels, and how each column was used, from a fully labeled table.
 
-    Numeric columns are median-imputed and standardized; text columns with few distinct values are
-    one-hot encoded; other columns are left out. Rows without a label are dropped. Statistics come
-    from the whole table: the simulation knows every row anyway, and so would a real pool.
+    Numeric columns are median-imputed and standardized; category columns with at most
+    :data:`MAX_CATEGORIES` values are one-hot encoded; text columns (long or wordy values, mostly
+    distinct, or named in ``text_columns``) go through word and character n-gram TF-IDF reduced by
+    LSA, then standardized. Rows without a label are dropped. Statistics come from the whole table:
+    the simulation knows every row anyway, and so would a real pool.
 
     Parameters
     ----------
@@ -30,36 +47,83 @@ def prepare_table(df: pd.DataFrame, target: str,
         The label column.
     features : sequence of str, optional
         Columns to use; all but ``target`` by default.
+    text_columns : sequence of str
+        Columns to read as free text whatever they look like.
+    seed : int
+        Seeds the LSA.
+
+    Returns
+    -------
+    (X, y, used)
+        ``used``: one line per way of using columns ("headline: text, ...", "left out: ...").
     """
     if target not in df.columns:
         raise PreparationError(f"the target column {target!r} is not in the data (columns: "
                                f"{', '.join(map(str, df.columns[:20]))}); pick one of these")
+    unknown = [c for c in text_columns if c not in df.columns or c == target]
+    if unknown:
+        raise PreparationError(f"text column(s) {', '.join(map(str, unknown))} are not feature columns of "
+                               f"the data (columns: {', '.join(map(str, df.columns[:20]))})")
     df = df[df[target].notna()]
     if len(df) == 0:
         raise PreparationError(f"the target column {target!r} has no value: a simulation needs labeled data")
     if df[target].nunique() < 2:
         raise PreparationError(f"the target column {target!r} has a single class: nothing to learn")
     names = [c for c in (features or df.columns) if c != target]
-    parts, used = [], []
-    for name in names:
-        column = df[name]
-        if pd.api.types.is_bool_dtype(column) or pd.api.types.is_numeric_dtype(column):
-            values = column.astype(float)
-            values = values.fillna(values.median() if values.notna().any() else 0.0)
-            std = values.std()
-            parts.append(((values - values.mean()) / (std if std > 0 else 1.0)).to_numpy()[:, None])
-            used.append(str(name))
-        elif column.nunique() <= MAX_CATEGORIES:
-            dummies = pd.get_dummies(column.astype(str), prefix=str(name), dtype=float)
-            parts.append(dummies.to_numpy())
-            used.extend(dummies.columns)
+    kinds = column_kinds(df, names)
+    kinds.update({c: TEXT for c in text_columns})
+    parts, used, left_out = [], [], []
+    numeric = [c for c in names if kinds[c] == NUMERIC]
+    for name in numeric:
+        values = df[name].astype(float)
+        values = values.fillna(values.median() if values.notna().any() else 0.0)
+        parts.append(_standardized(values.to_numpy()[:, None]))
+    if numeric:
+        used.append(f"{', '.join(map(str, numeric))}: numbers (median-imputed, standardized)")
+    for name in (c for c in names if kinds[c] == CATEGORY):
+        distinct = df[name].nunique()
+        if distinct > MAX_CATEGORIES:
+            left_out.append(f"{name} (a category with {distinct} distinct values, more than "
+                            f"{MAX_CATEGORIES}; name it a text column to use it as text)")
+            continue
+        parts.append(pd.get_dummies(df[name].astype(str), prefix=str(name), dtype=float).to_numpy())
+        used.append(f"{name}: category (one-hot, {distinct} values)")
+    for name in (c for c in names if kinds[c] == TEXT):
+        block, how = _text_block(df[name], seed)
+        parts.append(block)
+        used.append(f"{name}: text, {how}")
+    if left_out:
+        used.append(f"left out: {'; '.join(left_out)}")
     if not parts:
-        raise PreparationError("no usable feature column: a simulation needs numeric columns or text "
-                               f"columns with at most {MAX_CATEGORIES} distinct values")
+        raise PreparationError("no usable feature column: a simulation needs numeric columns, category "
+                               f"columns with at most {MAX_CATEGORIES} distinct values, or text columns"
+                               + (f" ({used[-1]})" if left_out else ""))
     labels = df[target].to_numpy()
     if labels.dtype == object:
         labels = labels.astype(str)
     return np.hstack(parts), labels, used
+
+
+def _standardized(values: np.ndarray) -> np.ndarray:
+    std = values.std(axis=0)
+    return (values - values.mean(axis=0)) / np.where(std > 0, std, 1.0)
+
+
+def _text_block(values: pd.Series, seed: int) -> Tuple[np.ndarray, str]:
+    """One text column as dense standardized LSA features, and how, in words."""
+    from sklearn.decomposition import TruncatedSVD
+
+    from active_labeling.learning.text import describe_text_features, text_features
+
+    documents = texts(values)
+    tfidf = text_features(len(documents)).fit_transform(documents)
+    dimensions = min(TEXT_DIMENSIONS, len(documents) - 1, tfidf.shape[1] - 1)
+    how = describe_text_features(len(documents))
+    if dimensions < 1:
+        return np.zeros((len(documents), 1)), f"{how} (too few texts to reduce: constant)"
+    svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=4, random_state=seed)
+    reduced = svd.fit_transform(tfidf)
+    return _standardized(reduced), f"{how}, reduced to {dimensions} dimensions (LSA)"
 
 
 def media_files(paths: Sequence[str], kind: str) -> list:

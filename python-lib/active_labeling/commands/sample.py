@@ -7,8 +7,11 @@ import os
 
 _HELP = """Rank the rows of a pool (CSV or Parquet file, or a folder of images or sounds) by how
 useful labeling them would be, with a pickled scikit-learn classifier or pipeline, and write the
-best ones with their score and rank. For a folder, the model receives a DataFrame with one
-`path` column holding each file's path on disk. The pool is read in chunks: only the best
+best ones with their score and rank. What the model receives: with --text-column, that column's
+texts as a 1-D array of strings (a missing text is ''), as make_pipeline(TfidfVectorizer(),
+LogisticRegression()) takes them; otherwise a DataFrame of the item columns (all but --id-column;
+missing texts ''); for a folder, a DataFrame with one `path` column holding each file's path on
+disk. The pool is read in chunks: only the best
 candidates are kept in memory (unless --n 0 asks for every row, with a ranking strategy such as
 margin). The default strategy, balanced, mixes diverse uncertain rows with a share of random
 exploration picks set by the number of labels so far (--labeled): see docs/strategies.md."""
@@ -34,6 +37,9 @@ def register(subparsers) -> None:
                         help="rows read at a time (default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed of tie-breaks, random and clustering")
     parser.add_argument("--id-column", help="the item id column the labeling app uses, if any")
+    parser.add_argument("--text-column", metavar="COLUMN",
+                        help="a text pool (serve --kind text): the model receives this column's texts "
+                             "as a 1-D array of strings")
     parser.add_argument("--labeled", metavar="METADATA",
                         help="CSV/Parquet decision log (item_id, status): its labeled items are left out, "
                              "and their number sets balanced's exploration share")
@@ -55,15 +61,17 @@ def run(args: argparse.Namespace) -> int:
     from active_labeling.sampling.errors import SamplerError
 
     try:
-        report = _sample(args)
+        report, rule = _sample(args)
     except SamplerError as error:
         raise UserError(str(error)) from None
+    print(f"model input: {rule.describe()}")
     for line in report.lines():
         print(line)
     return 0
 
 
 def _sample(args: argparse.Namespace):
+    from active_labeling.learning.model_input import ModelInput
     from active_labeling.local.models import PickledClassifier
     from active_labeling.sampling.errors import SamplerError
     from active_labeling.sampling.exclusion import LabeledFilter, labeled_item_ids
@@ -85,7 +93,16 @@ def _sample(args: argparse.Namespace):
     settings = SamplerSettings(strategy=args.strategy, n_queries=args.n, seed=args.seed,
                                diversity_measure=args.diversity_measure,
                                diversity_factor=args.diversity_factor, diversity_space=args.diversity_space)
-    model = PickledClassifier(args.model)
+    if os.path.isdir(args.data):
+        if args.text_column:
+            raise SamplerError(f"--text-column {args.text_column}: --data {args.data} is a folder; texts "
+                               "come from a column of a CSV or Parquet file")
+        rule = ModelInput.files(PATH_COLUMN)
+    elif args.text_column:
+        rule = ModelInput.text(args.text_column)
+    else:
+        rule = ModelInput.table([args.id_column])
+    model = PickledClassifier(args.model, rule)
     if os.path.isdir(args.data):
         root = os.path.abspath(args.data)
         rows = FolderRows(folder_paths(root), lambda p: open(root + p, "rb"), args.chunk_size)  # noqa: SIM115
@@ -111,7 +128,7 @@ def _sample(args: argparse.Namespace):
             queries.to_parquet(args.out, index=False)
     except OSError as error:
         raise SamplerError(f"cannot write --out {args.out}: {error.strerror or error}") from None
-    return report
+    return report, rule
 
 
 def _no_rows():

@@ -23,6 +23,9 @@ def register(subparsers) -> None:
                              "--labels), or builtin:NAME (iris, wine, breast_cancer, digits, "
                              "imbalanced, hidden_clusters)")
     parser.add_argument("--target", help="the label column (tables and --labels)")
+    parser.add_argument("--text-columns", default="", metavar="COLUMN,...",
+                        help="columns to read as free text (word and character n-gram TF-IDF), whatever "
+                             "they look like; long or wordy, mostly distinct columns are read as text anyway")
     parser.add_argument("--labels", help="for a folder: a CSV/Parquet with a 'path' column and the "
                                          "--target column")
     parser.add_argument("--kind", choices=("image", "sound"), default="image", help="for a folder")
@@ -111,7 +114,10 @@ def _load(args: argparse.Namespace):
         return _load_folder(args, path)
     if not args.target:
         raise UserError("--target: name the label column of the table")
-    X, y, _ = prepare_table(_read(path, args), args.target)
+    text_columns = [c.strip() for c in args.text_columns.split(",") if c.strip()]
+    X, y, used = prepare_table(_read(path, args), args.target, text_columns=text_columns, seed=args.seed)
+    for line in used:
+        print(f"features: {line}", flush=True)
     return X, y
 
 

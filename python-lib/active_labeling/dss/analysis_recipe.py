@@ -76,7 +76,9 @@ def _read(config: AnalysisConfig, data: str, labels: Optional[str]):
                                                                config.media_kind))
         return prepare_media(paths, values, config.media_kind, folder.get_download_stream)
     frame = read_with_exact_columns(data, [config.target_column])
-    X, y, _ = prepare_table(frame, config.target_column, config.feature_columns or None)
+    X, y, used = prepare_table(frame, config.target_column, config.feature_columns or None)
+    for line in used:  # which columns the simulated model uses, and how
+        LOG.info("%s: features: %s", COMPONENT, line)
     return X, y
 
 

@@ -16,7 +16,10 @@ def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
                             "queries it chooses (the figures of each round: `active-labeling status`)")
     group.add_argument("--model", type=Path, metavar="MODEL.pkl",
                        help="with --retrain-every: a pickled scikit-learn pipeline, refitted each round "
-                            "(default: a built-in one for the kind of items). Load only files you trust")
+                            "(default: a built-in one for the kind of items). It receives a text pool's "
+                            "texts as a 1-D array of strings, a tabular pool's item columns as a DataFrame, "
+                            "a folder's file paths as a DataFrame with a 'path' column. Load only files "
+                            "you trust")
     group.add_argument("--retrain-queries", type=int, default=1000, metavar="N",
                        help="with --retrain-every: how many queries each round writes (default: 1000)")
 
@@ -43,7 +46,8 @@ def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
     if setup.multi_label:
         raise UserError("--retrain-every trains a single-label model: it can't be used with --multi-label")
     settings = RetrainSettings(kind=setup.kind, data=Path(setup.data), workspace=Path(setup.workspace),
-                               every=every, id_column=setup.id_column, label_column=setup.label_column,
+                               every=every, id_column=setup.id_column, text_column=setup.text_column,
+                               label_column=setup.label_column,
                                model=_load_model(args.model) if args.model else None,
                                n_queries=args.retrain_queries, seed=setup.seed, csv=setup.csv)
     setup.queries = settings.queries_path
@@ -51,9 +55,14 @@ def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
 
 
 def attach_worker(local, settings) -> None:
-    """Start the worker next to the app; it stops when the app closes."""
+    """Start the worker next to the app (it stops when the app closes); say what its model receives."""
+    from active_labeling.local.retrain_round import model_input
     from active_labeling.local.retrain_worker import RetrainWorker
 
+    settings.text_column = local.service.settings.text_column or settings.text_column  # as the pool found it
+    model = "your model" if settings.model is not None else "the default model"
+    print(f"Retraining every {settings.every} labelings in the background; {model} receives "
+          f"{model_input(settings).describe()}.", flush=True)
     local.parts.insert(0, RetrainWorker(settings).start())
 
 

@@ -19,8 +19,10 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from active_labeling.kinds import KINDS
 from active_labeling.learning.evaluation import evaluate_round
-from active_labeling.learning.pipelines import default_pipeline
+from active_labeling.learning.model_input import INPUT_ERRORS, ModelInput, failure
+from active_labeling.learning.pipelines import default_pipeline, describe_default
 from active_labeling.local.retrain_stopping import check_round, labeled_after
 from active_labeling.local.rounds import OK, RETRAIN_FOLDER
 from active_labeling.sampling.strategies import DEFAULT_STRATEGY
@@ -54,6 +56,7 @@ class RetrainSettings:
     workspace: Path
     every: int
     id_column: Optional[str] = None
+    text_column: Optional[str] = None  # text pools: the column of the texts (default: the only one)
     label_column: str = "label"
     model: Any = None
     strategy: str = DEFAULT_STRATEGY
@@ -75,31 +78,53 @@ class RetrainSettings:
 
 @dataclass
 class PoolTable:
-    """The pool as the model sees it: one row per item id, in pool order."""
+    """The pool: one row per item id, in pool order, and what its models receive of it."""
 
     frame: pd.DataFrame
     ids: List[str]
-    features: List[str]
+    features: List[str]  # the columns the models read
+    rule: ModelInput
     root: Optional[Path] = None  # folders: the files' folder
 
 
-def read_pool(settings: RetrainSettings) -> PoolTable:
-    """Read the pool with the same item ids as the labeling service."""
-    if settings.kind == "tabular":
-        from active_labeling.local.tabular import TabularFilePool, read_table
+def model_input(settings: RetrainSettings, text_column: Optional[str] = None) -> ModelInput:
+    """What the models of the pool ``settings`` describe receive (``learning.model_input``)."""
+    if settings.kind == "text":
+        return ModelInput.text(text_column or str(settings.text_column))
+    if KINDS[settings.kind].table:
+        return ModelInput.table([settings.id_column, settings.label_column])
+    return ModelInput.files(PATH_COLUMN)
 
+
+def _table_pool(settings: RetrainSettings) -> PoolTable:
+    from active_labeling.local.tabular import TabularFilePool, read_table
+    from active_labeling.local.text_pool import TextFilePool
+
+    if settings.kind == "text":
+        pool: TabularFilePool = TextFilePool(settings.data, settings.text_column, settings.id_column,
+                                             csv=settings.csv)
+    else:
         pool = TabularFilePool(settings.data, settings.id_column, csv=settings.csv)
-        frame = read_table(settings.data, csv=pool.csv)
-        frame.columns = [str(c) for c in frame.columns]
-        features = [c for c in pool.item_columns if c != settings.label_column]
-        return PoolTable(frame.reset_index(drop=True), list(pool.item_ids()), features)
+    rule = model_input(settings, getattr(pool, "text_column", None))
+    frame = read_table(settings.data, csv=pool.csv)
+    frame.columns = [str(c) for c in frame.columns]
+    return PoolTable(frame.reset_index(drop=True), list(pool.item_ids()), rule.columns(list(frame.columns)),
+                     rule)
+
+
+def _folder_pool(settings: RetrainSettings) -> PoolTable:
     from active_labeling.local.folder import FolderPool
 
     pool = FolderPool(settings.data, settings.kind)
     ids = list(pool.item_ids())
     # The models read files by their path on disk, as with `active-labeling sample`.
     frame = pd.DataFrame({PATH_COLUMN: [str(pool.root) + item_id for item_id in ids]})
-    return PoolTable(frame, ids, [PATH_COLUMN], pool.root)
+    return PoolTable(frame, ids, [PATH_COLUMN], model_input(settings), pool.root)
+
+
+def read_pool(settings: RetrainSettings) -> PoolTable:
+    """Read the pool with the same item ids as the labeling service."""
+    return (_table_pool if KINDS[settings.kind].table else _folder_pool)(settings)
 
 
 def read_labels(db: sqlite3.Connection) -> Tuple[Dict[str, str], int]:
@@ -135,15 +160,19 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
         raise RetrainError(f"{len(labeled)} labeled item(s) with fewer than 2 categories: a model "
                            "needs labels of at least two categories")
     rows = [position[i] for i in labeled]
-    inputs = _model_inputs(settings, pool)
-    features = inputs.iloc[rows].reset_index(drop=True)
+    rule = pool.rule
+    inputs = rule.of(pool.frame)  # what every model of this pool receives (learning.model_input)
+    features = rule.take(inputs, rows)
     target = pd.Series([labels[i] for i in labeled])
-    sample = inputs.iloc[_fixed_sample(len(pool.ids), settings.sample_size, settings.seed)]
-    model, figures = evaluate_round(_model_factory(settings, features, pool), features, target,
-                                    previous, sample, settings.seed)
+    sample = rule.take(inputs, _fixed_sample(len(pool.ids), settings.sample_size, settings.seed))
+    make_model = _model_factory(settings, features, pool)
+    try:
+        model, figures = evaluate_round(make_model, features, target, previous, sample, settings.seed)
+    except INPUT_ERRORS as error:
+        raise failure(rule, features, error, make_model(), action="fit") from error
     since = set(labeled_after(db, int((last or {}).get("mark", 0)), mark))
     new = [i for i in labeled if i in since]
-    stopping = check_round(last or {}, model, previous, sample, inputs.iloc[[position[i] for i in new]],
+    stopping = check_round(last or {}, model, previous, sample, rule.take(inputs, [position[i] for i in new]),
                            [labels[i] for i in new])
     model_path = _write_atomically(settings.folder / f"model-{number:04d}.pkl",
                                    lambda stream: pickle.dump(model, stream))
@@ -153,21 +182,28 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
     _write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
     entry = dict(figures.to_dict(), round=number, status=OK, started=started_at, finished=utc_now(),
                  mark=mark, model=str(model_path), queries=len(queries),
+                 features=describe_model(settings, features, pool),
                  queries_file=str(settings.queries_path), seconds=time.perf_counter() - started, **stopping)
     return entry, model
 
 
-def _model_inputs(settings: RetrainSettings, pool: PoolTable) -> pd.DataFrame:
-    # The user's own model gets every column (it picks its own); the default one its features.
-    return pool.frame if settings.model is not None else pool.frame[pool.features]
-
-
-def _model_factory(settings: RetrainSettings, features: pd.DataFrame, pool: PoolTable) -> Callable[[], Any]:
+def _model_factory(settings: RetrainSettings, features: Any, pool: PoolTable) -> Callable[[], Any]:
     if settings.model is not None:
         from sklearn.base import clone
 
         return lambda: clone(settings.model)
-    return lambda: default_pipeline(settings.kind, features, pool.features, seed=settings.seed)
+    frame = features if isinstance(features, pd.DataFrame) else None
+    return lambda: default_pipeline(settings.kind, frame, pool.features, seed=settings.seed,
+                                    pool_size=len(pool.ids))
+
+
+def describe_model(settings: RetrainSettings, features: Any, pool: PoolTable) -> str:
+    """Which model a round fits and on which columns, in words (the rounds' log, ``status``)."""
+    if settings.model is not None:
+        return f"your model ({type(settings.model).__name__}) receives {pool.rule.describe()}"
+    frame = features if isinstance(features, pd.DataFrame) else None
+    return "default model: " + describe_default(settings.kind, frame, pool.features, len(pool.ids),
+                                                pool.rule.column)
 
 
 def _fixed_sample(size: int, wanted: int, seed: int) -> np.ndarray:
@@ -181,13 +217,13 @@ def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable,
     from active_labeling.local.models import PickledClassifier
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
 
-    scorer = PickledClassifier(str(model_path))
+    scorer = PickledClassifier(str(model_path), pool.rule)
     candidates = pool.frame[unlabeled]
     chunks = (candidates.iloc[start:start + CHUNK_ROWS] for start in range(0, len(candidates), CHUNK_ROWS))
     sampler = QuerySampler(SamplerSettings(strategy=settings.strategy, n_queries=settings.n_queries,
                                            seed=settings.seed), scorer, None, scorer.version,
                            PATH_COLUMN if pool.root is not None else settings.id_column,
-                           n_labeled=n_labeled)
+                           scorer.features or pool.features, n_labeled=n_labeled)
     queries, _ = sampler.run(chunks)
     if pool.root is not None:  # back to the item ids the service knows
         prefix = len(str(pool.root))

@@ -123,6 +123,8 @@ def format_rounds(entries: List[Dict[str, Any]]) -> List[str]:
     done = [entry for entry in entries if entry.get("status") == OK]
     if done:
         lines.append(f"Current queries: {done[-1].get('queries_file')} (round {done[-1].get('round')})")
+        if done[-1].get("features"):
+            lines.append(f"Model of round {done[-1].get('round')}: {done[-1]['features']}")
     lines.append("CV acc., macro F1: cross-validated on the labels (- when too few per category); "
                  "changed: share of a fixed sample of the pool whose predicted category changed "
                  "since the previous round.")
