@@ -68,14 +68,14 @@ class WordCharNgrams(TransformerMixin, BaseEstimator):
         self.ngrams_ = self._analyzer()
         if self.n_features is None:
             words = _words(texts(X))[1]
-            # No word at all: an empty vocabulary (every text becomes a row of zeros).
-            self.ngrams_.fit(words if len(words) else ["  "])
+            # Not one word to learn from: a single column, always zero.
+            self.ngrams_ = self.ngrams_.fit(words) if len(words) else None
         return self
 
     def transform(self, X):  # noqa: D102 - scikit-learn's API
         counts, words = _words(texts(X))
-        width = self.n_features or len(self.ngrams_.vocabulary_)
-        if not len(words):
+        if self.ngrams_ is None or not len(words):
+            width = 1 if self.ngrams_ is None else self.n_features or len(self.ngrams_.vocabulary_)
             return sp.csr_matrix((counts.shape[0], width), dtype=np.float64)
         per_word = self.ngrams_.transform(words).astype(np.float64)
         return (counts.astype(np.float64) @ per_word).tocsr()
