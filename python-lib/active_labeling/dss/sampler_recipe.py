@@ -26,6 +26,9 @@ def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Op
     """
     try:
         scorer = sampler_io.open_saved_model(model)
+        if scorer.feature_types:  # what the model receives: DSS's predictor takes the dataset's columns
+            log.info("%s: the saved model %s reads the input columns %s", COMPONENT, scorer, ", ".join(
+                f"{name} ({kind.lower()})" for name, kind in scorer.feature_types.items()))
         source = sampler_io.open_pool(pool, scorer, config.chunk_size, config.item_id_column)
         labeled = LabeledFilter(sampler_io.read_labeled_ids(metadata), source.id_column) if metadata else None
         features = scorer.features if source.folder_rows is None else None
