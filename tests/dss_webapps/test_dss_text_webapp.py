@@ -60,7 +60,8 @@ def test_texts_are_labeled_scored_by_a_text_model_and_served_in_its_order(dss, p
     dss.train_saved_model("clf", "labels", "label", {"headline": "TEXT"})
     run = dss.run_recipe("query-sampler", inputs={"model": ["clf"], "unlabeled": ["headlines"],
                                                   "metadata": ["labels_metadata"]},
-                         outputs={"queries": ["queries"]}, config={"n_queries": 0, "strategy": "margin"}).check()
+                         outputs={"queries": ["queries"]}, config={"n_queries": 0, "strategy": "margin"})
+    run.check()
     assert "reads the input columns headline (text)" in run.stdout + run.stderr
     queries = dss.read_dataset("queries", infer_with_pandas=False)
     # Every unlabeled text is scored, a missing one too (DSS's text features read it as empty).
