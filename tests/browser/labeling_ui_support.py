@@ -19,14 +19,22 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT / "tests") not in sys.path:  # text_corpus.py, shared with the other tests
+    sys.path.insert(0, str(REPO_ROOT / "tests"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--autoplay-policy=no-user-gesture-required"]
 CATEGORIES = {"tabular": ["setosa", "versicolor", "virginica"],
+              "text": ["news", "clickbait", "unsure"],
               "image": ["dark", "light", "unsure"],
               "sound": ["low", "mid", "high"]}
 VIEWPORT = {"width": 1280, "height": 800}
+# What `serve` needs besides --kind and --data for each kind's generated data.
+KIND_ARGS = {"text": ["--text-column", "headline", "--columns", "source"]}
+# Texts of the browser session: markup that must show as text, and spaces and line breaks to keep.
+TRICKY_TEXTS = ['<img src=x onerror="document.title=\'pwned\'"> & <b>not bold</b>',
+                "  two leading spaces,\n\nan empty line,   three spaces\tand a tab"]
 PAGE_HEADERS = {"X-Requested-With": "active-labeling"}  # what the labeling page sends (docs/api.md)
 
 
@@ -78,11 +86,39 @@ def make_sounds(folder: Path, count: int = 40, seconds: float = 1.5, rate: int =
     return target
 
 
+def make_texts(folder: Path, count: int = 24, chars: Optional[int] = None) -> Path:
+    """Headlines to label as CSV (``headline``, ``source``).
+
+    By default a mix that the browser session labels almost entirely: a quarter right-to-left, a
+    quarter of 5,000 characters (paragraphs), one missing, markup and whitespace (``TRICKY_TEXTS``);
+    with ``chars``, every text has that many characters (the UI benchmark's).
+    """
+    from text_corpus import headlines, long_text
+
+    if chars:
+        import numpy as np
+
+        rng = np.random.default_rng(0)
+        table = headlines(count)
+        table["headline"] = [long_text(rng, label, i, chars) for i, label in enumerate(table["label"])]
+    else:
+        table = headlines(count, rtl=0.25, long=0.25, long_chars=5000)
+        table.loc[3, "headline"] = None
+        for offset, text in enumerate(TRICKY_TEXTS):
+            table.loc[5 + 2 * offset, "headline"] = text
+    path = folder / "headlines.csv"
+    table[["headline", "source"]].to_csv(path, index=False)
+    return path
+
+
 def make_data(kind: str, folder: Path, count: int = 40) -> Path:
-    """The data of ``kind`` in ``folder`` (``count`` files for images and sounds; iris has 150 rows)."""
+    """The data of ``kind`` in ``folder`` (``count`` files for images and sounds; iris has 150 rows;
+    texts: see :func:`make_texts`)."""
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "tabular":
         return make_tabular(folder)
+    if kind == "text":
+        return make_texts(folder)
     return {"image": make_images, "sound": make_sounds}[kind](folder, count)
 
 
@@ -109,7 +145,8 @@ class LabelingServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [_cli(), "serve", "--kind", kind, "--data", str(data), "--categories", ",".join(categories),
-                   "--workspace", str(workspace), "--port", str(self.port), "--annotator", annotator, *extra]
+                   "--workspace", str(workspace), "--port", str(self.port), "--annotator", annotator,
+                   *KIND_ARGS.get(kind, []), *extra]
         self.log = workspace.parent / f"server-{self.port}.log"
         workspace.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log, "w")  # noqa: SIM115 - open while the server runs
