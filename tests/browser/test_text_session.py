@@ -53,7 +53,8 @@ def _wait_shown(page, item_id):
 
 
 def _pressed(page):
-    return page.eval_on_selector_all(".al-category[aria-pressed=true]", "els => els.map(e => e.dataset.category)")
+    return page.eval_on_selector_all(".al-category[aria-pressed=true]",
+                                     "els => els.map(e => e.dataset.category)")
 
 
 def test_keyboard_session_on_texts_is_stored_exactly(browser, serve, tmp_path, record_property):
