@@ -7,9 +7,11 @@ the label requests' round trips). Prints one table. Run alone:
 
     .venv/bin/python benchmarks/bench_ui.py [--items 60] [--think-ms 250] [--quick]
 
-The target of the labeling UI: p95 of hotkey -> next item painted at most 50 ms for tabular and
-image items, with the server local. "media ready" is the share of items whose media (decoded
-image, sound clip + waveform + spectrogram) was already prefetched when the item was shown.
+The target of the labeling UI: p95 of hotkey -> next item painted at most 50 ms for tabular,
+text and image items, with the server local. Text items are 2,000-character texts (paragraphs
+of generated headlines, ``tests/text_corpus.py``), shown with a context column. "media ready" is
+the share of items whose media (decoded image, sound clip + waveform + spectrogram) was already
+prefetched when the item was shown.
 """
 
 from __future__ import annotations
@@ -27,19 +29,25 @@ from labeling_ui_support import (  # noqa: E402
     LabelingServer,
     launch_chromium,
     make_data,
+    make_texts,
     open_app,
     percentile,
     press_and_wait_change,
     wait_all_saved,
 )
 
-TARGET_MS = {"tabular": 50.0, "image": 50.0}
+TARGET_MS = {"tabular": 50.0, "text": 50.0, "image": 50.0}
+TEXT_CHARS = 2000
 
 
 def run_kind(browser, kind: str, folder: Path, items: int, think_ms: float) -> dict:
     if kind == "tabular" and items > 140:
         raise SystemExit("--items: at most 140 (the tabular pool is iris, 150 rows)")
-    data = make_data(kind, folder / "data", count=items + 10)
+    if kind == "text":
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        data = make_texts(folder / "data", count=items + 10, chars=TEXT_CHARS)
+    else:
+        data = make_data(kind, folder / "data", count=items + 10)
     server = LabelingServer(kind, data, folder / f"workspace-{kind}-{int(think_ms)}", CATEGORIES[kind])
     try:
         page = open_app(browser, server.url)
@@ -69,7 +77,7 @@ def main(argv=None) -> int:
     parser.add_argument("--think-ms", type=float, default=250.0,
                         help="pause between two keys, a fast annotator's (default 250 ms); "
                              "a back-to-back run (0) is always added")
-    parser.add_argument("--kinds", default="tabular,image,sound")
+    parser.add_argument("--kinds", default="tabular,text,image,sound")
     parser.add_argument("--quick", action="store_true", help="20 items per kind (make bench --quick)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -88,6 +96,8 @@ def main(argv=None) -> int:
 
     print("Labeling UI: hotkey -> next item painted (ms), label round trip (ms); local server, "
           "headless Chromium, 1280x800")
+    if "text" in args.kinds.split(","):
+        print(f"text: {TEXT_CHARS:,}-character texts (shown folded behind 'more' past 1,200 characters)")
     header = (f"{'kind':<8} {'pause ms':>8} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} "
               f"{'ack p50':>8} {'ack p95':>8} {'items/s':>8} {'media ready':>11}  target p95")
     print(header)

@@ -90,11 +90,12 @@ def headlines(n: int, seed: int = 0, rtl: float = 0.0, long: float = 0.0, long_c
 
 
 def sentences(n: int, words: int = 20, seed: int = 0, vocabulary: int = 30000) -> pd.DataFrame:
-    """``n`` texts of about ``words`` words (a Zipf-like vocabulary), with a ``label`` that their
-    words predict, for the speed benchmarks."""
-    rng = np.random.default_rng(seed)
+    """``n`` texts of about ``words`` words (a Zipf-like vocabulary, the same whatever ``seed``),
+    with a ``label`` that their words predict, for the speed benchmarks."""
+    vocab_rng, rng = np.random.default_rng(vocabulary), np.random.default_rng(seed)
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-    vocab = np.array(["".join(rng.choice(letters, size=rng.integers(2, 10))) for _ in range(vocabulary)])
+    vocab = np.array(["".join(vocab_rng.choice(letters, size=vocab_rng.integers(2, 10)))
+                      for _ in range(vocabulary)])
     weights = 1.0 / np.arange(1, vocabulary + 1)
     weights /= weights.sum()
     picks = rng.choice(vocabulary, size=(n, words), p=weights)
