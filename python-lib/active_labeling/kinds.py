@@ -28,6 +28,8 @@ class Kind:
         What ``GET /api/items/<id>/<what>`` serves for an item (empty for rows).
     noun : str
         The items, in a sentence ("texts", "images").
+    model_input : str
+        What its models receive (``learning.model_input``): ``table``, ``text`` or ``files``.
     """
 
     name: str
@@ -35,14 +37,15 @@ class Kind:
     table: bool
     media: Tuple[str, ...] = ()
     noun: str = "items"
+    model_input: str = "table"
 
 
 KINDS: Dict[str, Kind] = {kind.name: kind for kind in (
     Kind("tabular", "Tabular labeling webapp", table=True, noun="rows"),
-    Kind("text", "Text labeling webapp", table=True, noun="texts"),
-    Kind("image", "Image labeling webapp", table=False, media=("media",), noun="images"),
+    Kind("text", "Text labeling webapp", table=True, noun="texts", model_input="text"),
+    Kind("image", "Image labeling webapp", table=False, media=("media",), noun="images", model_input="files"),
     Kind("sound", "Sound labeling webapp", table=False, media=("media", "waveform", "spectrogram"),
-         noun="sounds"),
+         noun="sounds", model_input="files"),
 )}
 NAMES: Tuple[str, ...] = tuple(KINDS)
 TABLE_KINDS: Tuple[str, ...] = tuple(name for name, kind in KINDS.items() if kind.table)

@@ -91,6 +91,14 @@ class ModelInput:
         """A folder: a DataFrame with the one ``column`` of file paths."""
         return cls(FILES, column)
 
+    @classmethod
+    def of_pool(cls, form: str, text_column: Optional[str] = None,
+                leave_out: Sequence[Optional[str]] = (), path_column: str = "path") -> ModelInput:
+        """The rule of a pool whose models receive ``form`` (a kind's ``model_input``)."""
+        if form == TEXT:
+            return cls.text(str(text_column))
+        return cls.files(path_column) if form == FILES else cls.table(leave_out)
+
     def columns(self, available: Sequence[str], features: Optional[Sequence[str]] = None) -> List[str]:
         """The pool columns the model receives, out of ``available`` (a model's own ``features`` first)."""
         if self.form != TABLE:

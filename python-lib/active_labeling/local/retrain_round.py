@@ -89,22 +89,18 @@ class PoolTable:
 
 def model_input(settings: RetrainSettings, text_column: Optional[str] = None) -> ModelInput:
     """What the models of the pool ``settings`` describe receive (``learning.model_input``)."""
-    if settings.kind == "text":
-        return ModelInput.text(text_column or str(settings.text_column))
-    if KINDS[settings.kind].table:
-        return ModelInput.table([settings.id_column, settings.label_column])
-    return ModelInput.files(PATH_COLUMN)
+    return ModelInput.of_pool(KINDS[settings.kind].model_input, text_column or settings.text_column,
+                              [settings.id_column, settings.label_column], PATH_COLUMN)
 
 
 def _table_pool(settings: RetrainSettings) -> PoolTable:
     from active_labeling.local.tabular import TabularFilePool, read_table
     from active_labeling.local.text_pool import TextFilePool
 
-    if settings.kind == "text":
-        pool: TabularFilePool = TextFilePool(settings.data, settings.text_column, settings.id_column,
-                                             csv=settings.csv)
-    else:
-        pool = TabularFilePool(settings.data, settings.id_column, csv=settings.csv)
+    pools = {"tabular": lambda: TabularFilePool(settings.data, settings.id_column, csv=settings.csv),
+             "text": lambda: TextFilePool(settings.data, settings.text_column, settings.id_column,
+                                          csv=settings.csv)}
+    pool = pools[settings.kind]()
     rule = model_input(settings, getattr(pool, "text_column", None))
     frame = read_table(settings.data, csv=pool.csv)
     frame.columns = [str(c) for c in frame.columns]
