@@ -74,7 +74,8 @@ deploy: install plugin
 # build/screenshots/ (git-ignored), this target into the tracked resource/img-doc/.
 screenshots: install chromium
 	ACTIVE_LABELING_SCREENSHOTS=$(CURDIR)/resource/img-doc $(BIN)/python -m pytest -q \
-		tests/browser/test_labeling_session.py -k test_keyboard_session_is_stored_exactly
+		tests/browser/test_labeling_session.py tests/browser/test_text_session.py \
+		-k test_keyboard_session_is_stored_exactly
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

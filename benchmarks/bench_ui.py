@@ -97,7 +97,7 @@ def main(argv=None) -> int:
     print("Labeling UI: hotkey -> next item painted (ms), label round trip (ms); local server, "
           "headless Chromium, 1280x800")
     if "text" in args.kinds.split(","):
-        print(f"text: {TEXT_CHARS:,}-character texts (shown folded behind 'more' past 1,200 characters)")
+        print(f"text: {TEXT_CHARS:,}-character texts (shown folded behind 'more' past 1,500 characters)")
     header = (f"{'kind':<8} {'pause ms':>8} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7} "
               f"{'ack p50':>8} {'ack p95':>8} {'items/s':>8} {'media ready':>11}  target p95")
     print(header)

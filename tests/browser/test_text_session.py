@@ -23,6 +23,7 @@ from labeling_ui_support import (
     wait_all_saved,
     wait_ready,
 )
+from test_labeling_session import SCREENSHOTS  # build/screenshots, or `make screenshots`' folder
 
 pytestmark = pytest.mark.browser
 RTL = re.compile("[\u0590-\u08ff]")  # Hebrew and Arabic letters
@@ -57,7 +58,7 @@ def _pressed(page):
                                      "els => els.map(e => e.dataset.category)")
 
 
-def test_keyboard_session_on_texts_is_stored_exactly(browser, serve, tmp_path, record_property):
+def test_keyboard_session_is_stored_exactly_for_texts(browser, serve, tmp_path, record_property):
     server = serve("text")
     categories = CATEGORIES["text"]
     page = open_app(browser, server.url)
@@ -82,6 +83,9 @@ def test_keyboard_session_on_texts_is_stored_exactly(browser, serve, tmp_path, r
         seen["tricky"] += text in TRICKY_TEXTS
         if len(text) >= 5000:
             assert shown["folded"] and shown["more"] == "more: all 5,000 characters (Space)"
+            if not seen["long"]:  # the README's picture: a long text, folded, with its context
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / "webapp-ui-text.png"))
             page.keyboard.press(" ")
             page.wait_for_function("!document.querySelector('.al-text-body').classList.contains('al-folded')")
             page.keyboard.press("PageDown")

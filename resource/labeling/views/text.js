@@ -11,8 +11,8 @@ export const KEYS = { " ": "more", arrowdown: "scrollDown", arrowup: "scrollUp",
   pageup: "pageUp" };
 export const REPEATABLE = ["scrollDown", "scrollUp", "pageDown", "pageUp"];
 
-const FOLD_CHARS = 1200;   // longer texts (or with more lines) start folded behind "more"
-const FOLD_LINES = 20;
+const FOLD_CHARS = 1500;   // longer texts (or with more lines) start folded behind "more": at 1280×800
+const FOLD_LINES = 24;     // about 1,000 characters fit above it
 const LINE_STEP = 48;      // pixels an arrow key scrolls
 
 function isEmpty(value) {
