@@ -149,3 +149,54 @@ def test_keyboard_session_is_stored_exactly_for_texts(browser, serve, tmp_path, 
     assert page.errors == [] and page.title() != "pwned"
     # For the record (benchmarks/bench_ui.py measures it properly): hotkey -> next text painted.
     record_property("paint_p95_ms", round(percentile(paint_samples(page), 95), 1))
+
+
+def test_texts_follow_the_queries_with_multi_label_comments_skips_and_stats(browser, serve, datasets,
+                                                                             tmp_path):
+    """The rest of the keyboard flow on texts: queries of `sample --text-column` served first with
+    their rank, categories toggled and confirmed, a comment typed with spaces (never the "more"
+    key), a skip, the shortcut list, the progress."""
+    import pickle
+
+    import pandas as pd
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from active_labeling.cli import main
+
+    data = datasets("text")
+    texts = pd.read_csv(data, keep_default_na=False)["headline"]
+    model = make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(
+        texts, ["clickbait" if "believe" in t or "trick" in t else "news" for t in texts])
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(model))
+    assert main(["sample", "--model", str(tmp_path / "model.pkl"), "--data", str(data), "--text-column",
+                 "headline", "--strategy", "margin", "--n", "5", "--out", str(tmp_path / "queries.csv")]) == 0
+    queries = pd.read_csv(tmp_path / "queries.csv", keep_default_na=False)
+    server = serve("text", extra=["--multi-label", "--queries", str(tmp_path / "queries.csv")])
+    page = open_app(browser, server.url)
+    assert page.evaluate(SHOWN)["text"] == queries["headline"][0]
+    assert page.inner_text(".al-al-hint").startswith("Active learning: rank 1, score")
+
+    page.keyboard.press("?")
+    shortcuts = page.inner_text(".al-help")
+    assert "Show all of a long text, or fold it again" in shortcuts and "Scroll the text" in shortcuts
+    page.keyboard.press("Escape")
+    first = current_id(page)
+    page.keyboard.press("c")
+    page.keyboard.type("reads like both, see the end")
+    page.keyboard.press("Escape")
+    for key in ["1", "3"]:
+        page.keyboard.press(key)
+    press_and_wait_change(page, "Enter")
+    assert page.inner_text(".al-al-hint").startswith("Active learning: rank 2")
+    second = current_id(page)
+    press_and_wait_change(page, "s")
+    wait_all_saved(page)
+    history = server.history()
+    assert [(e["id"], e["status"], e["label"], e["comment"]) for e in history] == [
+        (first, "labeled", ["news", "unsure"], "reads like both, see the end"), (second, "skipped", None, "")]
+    page.wait_for_function("document.querySelector('.al-stats').innerText.includes('Skipped')")
+    counts = page.inner_text(".al-counts")
+    assert "Labeled\n1" in counts and "Skipped\n1" in counts
+    assert page.errors == []
