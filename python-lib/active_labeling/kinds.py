@@ -43,7 +43,8 @@ class Kind:
 KINDS: Dict[str, Kind] = {kind.name: kind for kind in (
     Kind("tabular", "Tabular labeling webapp", table=True, noun="rows"),
     Kind("text", "Text labeling webapp", table=True, noun="texts", model_input="text"),
-    Kind("image", "Image labeling webapp", table=False, media=("media",), noun="images", model_input="files"),
+    Kind("image", "Image labeling webapp", table=False, media=("media", "size"), noun="images",
+         model_input="files"),
     Kind("sound", "Sound labeling webapp", table=False, media=("media", "waveform", "spectrogram"),
          noun="sounds", model_input="files"),
 )}

@@ -3,8 +3,9 @@
 Metadata columns: ``item_id, annotator, date, status, label, comment, session, label_id``.
 Labels columns: the item's columns (tabular) or ``path`` (folders), the label column, then
 ``annotator, date, label_id`` (``labeling_date``... when the items have a column of that name).
-In multi-label mode a label is stored as a JSON list of category names in one text column, e.g.
-``["cat", "dog"]`` (parse it with ``json.loads``).
+A label is stored as its task's text (:mod:`active_labeling.tasks`): a category name; in
+multi-label mode a JSON list of category names in one text column, e.g. ``["cat", "dog"]`` (parse
+it with ``json.loads``); for boxes the JSON list ``[{"bbox": [x, y, w, h], "category": ...}]``.
 
 Decisions that arrive together (``append_many``) go in one append session per dataset. A changed
 label appends a new labels row; the old row is dropped later by a compaction
@@ -29,7 +30,6 @@ no error, and a rewrite gives back every value as it was.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -44,6 +44,7 @@ from active_labeling.dss.dataset_io import fresh, read_text
 from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, extra_names, labels_columns
 from active_labeling.service.errors import ServiceError
 from active_labeling.storage.base import LABELED, Decision
+from active_labeling.tasks import default_task, task_of
 
 _log = logging.getLogger(__name__)
 # Compact when superseded label rows exceed both this share of the labels rows and this count:
@@ -90,6 +91,9 @@ class DssDecisionStore:
     journal_dir : str, optional
         Where a compaction of the metadata saves its rows until it is done (default: a folder of
         the system's temporary directory named after the metadata dataset).
+    task : str, optional
+        The annotation task, whose text the label column holds; by default the one
+        ``multi_label`` implies.
     """
 
     def __init__(self, metadata_dataset: str, labels_dataset: str, item_columns: Sequence[Dict[str, Any]],
@@ -97,9 +101,11 @@ class DssDecisionStore:
                  component: str = "Labeling webapp", compact_ratio: Optional[float] = None,
                  compact_minimum: Optional[int] = None,
                  item_values: Optional[Callable[[str], Dict[str, Any]]] = None,
-                 compact_after_appends: Optional[int] = None, journal_dir: Optional[str] = None):
+                 compact_after_appends: Optional[int] = None, journal_dir: Optional[str] = None,
+                 task: Optional[str] = None):
         self.label_column = label_column
-        self.multi_label = multi_label
+        self.task = task_of(default_task(task, multi_label))
+        self.multi_label = self.task.multi_label
         self.compact_ratio = COMPACT_RATIO if compact_ratio is None else compact_ratio
         self.compact_minimum = COMPACT_MINIMUM if compact_minimum is None else compact_minimum
         self.compact_after_appends = (COMPACT_AFTER_APPENDS if compact_after_appends is None
@@ -196,8 +202,8 @@ class DssDecisionStore:
     def _decision(self, row: Dict[str, Any]) -> Decision:
         status = _text(row.get("status")) or LABELED
         label = _text(row.get("label")) if status == LABELED else None
-        if label is not None and self.multi_label:
-            label = _json_list(label)
+        if label is not None:
+            label = self.task.decode(label)
         return Decision(label_id=_as_int(row["label_id"]), item_id=_text(row.get("item_id")),
                         annotator=_text(row.get("annotator")), date=_text(row.get("date")),
                         status=status, label=label, comment=_text(row.get("comment")),
@@ -343,10 +349,7 @@ class DssDecisionStore:
         return row
 
     def _label_text(self, label: Any) -> str:
-        if self.multi_label:
-            labels = list(label) if isinstance(label, (list, tuple)) else [label]
-            return json.dumps(labels, ensure_ascii=False)
-        return str(label)
+        return self.task.encode(label)
 
     def compact(self) -> None:
         """Rewrite the labels dataset with only its current rows (the latest label per item and annotator)."""
@@ -408,12 +411,4 @@ def _as_int(value: Any) -> Optional[int]:
     except (TypeError, ValueError):
         return None
     return int(number) if number == number and number.is_integer() else None
-
-
-def _json_list(text: str) -> List[str]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return [text]  # written by hand or by an older version: one category
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 

@@ -28,6 +28,7 @@ from active_labeling.service.routes import register_routes
 from active_labeling.service.service import LabelingService
 from active_labeling.service.settings import ServiceSettings, parse_categories
 from active_labeling.table_files import CsvFormat
+from active_labeling.tasks import default_task, task_of
 
 _log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class LocalSetup:
     text_column: Optional[str] = None  # text: the column of the texts (default: the only column)
     csv: Optional[CsvFormat] = None  # a tabular --data's --sep and --quotechar
     multi_label: bool = False
+    task: Optional[str] = None  # the annotation task (active_labeling.tasks); default: multi_label's
+    predictions: Optional[Path] = None  # a detector's boxes per file: pre-boxes, most uncertain first
     label_column: str = "label"
     reservation_seconds: float = 600.0
     lease_seconds: float = 60.0  # a page's items lapse this long after its last renewal
@@ -97,6 +100,16 @@ def _text_pool(setup: LocalSetup, cache_dir: Path) -> TextFilePool:
                         csv=setup.csv)
 
 
+def _queries(setup: LocalSetup, workspace: Workspace) -> Optional[FileQueriesSource]:
+    """The queries file, or a predictions file ranked by the task's uncertainty; None without either."""
+    task = task_of(default_task(setup.task, setup.multi_label))
+    if setup.predictions is not None:
+        return FileQueriesSource(setup.predictions, workspace.db, task.prelabel_column, task.uncertainty)
+    if setup.queries is not None:
+        return FileQueriesSource(setup.queries, workspace.db, task.prelabel_column)
+    return None
+
+
 def _folder_pool(setup: LocalSetup, cache_dir: Path) -> FolderPool:
     return FolderPool(setup.data, setup.kind)
 
@@ -127,12 +140,12 @@ def build_app(setup: LocalSetup) -> LocalApp:
 def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     settings = ServiceSettings(  # validated before anything is created
         kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
-        label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
+        task=setup.task, label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
         annotators_per_item=setup.annotators_per_item, seed=setup.seed)
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
-        "categories": [c.name for c in settings.categories], "multi_label": setup.multi_label,
-        "label_column": setup.label_column}, hotkeys=setup.hotkeys)
+        "categories": [c.name for c in settings.categories], "multi_label": settings.multi_label,
+        "task": settings.task, "label_column": setup.label_column}, hotkeys=setup.hotkeys)
     opened.append(workspace)
     keys = workspace.hotkeys()  # kept by category name, whatever the order of --categories
     settings = replace(settings, categories=tuple(replace(c, hotkey=keys.get(c.name))
@@ -155,16 +168,16 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
         raise OSError(f"could not read the labels stored in {workspace.db_path}")
     reservations = Reservations(workspace.db_path, lease_seconds=setup.lease_seconds)
     opened.append(reservations)
-    queries = FileQueriesSource(setup.queries, workspace.db) if setup.queries else None
-    service = LabelingService(pool, store, reservations, settings, queries,
-                              refresh_seconds=setup.refresh_seconds, decisions=loaded["decisions"])
+    media = (_media_for(pool, setup.kind, workspace.folder / "media-cache") if KINDS[setup.kind].media
+             else None)
+    service = LabelingService(pool, store, reservations, settings, _queries(setup, workspace),
+                              refresh_seconds=setup.refresh_seconds, decisions=loaded["decisions"],
+                              image_size=getattr(media, "image_size", None))
     team = team_tokens(workspace.db, setup.annotators) if setup.annotators else None
     annotator = None if team else (setup.annotator or default_annotator())
     app = Flask("active_labeling.local", static_folder=None)
-    register_routes(app, service, team or SingleAnnotator(annotator),
-                    media=_media_for(pool, setup.kind, workspace.folder / "media-cache")
-                    if KINDS[setup.kind].media else None,
+    register_routes(app, service, team or SingleAnnotator(annotator), media=media,
                     stopping=LatestStopping(workspace.folder))
     register_guard(app, loopback_only=team is None and setup.host in LOOPBACK, extra_host=setup.host)
-    register_frontend(app, setup.kind, team)
+    register_frontend(app, setup.kind, team, webapp=task_of(settings.task).webapp(setup.kind))
     return LocalApp(app, service, workspace, team, annotator, [store, reservations, workspace])

@@ -41,15 +41,18 @@ window.dataiku = {getWebAppBackendUrl: function (path) {
 """
 
 
-def webapp_folder(kind: str, root: Path = REPO_ROOT) -> Path:
-    """The webapp folder of ``kind`` in the plugin."""
-    return root / "webapps" / f"{kind}-labeling"
+def webapp_folder(kind: str, root: Path = REPO_ROOT, webapp: Optional[str] = None) -> Path:
+    """The webapp folder of ``kind`` in the plugin, or ``webapp`` (a task's own webapp) when given."""
+    return root / "webapps" / (webapp or f"{kind}-labeling")
 
 
 def register_frontend(app: Flask, kind: str, team: Optional[TeamTokens] = None,
-                      root: Path = REPO_ROOT) -> None:
-    """Add ``/``, ``/webapp/<file>`` and the plugin resource route to ``app``."""
-    folder = webapp_folder(kind, root)
+                      root: Path = REPO_ROOT, webapp: Optional[str] = None) -> None:
+    """Add ``/``, ``/webapp/<file>`` and the plugin resource route to ``app``.
+
+    ``webapp``: the folder of the task's own webapp (``image-object-labeling``), else the kind's.
+    """
+    folder = webapp_folder(kind, root, webapp)
     resources = root / "resource"
 
     def page():

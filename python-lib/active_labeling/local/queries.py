@@ -2,6 +2,9 @@
 
 A new generation is a change of the file (modification time and size, then content hash),
 recorded in the workspace so that the number keeps growing across restarts.
+
+The same class reads a detector's predictions file (``serve --predictions``): each row's
+pre-annotation ranks it (the task's uncertainty, most uncertain first) and comes with it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Tuple, Union
+from typing import Any, Callable, Optional, Tuple, Union
+
+import numpy as np
 
 from active_labeling.local.tabular import read_table
 from active_labeling.storage.base import Pool, Queries
@@ -35,11 +40,19 @@ class FileQueriesSource:
         The queries file (it may not exist yet: generation 0, no queries).
     db : sqlite3.Connection
         The workspace database (``queries_state`` table).
+    prelabel_column : str, optional
+        A column holding each row's pre-annotation (a detector's boxes), read when present.
+    rank_by : callable, optional
+        For a predictions file: ``rank_by(pre-annotation)`` scores a row (higher first), instead
+        of the file's ``rank`` or ``score``; a row it can't read (``ValueError``) is left out.
     """
 
-    def __init__(self, path: Union[str, Path], db: sqlite3.Connection):
+    def __init__(self, path: Union[str, Path], db: sqlite3.Connection, prelabel_column: Optional[str] = None,
+                 rank_by: Optional[Callable[[Any], float]] = None):
         self.path = Path(path)
         self._db = db
+        self.prelabel_column = prelabel_column
+        self.rank_by = rank_by
         self._lock = threading.Lock()
         self._stat: Optional[Tuple[int, int]] = None
         self._generation = 0
@@ -77,6 +90,8 @@ class FileQueriesSource:
         if not self.path.exists():
             return Queries(generation)
         rows = read_table(self.path)
+        if self.rank_by is not None:
+            rows = self._ranked(rows)
         if "rank" in rows.columns:
             rows = rows.sort_values("rank", kind="stable")
         elif "score" in rows.columns:
@@ -87,4 +102,24 @@ class FileQueriesSource:
         else:
             scores = [float("nan")] * len(ids)
         kept = [(i, s) for i, s in zip(ids, scores) if i is not None]
-        return Queries(generation, [i for i, _ in kept], [s for _, s in kept])
+        prelabels = {}
+        if self.prelabel_column and self.prelabel_column in rows.columns:
+            prelabels = {i: v for i, v in zip(ids, rows[self.prelabel_column].tolist())
+                         if i is not None and isinstance(v, (str, list))}
+        return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels)
+
+    def _ranked(self, rows):
+        """The rows with their ``score`` (most useful first), those ``rank_by`` can't read left out."""
+        if self.prelabel_column not in rows.columns:
+            raise ValueError(f"the predictions file {self.path} has no '{self.prelabel_column}' column "
+                             f"(columns: {', '.join(map(str, rows.columns))}): write each file's path in "
+                             f"'path' and its boxes in '{self.prelabel_column}'")
+
+        def score(value) -> float:
+            try:
+                return float(self.rank_by(value))
+            except ValueError:
+                return np.nan
+        rows = rows.drop(columns=[c for c in ("rank", "score") if c in rows.columns])
+        rows["score"] = [score(v) for v in rows[self.prelabel_column].tolist()]
+        return rows[rows["score"].notna()]

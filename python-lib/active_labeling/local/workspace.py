@@ -20,6 +20,7 @@ from active_labeling.local import integrity
 from active_labeling.local.hotkeys import HotkeyError, first_hotkeys, keep_hotkeys
 from active_labeling.local.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION, TABLES, table_columns
 from active_labeling.storage.sqlite_transaction import transaction
+from active_labeling.tasks import default_task, task_of
 
 DB_NAME = "workspace.sqlite"
 _log = logging.getLogger(__name__)
@@ -165,7 +166,8 @@ class Workspace:
         """Bind the workspace to a setup, or check it matches the one it was made for.
 
         ``setup`` has ``kind``, ``data`` (resolved path), ``id_column``, ``categories`` (names),
-        ``multi_label`` and ``label_column``. Categories may be added; a category used by a
+        ``multi_label``, ``task`` and ``label_column`` (a workspace made before tasks existed has
+        no ``task``: its multi-label switch tells it). Categories may be added; a category used by a
         stored label may not be removed. Each category keeps its hotkey (``local.hotkeys``);
         ``hotkeys`` (``--hotkeys``) sets some, which are kept from then on.
 
@@ -176,9 +178,13 @@ class Workspace:
         """
         stored = self.setup()
         new = dict(setup)
+        for known in (stored, new) if stored else (new,):  # made before tasks: the switch tells it
+            if known.get("task") is None:
+                known["task"] = default_task(None, bool(known.get("multi_label")))
         if stored:
             for key, what in (("kind", "kind of items"), ("data", "data"), ("id_column", "item id column"),
-                              ("multi_label", "multi-label switch"), ("label_column", "label column")):
+                              ("multi_label", "multi-label switch"), ("task", "annotation task"),
+                              ("label_column", "label column")):
                 if stored.get(key) != new.get(key):
                     raise WorkspaceError(
                         f"the workspace {self.folder} was made for {what} {stored.get(key)!r}, not "
@@ -207,10 +213,11 @@ class Workspace:
 
     def used_categories(self) -> set:
         """Every category a stored label uses."""
+        setup = self.setup()
+        task = task_of(default_task(setup.get("task"), bool(setup.get("multi_label"))))
         used = set()
         for (label,) in self.db.execute("SELECT DISTINCT label FROM decisions WHERE label IS NOT NULL"):
-            value = json.loads(label)
-            used.update(value if isinstance(value, list) else [value])
+            used.update(task.categories_of(json.loads(label)))
         return used
 
     def lock_for_serving(self) -> None:

@@ -11,6 +11,9 @@ from PIL import Image, ImageOps
 from active_labeling.media.errors import MediaError
 
 JPEG_QUALITY = 85
+# EXIF orientations that turn the picture a quarter (the page shows it with width and height swapped).
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})
+_ORIENTATION = 0x0112
 
 
 def _has_transparency(image: Image.Image) -> bool:
@@ -64,3 +67,27 @@ def render_image(data: bytes, max_side: int = 1024) -> Tuple[bytes, str]:
         image = image.convert("RGB")
     image.save(out, format="JPEG", quality=JPEG_QUALITY)
     return out.getvalue(), "image/jpeg"
+
+
+def original_size(data: bytes) -> Tuple[int, int]:
+    """``(width, height)`` of an image file as the page shows it: full size, EXIF orientation applied.
+
+    Only the file's header is decoded. Boxes are drawn and stored in these pixels, whatever the
+    size the image is served at.
+
+    Raises
+    ------
+    MediaError
+        When pillow can't read the file.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                orientation = image.getexif().get(_ORIENTATION)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise MediaError("image", "it has too many pixels to be shown safely") from None
+    except Exception as error:  # noqa: BLE001 - pillow raises many kinds on corrupt files
+        raise MediaError("image", f"{type(error).__name__}: {error}") from None
+    return (height, width) if orientation in _QUARTER_TURNS else (width, height)

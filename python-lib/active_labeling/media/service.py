@@ -17,7 +17,7 @@ from active_labeling.media.errors import MediaError
 from active_labeling.media.ranges import UnsatisfiableRange, parse_range
 from active_labeling.storage.base import MediaSource
 
-WHATS = {"image": ("media",), "sound": ("media", "waveform", "spectrogram")}
+WHATS = {"image": ("media", "size"), "sound": ("media", "waveform", "spectrogram")}
 _SOUND_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".oga": "audio/ogg",
                 ".flac": "audio/flac", ".m4a": "audio/mp4", ".aac": "audio/aac", ".webm": "audio/webm",
                 ".opus": "audio/ogg", ".aif": "audio/aiff", ".aiff": "audio/aiff"}
@@ -74,7 +74,8 @@ class MediaService:
         item_id : str
             The item (a folder path).
         what : str
-            "media", or for sounds also "waveform" or "spectrogram".
+            "media"; for images also "size" (JSON ``{"width", "height"}`` of the original image,
+            EXIF orientation applied), for sounds "waveform" or "spectrogram".
         request : flask.Request
             For ``Range``, ``If-Range`` and ``If-None-Match``.
 
@@ -97,6 +98,19 @@ class MediaService:
             return _ranged(body, content_type, headers, request, etag)
         return Response(body, status=200, headers=headers, content_type=content_type)
 
+    def image_size(self, item_id: str) -> Tuple[int, int]:
+        """``(width, height)`` of an image item as the page shows it (full size, EXIF orientation applied).
+
+        Raises
+        ------
+        KeyError
+            For an unknown item.
+        MediaError
+            When the file can't be decoded.
+        """
+        size = json.loads(self._entry(item_id, "size")[0])
+        return int(size["width"]), int(size["height"])
+
     def render(self, item_id: str, what: str = "media") -> Tuple[bytes, str]:
         """``(body, content_type)`` of an item's media, from the cache when it is there."""
         return self._entry(item_id, what)[:2]
@@ -110,7 +124,14 @@ class MediaService:
             return cached
         try:
             if self.kind == "image":
-                body, content_type = images.render_image(self._raw(item_id), self.max_side)
+                data = self._raw(item_id)
+                # Both from one read of the file: the page asks for the size with the image.
+                width, height = images.original_size(data)
+                size = self.cache.put(f"size:{self.max_side}:{item_id}", _size_json(width, height),
+                                      "application/json")
+                if what == "size":
+                    return size
+                body, content_type = images.render_image(data, self.max_side)
             elif what == "media":
                 return self._raw_entry(item_id)
             elif what == "waveform":
@@ -156,6 +177,10 @@ class MediaService:
         with self._lock:
             self._decoded = (item_id, decoded)
         return decoded
+
+
+def _size_json(width: int, height: int) -> bytes:
+    return json.dumps({"width": width, "height": height}).encode()
 
 
 def _sound_type(item_id: str) -> str:

@@ -23,7 +23,7 @@ from active_labeling.service.request_body import MAX_BODY, TooLarge, read_json_b
 from active_labeling.service.service import LabelingService
 
 __all__ = ["MAX_BODY", "TooLarge", "Unauthorized", "register_routes"]
-MEDIA_VIEWS = ("media", "waveform", "spectrogram")
+MEDIA_VIEWS = ("media", "waveform", "spectrogram", "size")
 _PAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
     def stats():
         return dict(service.stats_for(who()), stopping=_stopping_verdict(stopping))
 
-    @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram):what>", from_page=False,
+    @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram, size):what>", from_page=False,
          merge_slashes=False)
     def item_media(item_id: str, what: str):
         who()

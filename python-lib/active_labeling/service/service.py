@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from urllib.parse import quote
 
 import numpy as np
@@ -31,6 +31,7 @@ from active_labeling.service.reservations import Reservations
 from active_labeling.service.settings import ServiceSettings
 from active_labeling.service.stats import Stats
 from active_labeling.storage.base import LABELED, SKIPPED, Decision, DecisionStore, Pool, QueriesSource
+from active_labeling.tasks import LabelContext, LabelError, task_of
 
 MAX_BATCH = 100
 _log = logging.getLogger(__name__)
@@ -57,13 +58,19 @@ class LabelingService:
     decisions : list of Decision, optional
         What ``store.load()`` returns, when the caller already read it (e.g. in parallel with
         the pool).
+    image_size : callable, optional
+        ``image_size(item_id)`` gives an image item's ``(width, height)`` as the page shows it
+        (EXIF orientation applied): the boxes task checks boxes against it.
     """
 
     def __init__(self, pool: Pool, store: DecisionStore, reservations: Reservations,
                  settings: ServiceSettings, queries: Optional[QueriesSource] = None,
                  refresh_seconds: float = 5.0, clock: Callable[[], float] = time.monotonic,
-                 decisions: Optional[List[Decision]] = None):
+                 decisions: Optional[List[Decision]] = None,
+                 image_size: Optional[Callable[[str], Tuple[int, int]]] = None):
         self.pool = pool
+        self.task = task_of(settings.task)  # what a label is: checked, counted, suggested by it
+        self._image_size = image_size
         self.store = store
         self.reservations = reservations
         self.settings = settings
@@ -99,16 +106,18 @@ class LabelingService:
         lent = getattr(self.pool, "positions", None)
         self._positions: Dict[str, int] = lent() if lent is not None else dict(zip(ids, range(len(ids))))
         self.stats = Stats.rebuilt(len(self._ids), self.settings.annotators_per_item,
-                                   self._positions, self.history.decisions())
+                                   self._positions, self.history.decisions(), self.task.categories_of)
         self._mine: Dict[str, np.ndarray] = {}
 
     def _load_order(self) -> None:
         positions: List[int] = []
         scores: List[float] = []
         generation = 0
+        self._prelabels: Dict[str, Any] = {}
         if self.queries is not None:
             loaded = self.queries.load(self.pool)
             generation = loaded.generation
+            self._prelabels = loaded.prelabels
             for item_id, score in zip(loaded.item_ids, loaded.scores or [np.nan] * len(loaded.item_ids)):
                 position = self._positions.get(item_id)
                 if position is not None:
@@ -160,7 +169,7 @@ class LabelingService:
         position = self._positions.get(item_id)
         view: Dict[str, Any] = {"id": item_id, "data": {}, "media": None,
                                 "al": None if position is None else self.order.al(position),
-                                "error": None}
+                                "error": None, "suggestion": None}
         if position is None:
             view["error"] = "this item is no longer in the pool"
             return view
@@ -175,7 +184,11 @@ class LabelingService:
             base = "/api/items/" + quote(item_id, safe="")
             view["media"] = {"url": base + "/media",
                              "waveform": base + "/waveform" if "waveform" in media else None,
-                             "spectrogram": base + "/spectrogram" if "spectrogram" in media else None}
+                             "spectrogram": base + "/spectrogram" if "spectrogram" in media else None,
+                             "size": base + "/size" if "size" in media else None}
+        raw = self._prelabels.get(item_id)
+        if raw is not None:  # a model's pre-annotation that came with the queries
+            view["suggestion"] = self.task.suggestion(raw, self.settings.category_names)
         return view
 
     def batch(self, annotator: str, size: int = 10, page: Optional[str] = None) -> Dict[str, Any]:
@@ -275,7 +288,7 @@ class LabelingService:
 
     def label(self, annotator: str, item_id: Any, label: Any, comment: Any = "") -> Dict[str, Any]:
         """Record ``annotator``'s label on ``item_id`` (a change when they decided it before)."""
-        return self._decide(annotator, item_id, LABELED, self._checked_label(label), comment)
+        return self._decide(annotator, item_id, LABELED, self._checked_label(label, item_id), comment)
 
     def skip(self, annotator: str, item_id: Any, comment: Any = "") -> Dict[str, Any]:
         """Record that ``annotator`` skips ``item_id``; it is not served to them again."""
@@ -287,20 +300,18 @@ class LabelingService:
         with self._lock:
             return self.reservations.release(annotator, item_ids, page)
 
-    def _checked_label(self, label: Any):
-        names = self.settings.category_names
-        if self.settings.multi_label:
-            if not isinstance(label, list) or not label or not all(isinstance(x, str) for x in label):
-                raise BadRequest("label should be a non-empty list of category names (multi-label mode)")
-            unknown = [x for x in label if x not in names]
-            if unknown:
-                raise BadRequest(f"unknown category {unknown[0]!r}; categories are {sorted(names)}")
-            return list(dict.fromkeys(label))
-        if not isinstance(label, str):
-            raise BadRequest("label should be one category name (text)")
-        if label not in names:
-            raise BadRequest(f"unknown category {label!r}; categories are {sorted(names)}")
-        return label
+    def _checked_label(self, label: Any, item_id: Any):
+        image_size = None
+        if self._image_size is not None and isinstance(item_id, str) and item_id:
+            def image_size():
+                if item_id not in self._positions:
+                    raise KeyError("the image is no longer in the pool")
+                return self._image_size(item_id)
+        try:
+            return self.task.check(label, LabelContext(self.settings.category_names, str(item_id or ""),
+                                                       image_size))
+        except LabelError as error:
+            raise BadRequest(str(error)) from None
 
     def _decide(self, annotator: str, item_id: Any, status: str, label, comment: Any) -> Dict[str, Any]:
         if not isinstance(item_id, str) or not item_id:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from active_labeling.kinds import NAMES as KINDS
+from active_labeling.tasks import default_task, task_of
 
 # The keys a category can have, in the order free ones are handed out: the page keeps the other
 # letters and 0 for its own commands (resource/labeling/keyboard.js).
@@ -34,7 +35,10 @@ class ServiceSettings:
         In display order; those without a hotkey get the free digits 1-9 in turn (the page
         picks letters for the others).
     multi_label : bool
-        When true a label is a list of category names.
+        When true a label is a list of category names (the ``categories`` task).
+    task : str, optional
+        The annotation task (:mod:`active_labeling.tasks`): ``category``, ``categories`` or
+        ``boxes``; by default the one ``multi_label`` implies. ``multi_label`` then follows it.
     label_column : str
         Name of the label column in the labels dataset.
     columns : sequence of str
@@ -52,6 +56,7 @@ class ServiceSettings:
     kind: str
     categories: Tuple[Category, ...]
     multi_label: bool = False
+    task: Optional[str] = None
     label_column: str = "label"
     columns: Tuple[str, ...] = ()
     text_column: Optional[str] = None
@@ -63,6 +68,12 @@ class ServiceSettings:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"kind should be one of {', '.join(KINDS)}, got {self.kind!r}")
+        task = task_of(default_task(self.task, self.multi_label))
+        if not task.applies_to(self.kind):
+            raise ValueError(f"the {task.name} task is for {' and '.join(task.kinds or ())} items, "
+                             f"not {self.kind}: choose another kind or task")
+        object.__setattr__(self, "task", task.name)
+        object.__setattr__(self, "multi_label", task.multi_label)
         if not self.categories:
             raise ValueError("at least one category is needed")
         names = [c.name for c in self.categories]
@@ -94,6 +105,7 @@ class ServiceSettings:
             "kind": self.kind,
             "categories": categories,
             "multi_label": bool(self.multi_label),
+            "task": self.task,
             "label_column": self.label_column,
             "columns": list(self.columns),
             "text_column": self.text_column,

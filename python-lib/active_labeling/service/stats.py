@@ -10,17 +10,16 @@ withdrawn) is remembered until the service asks (``take_reopened``), to serve it
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
 
 import numpy as np
 
 from active_labeling.storage.base import LABELED, SKIPPED, Decision
 
 
-def _categories(decision: Optional[Decision]) -> Iterable[str]:
-    if decision is None or decision.status != LABELED or decision.label is None:
-        return ()
-    return decision.label if isinstance(decision.label, list) else (decision.label,)
+def _any_label(label: Any) -> Iterable[str]:
+    """A category name, or a list of them: the categories a label of the classification tasks counts for."""
+    return label if isinstance(label, list) else (label,)
 
 
 class _AnnotatorCounts:
@@ -41,10 +40,15 @@ class Stats:
         Number of items in the pool.
     annotators_per_item : int
         Labels needed before an item is done.
+    categories_of : callable, optional
+        The categories a label counts for (the task's ``categories_of``: a box counts for its
+        category); by default a name, or each name of a list.
     """
 
-    def __init__(self, total: int, annotators_per_item: int = 1):
+    def __init__(self, total: int, annotators_per_item: int = 1,
+                 categories_of: Optional[Callable[[Any], Iterable[str]]] = None):
         self.total = int(total)
+        self._categories_of = categories_of or _any_label
         self.needed = int(annotators_per_item)
         # Per pool position: how many current labels / skips the item has.
         self.labels = np.zeros(self.total, dtype=np.int32)
@@ -67,7 +71,7 @@ class Stats:
                 continue
             mine.labeled += sign * (decision.status == LABELED)
             mine.skipped += sign * (decision.status == SKIPPED)
-            for category in _categories(decision):
+            for category in self._categories(decision):
                 self.per_category[category] += sign
                 mine.per_category[category] += sign
         if position is None:
@@ -86,6 +90,11 @@ class Stats:
         self.done += after[2] - before[2]
         if before[2] and not after[2]:
             self._reopened.append(position)
+
+    def _categories(self, decision: Optional[Decision]) -> Iterable[str]:
+        if decision is None or decision.status != LABELED or decision.label is None:
+            return ()
+        return self._categories_of(decision.label)
 
     def _state(self, position: int):
         labels = int(self.labels[position])
@@ -116,9 +125,10 @@ class Stats:
 
     @classmethod
     def rebuilt(cls, total: int, annotators_per_item: int, positions: Mapping[str, int],
-                current: Iterable[Decision]) -> Stats:
+                current: Iterable[Decision],
+                categories_of: Optional[Callable[[Any], Iterable[str]]] = None) -> Stats:
         """Counters recomputed from every current decision (at start, or when the pool changes)."""
-        stats = cls(total, annotators_per_item)
+        stats = cls(total, annotators_per_item, categories_of)
         labeled, skipped = [], []
         for decision in current:
             mine = stats.annotators.get(decision.annotator)
@@ -127,7 +137,7 @@ class Stats:
             position = positions.get(decision.item_id)
             if decision.status == LABELED:
                 mine.labeled += 1
-                for category in _categories(decision):
+                for category in stats._categories(decision):
                     stats.per_category[category] += 1
                     mine.per_category[category] += 1
                 if position is not None:

@@ -18,7 +18,7 @@ except ImportError:  # pragma: no cover
 LABELED = "labeled"
 SKIPPED = "skipped"
 
-Label = Union[str, List[str], None]
+Label = Union[str, List[str], List[Dict[str, Any]], None]  # as the task (active_labeling.tasks) says
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Decision:
     annotator: str
     date: str  # ISO 8601, UTC, e.g. 2026-11-22T10:00:00.123Z
     status: str  # LABELED or SKIPPED
-    label: Label = None  # a category, a list of categories (multi-label), None when skipped
+    label: Label = None  # a category, a list of categories or of boxes (see the task), None when skipped
     comment: str = ""
     session: str = ""
 
@@ -87,11 +87,16 @@ class MediaSource(Protocol):
 
 @dataclass
 class Queries:
-    """One generation of queries: item ids most useful first, with their scores."""
+    """One generation of queries: item ids most useful first, with their scores.
+
+    ``prelabels`` maps item ids to a model's pre-annotation as read (a detector's boxes for the
+    boxes task), for the items that have one; the task turns it into what the page draws.
+    """
 
     generation: int
     item_ids: List[str] = field(default_factory=list)
     scores: List[float] = field(default_factory=list)
+    prelabels: Dict[str, Any] = field(default_factory=dict)
 
 
 class QueriesSource(Protocol):
