@@ -30,16 +30,24 @@ def test_recipe_writes_curves_summary_and_plots(dss):
     run = dss.run_recipe(RECIPE, {"labeled": ["labeled"]}, OUT, dict(SMALL, target_column="species"))
     run.check()
     curves = dss.read_dataset("curves")
-    assert list(curves.columns) == ["strategy", "repetition", "labels", "accuracy", "macro_f1"]
+    assert list(curves.columns) == ["strategy", "repetition", "labels", "accuracy", "macro_f1",
+                                    "balanced_accuracy", "fewest_labels_per_class", "full_data_accuracy",
+                                    "full_data_macro_f1", "full_data_balanced_accuracy"]
     assert set(curves["strategy"]) == {"random", "margin", "balanced"}
     assert curves["labels"].max() == 50
+    # Each repetition's full-data accuracy is written, one value per repetition.
+    assert curves.groupby("repetition")["full_data_accuracy"].nunique().eq(1).all()
     summary = dss.read_dataset("summary")
-    assert len(summary) == 3 and {"aulc_accuracy", "labels_to_95", "labels_to_99"} <= set(summary.columns)
+    assert len(summary) == 3 and {"aulc_accuracy", "labels_to_95", "labels_to_99", "labels_to_95_macro_f1",
+                                  "labels_to_5_per_class", "majority_share"} <= set(summary.columns)
     pngs = dss.folder_files("plots")
-    assert sorted(pngs) == ["/learning_curves_accuracy.png", "/learning_curves_macro_f1.png"]
+    assert sorted(pngs) == ["/learning_curves_accuracy.png", "/learning_curves_balanced_accuracy.png",
+                            "/learning_curves_macro_f1.png"]
     assert Image.open(io.BytesIO(pngs["/learning_curves_accuracy.png"])).format == "PNG"
-    # Progress is logged per round, with the figures.
-    assert "margin, repetition 2: 50 labels, accuracy" in run.stderr + run.stdout
+    # Progress is logged per round, with the figures; the summary comes with its reading notes.
+    log = run.stderr + run.stdout
+    assert "margin, repetition 2: 50 labels, accuracy" in log
+    assert "full-data scores per repetition: #1 accuracy" in log
 
 
 def test_recipe_on_a_folder_of_images_with_a_labels_dataset(dss):

@@ -94,7 +94,7 @@ def test_simulations_use_the_same_share():
     assert exploration_share(30, 3) == 0.25 and exploration_share(10_000, 3) == 0.1
     features = POOL.to_numpy()
     proba = MODEL.predict_proba(POOL)
-    picks = select_batch("balanced", proba, features, 20, np.random.default_rng(0), n_labeled=20,
-                         n_classes_seen=2)
+    picks = select_batch("balanced", proba, features, 20, np.random.default_rng(0),
+                         class_counts=np.array([10, 10]))
     # 15 diverse uncertain rows and 5 random ones, as the sampler would for 20 labels of 2 classes.
     assert len(picks) == 20 and (np.abs(POOL.x1.to_numpy()[picks]) > 0.3).sum() >= 3

@@ -37,7 +37,7 @@ CANDIDATE_FACTOR = 10
 
 
 def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
-                 rng: np.random.Generator, n_labeled: int = 0, n_classes_seen: int = 1) -> np.ndarray:
+                 rng: np.random.Generator, class_counts: Optional[np.ndarray] = None) -> np.ndarray:
     """Positions (in the pool) of the ``batch_size`` rows ``strategy`` asks to label next.
 
     Parameters
@@ -52,8 +52,9 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
         How many rows to pick; all of the pool when it is smaller.
     rng : numpy Generator
         Source of every random choice, for reproducible runs.
-    n_labeled, n_classes_seen : int
-        Size and class count of the labeled set (the balanced strategy's exploration schedule).
+    class_counts : ndarray of int, optional
+        Labels so far per class of the model (the columns of ``proba``); they set the share of
+        exploration picks and, for the class-aware strategies, which classes need them.
 
     Returns
     -------
@@ -63,8 +64,9 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
     batch_size = min(batch_size, n_pool)
     if strategy == RANDOM:
         return rng.choice(n_pool, size=batch_size, replace=False)
+    counts = np.zeros(0, dtype=int) if class_counts is None else np.asarray(class_counts)
     if strategy == BALANCED:
-        return _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen)
+        return _balanced(proba, features, batch_size, rng, int(counts.sum()), int((counts > 0).sum()))
     # Random tie-breaks: with one class seen, every score is equal and the order must not be the pool's.
     scores = row_scores(strategy, proba, keys=lambda: rng.integers(0, 2**63, n_pool).astype(np.uint64))
     if strategy == BATCH_DIVERSITY:

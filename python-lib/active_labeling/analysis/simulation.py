@@ -15,7 +15,7 @@ from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
@@ -25,7 +25,15 @@ from active_labeling.sampling.strategies import MARGIN, RANDOM
 
 logger = logging.getLogger(__name__)
 
-CURVE_COLUMNS = ["strategy", "repetition", "labels", "accuracy", "macro_f1"]
+METRICS = ("accuracy", "macro_f1", "balanced_accuracy")
+# Each row also carries its repetition's full-data scores, so that the curves alone tell how far
+# from "labeling everything" each point is, repetition by repetition.
+CURVE_COLUMNS = ["strategy", "repetition", "labels", *METRICS, "fewest_labels_per_class",
+                 *(f"full_data_{m}" for m in METRICS)]
+FULL_DATA_COLUMNS = ["repetition", *METRICS, "majority_share"]
+COVERAGE_COLUMNS = ["strategy", "repetition", "labels_to_5_per_class"]
+# "Each class found": every class has this many labels (or all its rows of the pool, when fewer).
+LABELS_PER_CLASS_FOUND = 5
 
 
 @dataclass
@@ -51,13 +59,28 @@ class SimulationSettings:
 
 @dataclass
 class SimulationResult:
-    """Learning curves (one row per strategy, repetition and measured label count) and the
-    score of the model trained on the whole pool, per repetition."""
+    """What a simulation measured.
+
+    Attributes
+    ----------
+    curves : DataFrame
+        One row per strategy, repetition and measured label count (:data:`CURVE_COLUMNS`).
+    full_data : DataFrame
+        Per repetition, the scores of the model trained on the whole pool and the held-out share
+        of the most frequent class (:data:`FULL_DATA_COLUMNS`).
+    coverage : DataFrame
+        Per strategy and repetition, the labels spent until every class had
+        :data:`LABELS_PER_CLASS_FOUND` labels (NaN when the budget ran out first).
+    pool_size : int
+        Rows a strategy could label (the data less the held-out part): the budget's ceiling.
+    """
 
     curves: pd.DataFrame
     full_data: pd.DataFrame
     settings: SimulationSettings
     classes: List = field(default_factory=list)
+    coverage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COVERAGE_COLUMNS))
+    pool_size: int = 0
 
 
 ProgressCallback = Callable[[str, int, int, float], None]
@@ -90,50 +113,80 @@ def run_simulation(X: np.ndarray, y: np.ndarray, settings: SimulationSettings,
 def _run(X, y, settings, progress) -> SimulationResult:
     classes = np.unique(y)
     template = make_model(settings.model, seed=settings.seed)
-    rows, full_rows = [], []
+    rows, full_rows, coverage = [], [], []
+    pool_size = 0
     for repetition in range(settings.repetitions):
         split = _split(X, y, settings, repetition)
         pool_X, test_X, pool_y, test_y = split
+        pool_size = len(pool_y)
         full_model = fit_model(template, pool_X, pool_y)
-        full_rows.append({"repetition": repetition, **_scores(full_model, test_X, test_y, classes)})
+        full = _scores(full_model, test_X, test_y, classes)
+        _, test_counts = np.unique(test_y, return_counts=True)
+        majority = float(test_counts.max() / len(test_y))
+        full_rows.append({"repetition": repetition, **full, "majority_share": majority})
+        full_columns = {f"full_data_{metric}": value for metric, value in full.items()}
         init_rng = np.random.default_rng([settings.seed, repetition, 0])
         initial = init_rng.choice(len(pool_y), size=min(settings.initial_labels, len(pool_y)), replace=False)
         for strategy in settings.strategies:
             rng = np.random.default_rng([settings.seed, repetition, _stable_id(strategy)])
-            for labels, scores in _curve(strategy, pool_X, pool_y, test_X, test_y, initial,
-                                         template, settings, rng, classes):
-                rows.append({"strategy": strategy, "repetition": repetition, "labels": labels, **scores})
+            run = _Run(strategy, pool_X, pool_y, classes)
+            for labels, scores in run.curve(test_X, test_y, initial, template, settings, rng):
+                rows.append({"strategy": strategy, "repetition": repetition, "labels": labels, **scores,
+                             **full_columns})
                 logger.info("%s, repetition %d: %d labels, accuracy %.3f, macro F1 %.3f",
                             strategy, repetition + 1, labels, scores["accuracy"], scores["macro_f1"])
                 if progress:
                     progress(strategy, repetition, labels, scores["accuracy"])
+            coverage.append({"strategy": strategy, "repetition": repetition,
+                             "labels_to_5_per_class": run.classes_found_at})
     return SimulationResult(curves=pd.DataFrame(rows, columns=CURVE_COLUMNS),
-                            full_data=pd.DataFrame(full_rows, columns=["repetition", "accuracy", "macro_f1"]),
-                            settings=settings, classes=list(classes))
+                            full_data=pd.DataFrame(full_rows, columns=FULL_DATA_COLUMNS),
+                            settings=settings, classes=list(classes),
+                            coverage=pd.DataFrame(coverage, columns=COVERAGE_COLUMNS), pool_size=pool_size)
 
 
-def _curve(strategy, pool_X, pool_y, test_X, test_y, initial, template, settings, rng, classes):
-    labeled = np.zeros(len(pool_y), dtype=bool)
-    labeled[initial] = True
-    budget = min(settings.budget, len(pool_y))
-    round_index = 0
-    while True:
-        n_labeled = int(labeled.sum())
-        done = n_labeled >= budget or labeled.all()
-        measure = done or round_index % settings.eval_every == 0
-        model = None
-        if measure or strategy not in MODEL_FREE:
-            model = fit_model(template, pool_X[labeled], pool_y[labeled])
-        if measure:
-            yield n_labeled, _scores(model, test_X, test_y, classes)
-        if done:
-            return
-        unlabeled = np.flatnonzero(~labeled)
-        proba = model.predict_proba(pool_X[unlabeled]) if model is not None else None
-        picks = select_batch(strategy, proba, pool_X[unlabeled], min(settings.batch_size, budget - n_labeled),
-                             rng, n_labeled=n_labeled, n_classes_seen=len(np.unique(pool_y[labeled])))
-        labeled[unlabeled[picks]] = True
-        round_index += 1
+class _Run:
+    """One strategy's run on one split: its curve, and when every class was found."""
+
+    def __init__(self, strategy, pool_X, pool_y, classes):
+        self.strategy, self.pool_X, self.pool_y, self.classes = strategy, pool_X, pool_y, classes
+        class_index = np.searchsorted(classes, pool_y)
+        self.class_index = class_index
+        # A class with fewer rows in the pool than asked is found once all of them are labeled.
+        self.wanted = np.minimum(LABELS_PER_CLASS_FOUND, np.bincount(class_index, minlength=len(classes)))
+        self.classes_found_at = float("nan")
+
+    def curve(self, test_X, test_y, initial, template, settings, rng):
+        pool_X, pool_y, classes = self.pool_X, self.pool_y, self.classes
+        labeled = np.zeros(len(pool_y), dtype=bool)
+        labeled[initial] = True
+        budget = min(settings.budget, len(pool_y))
+        round_index = 0
+        while True:
+            n_labeled = int(labeled.sum())
+            per_class = np.bincount(self.class_index[labeled], minlength=len(classes))
+            if np.isnan(self.classes_found_at) and (per_class >= self.wanted).all():
+                self.classes_found_at = float(n_labeled)
+            done = n_labeled >= budget or labeled.all()
+            measure = done or round_index % settings.eval_every == 0
+            model = None
+            if measure or self.strategy not in MODEL_FREE:
+                model = fit_model(template, pool_X[labeled], pool_y[labeled])
+            if measure:
+                yield n_labeled, {**_scores(model, test_X, test_y, classes),
+                                  "fewest_labels_per_class": int(per_class.min())}
+            if done:
+                return
+            unlabeled = np.flatnonzero(~labeled)
+            proba, counts = None, per_class[per_class > 0]
+            if model is not None:
+                proba = model.predict_proba(pool_X[unlabeled])
+                # What a real round knows: the labels per class of the classes the model was trained on.
+                counts = per_class[np.searchsorted(classes, model.classes_)]
+            picks = select_batch(self.strategy, proba, pool_X[unlabeled],
+                                 min(settings.batch_size, budget - n_labeled), rng, class_counts=counts)
+            labeled[unlabeled[picks]] = True
+            round_index += 1
 
 
 def _split(X, y, settings, repetition):
@@ -147,7 +200,17 @@ def _split(X, y, settings, repetition):
 def _scores(model, X, y, classes) -> dict:
     predicted = model.predict(X)
     return {"accuracy": float(accuracy_score(y, predicted)),
-            "macro_f1": float(f1_score(y, predicted, labels=classes, average="macro", zero_division=0))}
+            "macro_f1": float(f1_score(y, predicted, labels=classes, average="macro", zero_division=0)),
+            "balanced_accuracy": _balanced_accuracy(y, predicted)}
+
+
+def _balanced_accuracy(y, predicted) -> float:
+    import warnings
+
+    with warnings.catch_warnings():
+        # A class never predicted is a recall of 0 for it, which is what this score should say.
+        warnings.simplefilter("ignore")
+        return float(balanced_accuracy_score(y, predicted))
 
 
 def _stable_id(strategy: str) -> int:

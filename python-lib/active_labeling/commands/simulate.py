@@ -47,11 +47,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from active_labeling.analysis.outputs import format_summary, write_local
+    from active_labeling.analysis.outputs import format_summary, summary_notes, summary_of, write_local
     from active_labeling.analysis.policies import SIMULATED_STRATEGIES
     from active_labeling.analysis.prepare import PreparationError
     from active_labeling.analysis.simulation import SimulationSettings, run_simulation
-    from active_labeling.analysis.summary import summarize
 
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     unknown = [s for s in strategies if s not in SIMULATED_STRATEGIES]
@@ -72,8 +71,11 @@ def run(args: argparse.Namespace) -> int:
     result = run_simulation(X, y, settings, progress=progress)
     if progress:
         progress.flush()
-    print(format_summary(summarize(result.curves, result.full_data)))
-    written = write_local(result, Path(args.out))
+    summary = summary_of(result)
+    print(format_summary(summary))
+    for note in summary_notes(result, summary):
+        print(f"- {note}")
+    written = write_local(result, Path(args.out), summary)
     print(f"full-data accuracy {result.full_data['accuracy'].mean():.3f}; "
           f"wrote {', '.join(str(p) for p in written.values())}")
     return 0

@@ -8,7 +8,7 @@ from typing import Optional
 import dataiku
 
 from active_labeling.analysis.figures import learning_curve_pngs
-from active_labeling.analysis.outputs import format_summary
+from active_labeling.analysis.outputs import format_summary, summary_notes, summary_of
 from active_labeling.analysis.prepare import (
     PreparationError,
     labels_from_subfolders,
@@ -17,7 +17,6 @@ from active_labeling.analysis.prepare import (
     prepare_table,
 )
 from active_labeling.analysis.simulation import run_simulation
-from active_labeling.analysis.summary import summarize
 from active_labeling.dss.analysis_config import COMPONENT, AnalysisConfig
 from active_labeling.dss.dataset_io import fresh, read_text, read_with_exact_columns, schema_of
 
@@ -47,9 +46,9 @@ def run_strategy_analysis(config: AnalysisConfig, data: str, labels: Optional[st
         raise ValueError(f"{COMPONENT}: {error}.") from None
     LOG.info("simulating %s on %d rows, %d features", ", ".join(config.settings.strategies), *X.shape)
     result = run_simulation(X, y, config.settings)
-    table = summarize(result.curves, result.full_data)
-    LOG.info("summary (full-data accuracy %.3f):\n%s", result.full_data["accuracy"].mean(),
-             format_summary(table))
+    table = summary_of(result)
+    LOG.info("summary (full-data accuracy %.3f):\n%s\n%s", result.full_data["accuracy"].mean(),
+             format_summary(table), "\n".join(f"- {note}" for note in summary_notes(result, table)))
     dataiku.Dataset(curves).write_with_schema(result.curves)
     dataiku.Dataset(summary).write_with_schema(table)
     if plots:
