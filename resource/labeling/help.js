@@ -5,8 +5,10 @@ import { COMMAND_HELP, keyLabel } from "./keyboard.js";
 /**
  * Fill `panel` with the shortcut list.
  * @param {HTMLElement} panel
- * @param {{kind: string, multi: boolean, categories: Array, hotkeyOf: (name: string) => (string|undefined),
+ * @param {{kind: string, task: Object, categories: Array, hotkeyOf: (name: string) => (string|undefined),
  *          setHotkey: (name: string, key: string) => (string|null), close: () => void}} app
+ *   `task`: the annotation task's part of the page (tasks/*.js): what a category key does
+ *   (categoryHelp), what Enter confirms (confirmHelp, when it confirms), its own keys (help).
  */
 export function renderHelp(panel, app) {
   const error = el("p", { class: "al-help-error", role: "alert" });
@@ -19,11 +21,13 @@ export function renderHelp(panel, app) {
       input.value = keyLabel(app.hotkeyOf(c.name) || "");
     });
     return el("tr", {}, el("td", {}, input),
-      el("td", { text: app.multi ? `Toggle ${c.name}` : `Label as ${c.name} and go on` }));
+      el("td", { text: app.task.categoryHelp(c.name) }));
   });
-  const commands = COMMAND_HELP.filter((h) => (!h.kinds || h.kinds.includes(app.kind)) && (!h.multi || app.multi))
-    .map((h) => el("tr", {}, el("td", {}, h.keys.map((k) => el("kbd", { class: "al-key", text: k }))),
-      el("td", { text: h.text })));
+  const lines = COMMAND_HELP.filter((h) => (!h.kinds || h.kinds.includes(app.kind)) && (!h.confirms || app.task.confirms))
+    .map((h) => (h.confirms ? { ...h, text: app.task.confirmHelp } : h));
+  lines.splice(lines.length - 1, 0, ...(app.task.help || []));   // before "?": the last line
+  const commands = lines.map((h) => el("tr", {}, el("td", {}, h.keys.map((k) => el("kbd", { class: "al-key", text: k }))),
+    el("td", { text: h.text })));
   replaceChildren(panel, el("div", { class: "al-help-box" },
     el("h2", { text: "Keyboard shortcuts" }),
     el("table", { class: "al-help-table" },

@@ -23,12 +23,15 @@ export const COMMAND_KEYS = {
   escape: "escape",
 };
 
-/** Shown in the ? panel, in this order; `kinds` limits a line to some webapps. */
+/**
+ * Shown in the ? panel, in this order; `kinds` limits a line to some webapps, `confirms` to tasks
+ * whose Enter confirms (the line then reads as the task's confirmHelp).
+ */
 export const COMMAND_HELP = [
   { keys: ["Backspace", "←"], text: "Go back to the previous item (to fix a slip)" },
   { keys: ["→"], text: "Go forward again" },
   { keys: ["S"], text: "Skip this item" },
-  { keys: ["Enter"], text: "Confirm the selected categories", multi: true },
+  { keys: ["Enter"], text: "Confirm", confirms: true },
   { keys: ["C"], text: "Write a comment (Esc leaves the comment box)" },
   { keys: ["Space"], text: "Play or pause", kinds: ["sound"] },
   { keys: ["R"], text: "Replay from the start", kinds: ["sound"] },

@@ -1,6 +1,8 @@
-// The labeling app shared by the three webapps: startLabelingApp({kind, root}).
+// The labeling app shared by the webapps: startLabelingApp({kind, root}).
 // Keyboard first: a hotkey labels and shows the next item at once (prefetched); the label is
 // sent in the background (SendQueue) and shown as pending until the service acknowledges it.
+// What an item is (tabular, text, image, sound) is its kind's view (VIEWS); what a decision
+// holds (a category, several, boxes) is the task's module (TASKS), named by GET /api/config.
 import { api } from "./api.js";
 import { renderEmptyPool } from "./empty.js";
 import { el, replaceChildren } from "./escape.js";
@@ -13,6 +15,9 @@ import { buildShell, renderCategories, renderItemStatus, renderNothingLeft, rend
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
 import { renderStopping } from "./stopping.js";
+import * as boxesTask from "./tasks/boxes.js";
+import * as categoriesTask from "./tasks/categories.js";
+import * as categoryTask from "./tasks/category.js";
 import * as imageView from "./views/image.js";
 import * as soundView from "./views/sound.js";
 import * as tabularView from "./views/tabular.js";
@@ -22,6 +27,10 @@ import * as textView from "./views/text.js";
 // of the browser's 6 connections per host to the API calls), and optionally KEYS (key -> command,
 // over COMMAND_KEYS) and REPEATABLE (its commands a held key repeats).
 const VIEWS = { tabular: tabularView, text: textView, image: imageView, sound: soundView };
+// One module per annotation task (active_labeling/tasks on the server): createTask(app) returns
+// what category keys, Enter and the task's own keys do, how a label reads, what the ? panel says;
+// optionally TITLE ({kind: title}) over the view's.
+const TASKS = { category: categoryTask, categories: categoriesTask, boxes: boxesTask };
 const CACHE_SIZE = 40;       // prepared media kept for going back
 const BATCH = 10;
 // How often the page asks for the stopping verdict (a retrain takes minutes; the call is cheap).
@@ -58,7 +67,7 @@ class LabelingApp {
     this.stats = null;
     this.fresh = null;         // the item served next (not decided yet)
     this.trailIndex = null;    // index in trail.entries when reviewing a past decision, else null
-    this.selection = new Set();
+    this.task = null;          // the annotation task's part of the page (TASKS), once the config is read
     this.cache = new Map();    // item id -> {promise, value (once settled)}
     this.notices = new Map();  // key -> {text, action}
     this._commentFor = null;   // the trail entry whose comment the box shows (null: the new item)
@@ -81,7 +90,9 @@ class LabelingApp {
     this.multi = Boolean(config.multi_label);
     this.categories = (config.categories || []).map((c) => ({ name: String(c.name),
       description: c.description ? String(c.description) : "", hotkey: c.hotkey }));
-    this.confirmButton.hidden = !this.multi;
+    const taskModule = TASKS[config.task] || (this.multi ? categoriesTask : categoryTask);
+    this.task = taskModule.createTask(this);
+    this._applyTask(taskModule);
     this._loadHotkeys();
 
     this.view = VIEWS[this.kind].createView(this.stage, { config });
@@ -120,6 +131,19 @@ class LabelingApp {
     if (!this.fresh) this._advanceFresh();   // the batch's arrival may have shown the first item already
     this._render();
     this.appRoot.dataset.ready = "true";
+  }
+
+  /** The task's title, confirm button and side heading. */
+  _applyTask(taskModule) {
+    const title = taskModule.TITLE && taskModule.TITLE[this.kind];
+    if (title) { this.title = title; this.titleBox.textContent = title; }
+    this.confirmButton.hidden = !this.task.confirms;
+    if (this.task.confirms) {
+      this.confirmButton.textContent = this.task.confirmText;
+      this.confirmButton.setAttribute("aria-label", this.task.confirmAria);
+    }
+    this.sideTitle.textContent = this.task.sideTitle;
+    this.appRoot.dataset.task = taskModule.NAME;
   }
 
   /** When only items held elsewhere are left, look again when the first may come free. */
@@ -168,8 +192,10 @@ class LabelingApp {
       return entry;
     }
     entry = { value: undefined, promise: null };
+    const prepare = () => (this.task.prepare ? this.task.prepare(item, this.view.prepare(item))
+      : this.view.prepare(item));
     entry.promise = Promise.resolve()
-      .then(() => (item.error ? { error: item.error } : this.loader.run(() => this.view.prepare(item), urgent)))
+      .then(() => (item.error ? { error: item.error } : this.loader.run(prepare, urgent)))
       .catch(() => ({ error: "This item could not be loaded. Skip it (S)." }))
       .then((value) => { entry.value = value; return value; });
     this.cache.set(item.id, entry);
@@ -274,18 +300,16 @@ class LabelingApp {
 
   label(name, startedAt) { this._decide("label", name, startedAt); }
 
+  /** Label the item on screen with what the task made of it (several categories, boxes). */
+  decideLabel(label, startedAt) { this._decide("label", label, startedAt); }
+
   skip(startedAt) { this._decide("skip", null, startedAt); }
 
-  toggle(name) {
-    if (this.selection.has(name)) this.selection.delete(name); else this.selection.add(name);
-    renderSelection(this);
-  }
+  /** Show the category buttons' state again (the task's choice changed). */
+  renderSelection() { renderSelection(this); }
 
-  confirm(startedAt) {
-    if (!this.selection.size) { this._flash("Choose at least one category first, or skip (S)."); return; }
-    const chosen = this.categories.map((c) => c.name).filter((n) => this.selection.has(n));
-    this._decide("label", chosen, startedAt);
-  }
+  /** A short message that goes away by itself. */
+  flash(text) { this._flash(text); }
 
   /** Record the time from the key press to the next frame painted. */
   _measure(startedAt, type) {
@@ -310,7 +334,7 @@ class LabelingApp {
       case "back": this.back(); return true;
       case "forward": this.forward(); return true;
       case "skip": this.skip(startedAt); return true;
-      case "confirm": if (this.multi) { this.confirm(startedAt); return true; } return false;
+      case "confirm": return this.task.confirms ? this.task.confirm(startedAt) : false;
       case "help": this.toggleHelp(); return true;
       case "comment": this.comment.focus(); return true;
       case "escape": if (!this.helpPanel.hidden) { this.toggleHelp(false); return true; } return false;
@@ -319,7 +343,7 @@ class LabelingApp {
   }
 
   _onKey(event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.ctrlKey || event.metaKey) return;
     if (event.key === "Escape" && !this.helpPanel.hidden) { this.toggleHelp(false); event.preventDefault(); return; }
     if (isTyping(event)) {
       if (event.key === "Escape") { event.target.blur(); event.preventDefault(); }
@@ -334,11 +358,17 @@ class LabelingApp {
     }
     if (!this.helpPanel.hidden && key !== "?" && key !== "escape") return;
     if (!this.config) return;
+    // The task's own keys first (boxes: Tab, arrows, Alt+arrows, Delete), then Alt is not ours.
+    if (this.task.handleKey && this.current.item && this.task.handleKey(event, startedAt)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.altKey) return;
     const category = this.keyToCategory.get(key);
     if (category !== undefined) {
       event.preventDefault();
       if (event.repeat) return;   // a held key labels one item, not a whole run
-      if (this.multi) this.toggle(category); else this.label(category, startedAt);
+      this.task.onCategory(category, startedAt);
       return;
     }
     const command = this.viewKeys[key] || COMMAND_KEYS[key];
@@ -359,10 +389,7 @@ class LabelingApp {
       if (!showing) this._freshDraft = "";
       this._commentFor = showing;
     }
-    this.selection = new Set();
-    if (entry && entry.status === "labeled") {
-      for (const n of Array.isArray(entry.label) ? entry.label : [entry.label]) if (n !== null) this.selection.add(n);
-    }
+    this.task.reset(item, entry);
     if (!item) {
       this.stage.dataset.itemId = "";
       renderNothingLeft(this.stage, this.prefetch.exhausted, this.prefetch.held, this.config.lease_seconds);
@@ -375,14 +402,14 @@ class LabelingApp {
         this._viewDetached = false;
       }
       const prepared = this._prepare(item, true);
-      this.view.show(item, prepared.value);
+      this._show(item, prepared.value);
       this.stage.dataset.itemId = item.id;
       if (prepared.value === undefined) {
         // Shown once loaded, unless the page rendered since: that render showed it or waits for it
         // itself (showing it twice would reset a sound, or clone an image already on screen).
         const render = this._renderCount;
         prepared.promise.then((value) => {
-          if (this._renderCount === render && this.current.item === item) this.view.show(item, value);
+          if (this._renderCount === render && this.current.item === item) this._show(item, value);
         });
       }
       this.setNotice("item", item.error ? `This item can't be shown: ${item.error} Skip it (S).` : null);
@@ -393,6 +420,12 @@ class LabelingApp {
     this.backButton.disabled = false;
     this.forwardButton.disabled = this.trailIndex === null;
     this.skipButton.disabled = !item;
+  }
+
+  /** The view shows the item's media, then the task its part (boxes drawn over the image). */
+  _show(item, value) {
+    this.view.show(item, value);
+    if (this.task.show) this.task.show(item, value, this.view);
   }
 
   _setStats(stats) {
@@ -477,7 +510,7 @@ class LabelingApp {
       return;
     }
     this._helpReturn = document.activeElement;
-    renderHelp(this.helpPanel, { kind: this.kind, multi: this.multi, categories: this.categories,
+    renderHelp(this.helpPanel, { kind: this.kind, task: this.task, categories: this.categories,
       hotkeyOf: (name) => this.hotkeys.get(name), setHotkey: (name, key) => this.setHotkey(name, key), close: () => this.toggleHelp(false) });
     this.helpPanel.hidden = false;
     this.helpPanel.focus();

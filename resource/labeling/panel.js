@@ -9,8 +9,8 @@ export function buildShell(app) {
   app.sync = el("span", { class: "al-sync", role: "status", "aria-live": "polite" });
   app.helpButton = el("button", { type: "button", class: "al-btn al-btn-ghost", "aria-label": "Keyboard shortcuts (?)",
     title: "Keyboard shortcuts (?)", text: "? Shortcuts", onclick: () => app.toggleHelp() });
-  const header = el("header", { class: "al-header" },
-    el("h1", { class: "al-title", text: app.title }), app.position, app.sync, app.helpButton);
+  app.titleBox = el("h1", { class: "al-title", text: app.title });
+  const header = el("header", { class: "al-header" }, app.titleBox, app.position, app.sync, app.helpButton);
 
   app.noticeBox = el("div", { class: "al-notices", "aria-live": "assertive" });
   app.stoppingBanner = el("div", { class: "al-stopping al-stopping-stable", role: "status", hidden: true });
@@ -33,8 +33,9 @@ export function buildShell(app) {
     "aria-label": "Forward to the next item (Right arrow)", title: "Forward (→)", onclick: () => app.forward() });
   app.comment = el("textarea", { class: "al-comment", id: "al-comment", rows: "2", maxlength: "2000",
     placeholder: "Optional note, saved with the next decision on this item" });
+  app.sideTitle = el("h2", { class: "al-side-title", text: "Category" });
   const side = el("aside", { class: "al-side", "aria-label": "Labeling controls" },
-    el("h2", { class: "al-side-title", text: "Category" }),
+    app.sideTitle,
     app.categoryList, app.confirmButton,
     el("div", { class: "al-actions" }, app.backButton, app.skipButton, app.forwardButton),
     el("label", { class: "al-comment-label", for: "al-comment", text: "Comment (C)" }), app.comment,
@@ -58,32 +59,32 @@ export function renderCategories(app) {
       "aria-pressed": "false",
       "aria-label": `${c.name}${c.description ? `: ${c.description}` : ""}${key ? ` (key ${keyLabel(key)})` : ""}`,
       title: c.description || c.name,
-      onclick: () => (app.multi ? app.toggle(c.name) : app.label(c.name, performance.now())) },
+      onclick: () => app.task.onCategory(c.name, performance.now()) },
     el("kbd", { class: "al-key", text: key ? keyLabel(key) : "" }),
     el("span", { class: "al-category-name", text: c.name }),
     c.description ? el("span", { class: "al-category-desc", text: c.description }) : null);
+    if (app.task && app.task.decorateCategory) app.task.decorateCategory(button, c.name);
     app.categoryButtons.set(c.name, button);
     return button;
   }));
 }
 
-/** Which categories are selected (multi-label), and the hotkeys shown on them. */
+/** Which categories the task shows pressed, and the hotkeys shown on them. */
 export function renderSelection(app) {
-  if (!app.categoryButtons) return;
+  if (!app.categoryButtons || !app.task) return;
   for (const [name, button] of app.categoryButtons) {
-    button.setAttribute("aria-pressed", app.selection.has(name) ? "true" : "false");
+    button.setAttribute("aria-pressed", app.task.pressed(name) ? "true" : "false");
     const key = app.hotkeys.get(name);
     button.querySelector("kbd").textContent = key ? keyLabel(key) : "";
   }
-  app.confirmButton.disabled = app.multi && !app.selection.size;
+  app.confirmButton.disabled = app.task.confirms && !app.task.canConfirm();
 }
 
 /** What the shown item is: new, or a past decision under review (and whether it is saved). */
 export function renderItemStatus(app) {
   const { item, entry } = app.current;
   if (entry) {
-    const what = entry.status === "skipped" ? "Skipped"
-      : `Labeled ${Array.isArray(entry.label) ? entry.label.join(", ") : entry.label}`;
+    const what = entry.status === "skipped" ? "Skipped" : `Labeled ${app.task.describe(entry.label)}`;
     const d = entry.decision;
     let state = "saved";
     let cls = "al-badge-saved";
@@ -98,9 +99,7 @@ export function renderItemStatus(app) {
       el("span", { class: "al-badge al-badge-review", text: "Reviewing" }),
       el("span", { class: `al-badge ${cls}`, dataset: { state: d ? d.state : "saved" }, text: `${what} · ${state}` }),
       entry.comment ? el("span", { class: "al-muted al-entry-comment", text: `“${entry.comment}”` }) : null,
-      el("span", { class: "al-muted", text: app.multi
-        ? "Toggle categories and press Enter to change it, → to go on."
-        : "Press a category to change it, → to go on." }));
+      el("span", { class: "al-muted", text: app.task.reviewHint }));
   } else {
     replaceChildren(app.itemStatus, item ? el("span", { class: "al-badge al-badge-new", text: "New item" }) : null);
   }

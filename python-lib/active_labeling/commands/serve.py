@@ -12,6 +12,7 @@ from typing import Callable, List, Optional
 from active_labeling.kinds import KINDS
 from active_labeling.kinds import NAMES as KIND_NAMES
 from active_labeling.table_files import add_csv_arguments, csv_format
+from active_labeling.tasks import NAMES as TASK_NAMES
 
 
 def _names(text: str):
@@ -57,7 +58,18 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                              "shown small next to the text, as its context (default: none)")
     parser.add_argument("--text-column", metavar="COLUMN",
                         help="text: the column holding the texts (default: the file's only column)")
-    parser.add_argument("--multi-label", action="store_true", help="several categories per item")
+    parser.add_argument("--multi-label", action="store_true",
+                        help="several categories per item (the same as --task categories)")
+    parser.add_argument("--task", choices=TASK_NAMES,
+                        help="what a label holds: one category (category, the default), several "
+                             "(categories), or boxes drawn on images, each with a category (boxes, "
+                             "--kind image); see docs/architecture.md")
+    parser.add_argument("--predictions", type=Path, metavar="FILE",
+                        help="--task boxes: a CSV or Parquet file of a detector's boxes, one row per "
+                             "image (path, and prediction: a JSON list of {\"bbox\": [x, y, width, "
+                             "height], \"category\", \"confidence\"} as DSS's object detection "
+                             "scoring writes it): drawn dashed as pre-boxes, images served most "
+                             "uncertain first; a new file is picked up while serving")
     parser.add_argument("--label-column", default="label", help="label column name (default: label)")
     parser.add_argument("--reservation-seconds", type=float, default=600.0,
                         help="how long an item served to one annotator is kept from others (default: 600)")
@@ -95,7 +107,8 @@ def setup_from(args):
         hotkeys=getattr(args, "hotkeys", None) or {},
         queries=args.queries, annotator=args.annotator, annotators=args.annotators or (),
         id_column=args.id_column, columns=args.columns, text_column=getattr(args, "text_column", None),
-        multi_label=args.multi_label,
+        multi_label=args.multi_label, task=getattr(args, "task", None),
+        predictions=getattr(args, "predictions", None),
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
         lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
@@ -125,6 +138,29 @@ def _undo_new_workspace(folder: Path) -> Callable[[], None]:
                 else:
                     path.unlink()
     return undo
+
+
+def _check_task(setup) -> None:
+    """Refuse a task that doesn't fit the kind, the multi-label switch or the predictions file."""
+    from active_labeling.cli import UserError
+    from active_labeling.tasks import default_task, task_of
+
+    try:
+        task = task_of(default_task(setup.task, setup.multi_label))
+    except ValueError:
+        raise UserError(f"--multi-label is --task categories: drop it with --task {setup.task}") from None
+    if not task.applies_to(setup.kind):
+        raise UserError(f"--task {task.name} is for --kind {' or '.join(task.kinds or ())}, not --kind "
+                        f"{setup.kind}")
+    if setup.predictions is not None:
+        if task.prelabel_column is None:
+            raise UserError(f"--predictions holds a detector's boxes: it is for --task boxes, not --task "
+                            f"{task.name} (give a queries file with --queries)")
+        if setup.queries is not None:
+            raise UserError("--queries and --predictions both choose the order: give one (the "
+                            "predictions rank the images by themselves)")
+        if not Path(setup.predictions).is_file():
+            raise UserError(f"--predictions {setup.predictions}: no such file")
 
 
 def _refuse_a_taken_port(host: str, port: int) -> None:
@@ -167,6 +203,7 @@ def start(setup, host: str, port: int, verbose: bool = False, retrain=None) -> i
         raise UserError(f"--data {setup.data}: {setup.kind} items are the files of a folder")
     if setup.text_column and setup.kind != "text":
         raise UserError(f"--text-column is for --kind text (the texts shown large), not --kind {setup.kind}")
+    _check_task(setup)
     _refuse_a_taken_port(host, port)
     undo = _undo_new_workspace(Path(setup.workspace))
     try:

@@ -34,6 +34,7 @@ CONFIG_PARSERS: Dict[str, str] = {
     "webapps/text-labeling": "active_labeling.dss.webapp_config:parse_text_config",
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
     "webapps/sound-labeling": "active_labeling.dss.webapp_config:parse_sound_config",
+    "webapps/image-object-labeling": "active_labeling.dss.webapp_config:parse_image_boxes_config",
     "custom-recipes/query-strategy-analysis": "active_labeling.dss.analysis_config:parse_analysis_config",
     "python-steps/stopping-criteria": "active_labeling.dss.stopping_config:parse_stopping_config",
 }
@@ -48,6 +49,9 @@ CONFIG_EXAMPLES: Dict[str, List[Dict[str, Any]]] = {
                                    context_columns=["source"], id_column="id")],
     "webapps/image-labeling": [dict(_LABELING_OUTPUTS, input_folder="images")],
     "webapps/sound-labeling": [dict(_LABELING_OUTPUTS, input_folder="sounds")],
+    "webapps/image-object-labeling": [dict(_LABELING_OUTPUTS, input_folder="images"),
+                                      dict(_LABELING_OUTPUTS, input_folder="images", queries_dataset=None,
+                                           predictions_dataset="scored")],
 }
 
 

@@ -26,11 +26,15 @@ class DssQueriesSource:
         The queries dataset (short or full name).
     cache_seconds : float
         ``generation()`` asks DSS at most this often: the service calls it on every batch.
+    prelabel_column : str, optional
+        The column of pre-annotations (a detector's boxes, the boxes task's ``prediction``), read
+        when the dataset has it.
     """
 
     def __init__(self, dataset_name: str, cache_seconds: float = 3.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, prelabel_column: Optional[str] = None):
         self.dataset_name = dataset_name
+        self.prelabel_column = prelabel_column
         # The Query Sampler counts generations under the dataset's full name.
         self.full_name = fresh(dataset_name).full_name
         self.cache_seconds = cache_seconds
@@ -84,4 +88,8 @@ class DssQueriesSource:
         ids = pool.ids_for_rows(frame)
         scores = score.loc[frame.index].to_numpy(dtype=float)
         kept = [(i, float(s)) for i, s in zip(ids, scores.tolist()) if i is not None]
-        return Queries(generation, [i for i, _ in kept], [s for _, s in kept])
+        prelabels = {}
+        if self.prelabel_column and self.prelabel_column in frame.columns:
+            prelabels = {i: v for i, v in zip(ids, frame[self.prelabel_column].tolist())
+                         if i is not None and isinstance(v, str) and v}
+        return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels)

@@ -18,16 +18,18 @@ from flask import Flask, jsonify, request
 from active_labeling.dss.decision_store import DssDecisionStore
 from active_labeling.dss.identity import identify
 from active_labeling.dss.pools import DssFolderPool, DssTabularPool
+from active_labeling.dss.predictions import DssPredictionsSource
 from active_labeling.dss.queries import DssQueriesSource
 from active_labeling.dss.stopping_verdict import DssStoppingVerdict
 from active_labeling.dss.text_pool import DssTextPool
-from active_labeling.dss.webapp_config import KIND_COMPONENTS, WebappConfig
+from active_labeling.dss.webapp_config import WebappConfig
 from active_labeling.kinds import KINDS
 from active_labeling.media import MediaService
 from active_labeling.service.reservations import Reservations
 from active_labeling.service.routes import register_routes
 from active_labeling.service.service import LabelingService
 from active_labeling.service.settings import Category, ServiceSettings
+from active_labeling.tasks import default_task, task_of
 
 # Where reservations and rendered media are kept across backend restarts; unset: in memory only.
 STATE_DIR_VARIABLE = "ACTIVE_LABELING_STATE_DIR"
@@ -67,7 +69,8 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
         With a message saying which setting or dataset to change.
     """
     kind = config.kind
-    component = KIND_COMPONENTS[kind]
+    component = config.component
+    task = task_of(default_task(config.task, config.multi_label))
     pool = _POOLS[kind](config)
     media = None
     if KINDS[kind].media:
@@ -76,12 +79,12 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
         pool.item_error = media.error_for  # batches show a file already known to be unreadable
     store = DssDecisionStore(config.metadata_dataset, config.labels_dataset, pool.schema,
                              config.label_column, config.multi_label, component, item_values=pool.values,
-                             journal_dir=_state_path(config, "journal"))
-    queries = (DssQueriesSource(config.queries_dataset, cache_seconds=min(3.0, REFRESH_SECONDS))
-               if config.active_learning else None)
+                             journal_dir=_state_path(config, "journal"), task=task.name)
+    queries = _queries(config, task)
     reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")
     service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries,
-                              refresh_seconds=REFRESH_SECONDS)
+                              refresh_seconds=REFRESH_SECONDS,
+                              image_size=media.image_size if media is not None and kind == "image" else None)
     refuse_forked_requests(app, component)
     # The verdict of the Stopping criteria step, when a scenario runs it (else null).
     register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS))
@@ -98,6 +101,17 @@ _POOLS: Dict[str, Callable[[WebappConfig], Any]] = {
     "image": lambda config: DssFolderPool(config.source, "image"),
     "sound": lambda config: DssFolderPool(config.source, "sound"),
 }
+
+
+def _queries(config: WebappConfig, task) -> Any:
+    """The Query Sampler's queries (with the task's pre-annotations), a predictions dataset, or None."""
+    if config.queries_dataset is not None:
+        return DssQueriesSource(config.queries_dataset, cache_seconds=min(3.0, REFRESH_SECONDS),
+                                prelabel_column=task.prelabel_column)
+    if config.predictions_dataset is not None:
+        return DssPredictionsSource(config.predictions_dataset, config.predictions_path_column,
+                                    config.predictions_column, task.uncertainty)
+    return None
 
 
 def refuse_forked_requests(app: Flask, component: str) -> None:
@@ -125,7 +139,7 @@ def refuse_forked_requests(app: Flask, component: str) -> None:
 def _settings(config: WebappConfig, columns) -> _Settings:
     return _Settings(kind=config.kind,
                      categories=tuple(Category(name, description) for name, description in config.categories),
-                     multi_label=config.multi_label, label_column=config.label_column,
+                     multi_label=config.multi_label, task=config.task, label_column=config.label_column,
                      columns=tuple(columns), text_column=config.text_column,
                      reservation_seconds=float(config.reservation_seconds),
                      annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys)

@@ -12,6 +12,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from active_labeling.kinds import KINDS
 from active_labeling.params import ParamError, ParamReader
 from active_labeling.service.settings import HOTKEY_LETTERS, HOTKEYS
+from active_labeling.tasks import task_of
 
 KIND_COMPONENTS = {name: kind.component for name, kind in KINDS.items()}
 LABELS = {
@@ -31,6 +32,9 @@ LABELS = {
     "reservation_seconds": "Reservation time (seconds)",
     "annotators_per_item": "Annotators per item",
     "max_side": "Image size (pixels)",
+    "predictions_dataset": "Predictions dataset",
+    "predictions_path_column": "Path column",
+    "predictions_column": "Boxes column",
 }
 
 # Where a webapp.json names a parameter differently from LABELS.
@@ -61,11 +65,21 @@ class WebappConfig:
     reservation_seconds: int = 600
     annotators_per_item: int = 1
     max_side: int = 1024
+    task: Optional[str] = None  # the annotation task of a webapp made for one (boxes); else multi_label's
+    predictions_dataset: Optional[str] = None  # boxes: a detector's boxes per image, without queries
+    predictions_path_column: str = "path"
+    predictions_column: str = "prediction"
+
+    @property
+    def component(self) -> str:
+        """The webapp's name, for messages: the task's own webapp, else the kind's."""
+        own = task_of(self.task).components.get(self.kind) if self.task else None
+        return own or KIND_COMPONENTS[self.kind]
 
     @property
     def active_learning(self) -> bool:
-        """True when a queries dataset is set: the Query Sampler's order is followed."""
-        return self.queries_dataset is not None
+        """True when a queries (or predictions) dataset is set: the order it gives is followed."""
+        return self.queries_dataset is not None or self.predictions_dataset is not None
 
 
 def parse_tabular_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
@@ -86,6 +100,11 @@ def parse_sound_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
 def parse_text_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
     """Validate the text labeling webapp's config (``get_webapp_config()``)."""
     return _parse(raw, "text")
+
+
+def parse_image_boxes_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
+    """Validate the image object labeling webapp's config: images, the boxes task."""
+    return _parse(raw, "image", task="boxes")
 
 
 PARSERS = {"tabular": parse_tabular_config, "text": parse_text_config, "image": parse_image_config,
@@ -124,15 +143,16 @@ _ITEM_SETTINGS: Dict[str, Callable[[ParamReader], Tuple[str, Dict[str, Any]]]] =
     "tabular": _rows, "text": _texts, "image": _images, "sound": _files}
 
 
-def _parse(raw: Optional[Mapping[str, Any]], kind: str) -> WebappConfig:
-    """Read every parameter of ``kind``'s webapp.json, and only those.
+def _parse(raw: Optional[Mapping[str, Any]], kind: str, task: Optional[str] = None) -> WebappConfig:
+    """Read every parameter of ``kind``'s webapp.json (or of ``task``'s own webapp), and only those.
 
     Raises
     ------
     ParamError
         Naming the parameter's label and what to fix.
     """
-    reader = ParamReader(raw, KIND_COMPONENTS[kind], {**LABELS, **_KIND_LABELS.get(kind, {})})
+    component = (task_of(task).components.get(kind) if task else None) or KIND_COMPONENTS[kind]
+    reader = ParamReader(raw, component, {**LABELS, **_KIND_LABELS.get(kind, {})})
     source, extra = _ITEM_SETTINGS[kind](reader)
     categories = tuple(reader.key_values("categories"))
     if not categories:
@@ -155,16 +175,35 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str) -> WebappConfig:
         shown = LABELS["context_columns" if "text_column" in extra else "columns"]
         raise ParamError(f"{reader.component}: 'Label column' ({label_column!r}) is also one of the "
                          f"'{shown}'; choose another label column name.")
+    queries = reader.string("queries_dataset", default=None)
+    # A task with its own webapp has no multi-label switch; its pre-annotations may come from a
+    # predictions dataset instead of the queries.
+    extra.update(_predictions(reader, queries) if task else
+                 {"multi_label": reader.boolean("multi_label", default=False)})
     return WebappConfig(
         kind=kind, source=source, categories=categories, hotkeys=hotkeys,
-        labels_dataset=labels, metadata_dataset=metadata,
-        multi_label=reader.boolean("multi_label", default=False),
+        labels_dataset=labels, metadata_dataset=metadata, task=task,
         label_column=label_column,
-        queries_dataset=reader.string("queries_dataset", default=None),
+        queries_dataset=queries,
         reservation_seconds=reader.integer("reservation_seconds", default=600, minimum=10, maximum=86400),
         annotators_per_item=reader.integer("annotators_per_item", default=1, minimum=1, maximum=100),
         **extra,
     )
+
+
+def _predictions(reader: ParamReader, queries: Optional[str]) -> Dict[str, Any]:
+    """The predictions dataset and its columns, when set (never with a queries dataset)."""
+    predictions = reader.string("predictions_dataset", default=None)
+    if predictions is None:
+        return {}
+    if queries is not None:
+        raise ParamError(f"{reader.component}: both 'Queries dataset' and 'Predictions dataset' are set; "
+                         "the queries already hold the detector's boxes (the Query Sampler writes them): "
+                         "leave 'Predictions dataset' empty, or empty 'Queries dataset' to serve the "
+                         "images in the order of the predictions' uncertainty.")
+    return {"predictions_dataset": predictions,
+            "predictions_path_column": reader.string("predictions_path_column", default="path"),
+            "predictions_column": reader.string("predictions_column", default="prediction")}
 
 
 def _hotkeys(reader: ParamReader, names: List[str]) -> Tuple[str, ...]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any, FrozenSet, Iterable, List, Mapping, Optional
 
-import numpy as np
-
 from active_labeling.tasks.base import LabelContext, LabelError, Task
 
 
@@ -55,8 +53,8 @@ class CategoriesTask(Task):
 
     def uncertainty(self, prediction: Mapping[str, float]) -> float:
         """Mean closeness to 0.5 of each category's probability: 1 when all are 0.5, 0 when all are sure."""
-        values = np.asarray(list(prediction.values()), dtype=float)
-        return float(np.mean(1.0 - np.abs(2.0 * values - 1.0))) if values.size else 1.0
+        values = [float(v) for v in prediction.values()]
+        return sum(1.0 - abs(2.0 * v - 1.0) for v in values) / len(values) if values else 1.0
 
     def suggestion(self, raw: Any, categories: FrozenSet[str]) -> Optional[List[str]]:
         """The known names of a pre-label list, else None."""

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any, FrozenSet, Iterable, Mapping, Optional, Sequence, Union
 
-import numpy as np
-
 from active_labeling.tasks.base import LabelContext, LabelError, Task
 
 
@@ -43,9 +41,8 @@ class CategoryTask(Task):
 
     def uncertainty(self, prediction: Union[Mapping[str, float], Sequence[float]]) -> float:
         """Least confidence: one minus the probability of the likeliest class."""
-        values = np.asarray(list(prediction.values()) if isinstance(prediction, Mapping) else prediction,
-                            dtype=float)
-        return float(1.0 - values.max()) if values.size else 1.0
+        values = [float(v) for v in (prediction.values() if isinstance(prediction, Mapping) else prediction)]
+        return 1.0 - max(values) if values else 1.0
 
     def suggestion(self, raw: Any, categories: FrozenSet[str]) -> Optional[str]:
         """A known category name given as a pre-label, else None."""

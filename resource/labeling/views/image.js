@@ -1,5 +1,7 @@
 // Images: fit to the viewport, zoom (wheel, + and -), pan (drag), original size on demand.
 // Images are decoded ahead of time (prepare), so showing the next one is a DOM swap.
+// A task that draws on the image (boxes) lays an overlay over it (setOverlay): the overlay gets
+// the image's transform, so it zooms and pans with it, and takes the drags that start on it.
 import { backendUrl } from "../api.js";
 import { el, replaceChildren } from "../escape.js";
 
@@ -22,12 +24,18 @@ export function createView(stage, ctx) {
 
   let img = null;
   let view = { scale: 1, x: 0, y: 0, fit: true };
+  let overlay = null;          // the task's layer over the image, or null
+  let onOverlayChange = null;  // told the new transform when the image moves or zooms
 
   function natural() { return img ? { w: img.naturalWidth || 1, h: img.naturalHeight || 1 } : { w: 1, h: 1 }; }
 
   function render() {
     if (!img) { zoomLabel.textContent = ""; return; }
     img.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
+    if (overlay) {
+      overlay.style.transform = img.style.transform;
+      if (onOverlayChange) onOverlayChange(view);
+    }
     const { w, h } = natural();
     zoomLabel.textContent = `${Math.round(view.scale * 100)}%${view.fit ? " (fit)" : ""} · ${w}×${h}px`;
   }
@@ -72,7 +80,8 @@ export function createView(stage, ctx) {
 
   let drag = null;
   viewport.addEventListener("pointerdown", (event) => {
-    if (!img || event.button !== 0) return;
+    if (!img || (event.button !== 0 && event.button !== 1)) return;   // left, or middle (over an overlay)
+    if (event.button === 1) event.preventDefault();   // no autoscroll
     drag = { x: event.clientX, y: event.clientY, vx: view.x, vy: view.y };
     viewport.setPointerCapture(event.pointerId);
     viewport.classList.add("al-dragging");
@@ -115,7 +124,7 @@ export function createView(stage, ctx) {
         return;
       }
       img = prepared.image.isConnected ? prepared.image.cloneNode() : prepared.image;
-      replaceChildren(viewport, img);
+      replaceChildren(viewport, img, overlay);
       fit();
       // A copy may not have its size yet: fit it again once it has, unless zoomed or replaced since.
       const shown = img;
@@ -123,5 +132,20 @@ export function createView(stage, ctx) {
     },
     command: apply,
     dispose() {},
+    /** The image on screen (null while loading or failed). */
+    image: () => img,
+    /**
+     * Lay `element` over the image (null: none): it is given the image's transform, and
+     * `onChange(view)` is called whenever the image moves or zooms.
+     */
+    setOverlay(element, onChange) {
+      if (overlay && overlay !== element && overlay.parentNode === viewport) viewport.removeChild(overlay);
+      overlay = element;
+      onOverlayChange = onChange || null;
+      if (overlay && img) {
+        if (overlay.parentNode !== viewport) viewport.appendChild(overlay);
+        render();
+      }
+    },
   };
 }
