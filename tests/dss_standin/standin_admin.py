@@ -16,7 +16,7 @@ from dataiku._base import read_json, write_json
 from dataiku.auth import SESSION_COOKIE, SESSION_HEADER
 from standin_training import describe_version, train
 
-PREDICTION_TYPES = ("BINARY_CLASSIFICATION", "MULTICLASS", "REGRESSION")
+PREDICTION_TYPES = ("BINARY_CLASSIFICATION", "MULTICLASS", "REGRESSION", "DEEP_HUB_IMAGE_OBJECT_DETECTION")
 
 
 class StandInAdmin:
@@ -102,6 +102,21 @@ class StandInAdmin:
         self.add_model_version(model_id, estimator, features, version_id=version_id, metrics=metrics,
                                drop_rows_with_missing=drop_rows_with_missing, threshold=threshold)
         return model_id
+
+    def create_detection_model(self, model_id: str, detector, path_column: str = "path",
+                               threshold: float = 0.5, version_id: str = "v1",
+                               name: Optional[str] = None) -> str:
+        """An object detection saved model whose version "sees" what ``detector`` holds.
+
+        ``detector`` is a :class:`standin_detection.FixedDetector`; its predictor takes a DataFrame
+        with the image path column ``path_column`` and answers a ``prediction`` column of boxes
+        with a confidence of at least ``threshold`` (the model's confidence score threshold).
+        """
+        self._new_model(model_id, "DEEP_HUB_IMAGE_OBJECT_DETECTION", name)
+        description = {"per_feature": {path_column: {"role": "INPUT", "type": "IMAGE"}},
+                       "schema": [{"name": path_column, "type": "string"}], "generated_features": [],
+                       "threshold": threshold, "categories": list(detector.categories)}
+        return self.add_model_version(model_id, detector, version_id=version_id, description=description)
 
     def _new_model(self, model_id: str, prediction_type: str, name: Optional[str]) -> None:
         if prediction_type not in PREDICTION_TYPES:

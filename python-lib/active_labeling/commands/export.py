@@ -11,7 +11,11 @@ For a folder of images or sounds, the item's column is path: the file's place in
 folder, written with a leading / as DSS managed folders do (/cats/1.png is <data>/cats/1.png).
 metadata: every decision in order (label_id, item_id, annotator, date, status, label, comment,
 session); its item_id joins labels.item_id. Its date is a UTC timestamp in Parquet, ISO 8601 text
-in CSV. An existing file with other columns is left untouched: the export then stops."""
+in CSV. An existing file with other columns is left untouched: the export then stops.
+For a workspace of boxes (serve --task boxes), the label is the JSON list [{"bbox": [x, y, width,
+height], "category": ...}] that DSS's object detection trains on, in pixels of the original image
+(EXIF orientation applied); --format coco writes annotations.coco.json instead (COCO object
+detection: one image per labeled image, the latest label when several annotators labeled it)."""
 
 
 def register(subparsers) -> None:
@@ -20,8 +24,8 @@ def register(subparsers) -> None:
                                    description=_HELP)
     parser.add_argument("--workspace", type=Path, default=Path("labeling-workspace"),
                         help="the workspace folder (default: ./labeling-workspace)")
-    parser.add_argument("--format", choices=("csv", "parquet"), default="csv",
-                        help="file format (default: csv)")
+    parser.add_argument("--format", choices=("csv", "parquet", "coco"), default="csv",
+                        help="file format (default: csv; coco: a boxes workspace as COCO JSON)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
     parser.set_defaults(func=run)
 
@@ -36,6 +40,8 @@ def run(args) -> int:
         workspace = open_workspace(args.workspace, create=False)
     except WorkspaceError as error:
         raise UserError(str(error)) from None
+    if args.format == "coco":
+        return _coco(workspace, args.out)
     try:
         written = export(workspace, args.out, args.format)
         note = folder_paths_note(workspace)
@@ -47,4 +53,20 @@ def run(args) -> int:
         print(f"{name}: {path}")
     if note:
         print(f"  {note}")
+    return 0
+
+
+def _coco(workspace, out) -> int:
+    from active_labeling.cli import UserError
+    from active_labeling.local.export_coco import CocoExportError, export_coco
+
+    try:
+        done = export_coco(workspace, out)
+    except CocoExportError as error:
+        raise UserError(str(error)) from None
+    finally:
+        workspace.close()
+    print(f"coco: {done['path']} ({done['images']} images, {done['annotations']} boxes)")
+    if done["skipped_files"]:
+        print(f"  left out, unreadable now: {', '.join(done['skipped_files'])}")
     return 0

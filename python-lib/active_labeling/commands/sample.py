@@ -25,8 +25,12 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser("sample", help="write the queries: the rows most useful to label",
                                    description=_HELP)
-    parser.add_argument("--model", required=True, metavar="MODEL.pkl",
+    parser.add_argument("--model", metavar="MODEL.pkl",
                         help="pickle of a fitted classifier with predict_proba (load only files you trust)")
+    parser.add_argument("--predictions", metavar="FILE",
+                        help="instead of --model, for boxes (serve --task boxes): a detector's output, one "
+                             "row per image (path, prediction: its boxes with confidences), ranked by "
+                             "the detector's uncertainty; the queries keep the boxes as pre-boxes")
     parser.add_argument("--data", required=True, metavar="PATH", help="CSV or Parquet file, or a folder")
     parser.add_argument("--out", required=True, metavar="PATH", help="queries file: .csv or .parquet")
     parser.add_argument("--strategy", choices=STRATEGIES, default=DEFAULT_STRATEGY,
@@ -60,6 +64,10 @@ def run(args: argparse.Namespace) -> int:
     from active_labeling.cli import UserError
     from active_labeling.sampling.errors import SamplerError
 
+    if args.predictions or not args.model:
+        from active_labeling.commands.sample_detections import run_detections
+
+        return run_detections(args)
     try:
         report, rule = _sample(args)
     except SamplerError as error:

@@ -30,6 +30,8 @@ from typing import Any, Callable, Dict, List
 CONFIG_PARSERS: Dict[str, str] = {
     "python-triggers/every-n-labelings": "active_labeling.trigger_config:parse_trigger_config",
     "custom-recipes/query-sampler": "active_labeling.dss.sampler_config:parse_sampler_config",
+    "custom-recipes/detection-query-sampler":
+        "active_labeling.dss.detection_config:parse_detection_sampler_config",
     "webapps/tabular-labeling": "active_labeling.dss.webapp_config:parse_tabular_config",
     "webapps/text-labeling": "active_labeling.dss.webapp_config:parse_text_config",
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",

@@ -18,6 +18,7 @@ import pandas as pd
 from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.tabular import read_table
 from active_labeling.local.workspace import Workspace
+from active_labeling.tasks import Task, default_task, task_of
 
 METADATA_COLUMNS = ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session"]
 ITEM_ID = "item_id"
@@ -28,12 +29,13 @@ class ExportError(Exception):
     """The export can't be written as asked; nothing was written."""
 
 
-def _label_text(raw):
-    # Multi-label lists stay JSON text so that CSV and Parquet hold the same thing.
+def _label_text(raw, task: Task):
+    # The task's text, as in DSS: lists (categories, boxes) stay JSON so that CSV and Parquet hold
+    # the same thing.
     if raw is None:
         return None
     value = json.loads(raw)
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else task.encode(value)
 
 
 def item_id_column(item_columns: Sequence[str], label_column: str) -> str:
@@ -47,7 +49,9 @@ def item_id_column(item_columns: Sequence[str], label_column: str) -> str:
 
 def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
     """The labels and the metadata of ``workspace`` as DataFrames."""
-    label_column = workspace.setup().get("label_column", "label")
+    setup = workspace.setup()
+    label_column = setup.get("label_column", "label")
+    task = task_of(default_task(setup.get("task"), bool(setup.get("multi_label"))))
     rows = workspace.db.execute(
         "SELECT item_id, label, item_values FROM labels ORDER BY label_id").fetchall()
     records: List[Tuple[str, Dict, Optional[str]]] = []
@@ -56,7 +60,7 @@ def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
         if label_column in record:
             raise ExportError(f"the items have a column named '{label_column}', the label column: "
                               "serve with another --label-column")
-        records.append((item_id, record, _label_text(label)))
+        records.append((item_id, record, _label_text(label, task)))
     item_columns = list(dict.fromkeys(name for _, record, _ in records for name in record))
     id_column = item_id_column(item_columns, label_column)
     labels = pd.DataFrame.from_records(
@@ -65,7 +69,7 @@ def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
     metadata = pd.DataFrame(workspace.db.execute(
         f"SELECT {', '.join(METADATA_COLUMNS)} FROM decisions ORDER BY label_id").fetchall(),
         columns=METADATA_COLUMNS)
-    metadata["label"] = metadata["label"].map(_label_text)
+    metadata["label"] = metadata["label"].map(lambda raw: _label_text(raw, task))
     return labels, metadata
 
 

@@ -45,6 +45,9 @@ def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
                         "queries are written in the workspace each round; drop --queries")
     if setup.multi_label:
         raise UserError("--retrain-every trains a single-label model: it can't be used with --multi-label")
+    if setup.task not in (None, "category"):
+        raise UserError(f"--retrain-every trains a classifier, not a {setup.task} model: run your own model "
+                        "and give its output (--task boxes: a detector's boxes with --predictions)")
     settings = RetrainSettings(kind=setup.kind, data=Path(setup.data), workspace=Path(setup.workspace),
                                every=every, id_column=setup.id_column, text_column=setup.text_column,
                                label_column=setup.label_column,

@@ -14,6 +14,7 @@ of a binary model, and the feature names the preprocessing generates (``get_feat
 
 from __future__ import annotations
 
+import json
 import pickle
 from types import SimpleNamespace
 from typing import List, Optional
@@ -24,6 +25,7 @@ import pandas as pd
 from ._base import check_declared, read_json, split_name, standin_root
 
 # What DSS's predict() casts each schema type to before preprocessing (core/saved_model.py).
+OBJECT_DETECTION = "DEEP_HUB_IMAGE_OBJECT_DETECTION"
 _CAST = {"tinyint": np.float64, "smallint": np.float64, "int": np.float64, "bigint": np.float64,
          "float": np.float64, "double": np.float64, "boolean": object, "string": object}
 
@@ -74,6 +76,8 @@ class Model:
         version_dir = self._dir / "versions" / chosen[0]["versionId"]
         with open(version_dir / "estimator.pkl", "rb") as f:
             estimator = pickle.load(f)
+        if meta["predictionType"] == OBJECT_DETECTION:
+            return DetectionPredictor(estimator, read_json(version_dir / "version.json"))
         return Predictor(estimator, meta["predictionType"], read_json(version_dir / "version.json"))
 
 
@@ -146,6 +150,45 @@ class Predictor:
             if with_probas:
                 for i, name in enumerate(self.classes):
                     pred[f"proba_{name}"] = probas[:, i]
+        if not with_prediction:
+            pred = pred.drop(columns=["prediction"])
+        return pd.concat([df, pred], axis=1) if with_input_cols else pred
+
+
+class DetectionPredictor:
+    """An object detection model's predictor (README, "Object detection"): ``predict`` answers a
+    ``prediction`` column of JSON text, the boxes found on each row's image, those under the
+    model's confidence score threshold left out."""
+
+    def __init__(self, detector, version: dict):
+        self._detector = detector
+        self.prediction_type = OBJECT_DETECTION
+        self.classes = list(version.get("categories") or [])
+        per_feature = version["per_feature"]
+        self.params = SimpleNamespace(
+            preprocessing_params={"per_feature": per_feature},
+            core_params={"prediction_type": OBJECT_DETECTION},
+            user_meta={"confidenceScoreThreshold": version.get("threshold", 0.5)},
+            schema={"columns": version["schema"]}, model_type="PREDICTION")
+        self._input = next(c for c, spec in per_feature.items() if spec["role"] == "INPUT")
+        self._threshold = float(version.get("threshold", 0.5))
+
+    def get_classes(self) -> List[str]:
+        return self.classes
+
+    def get_features(self) -> List[str]:
+        return []
+
+    def predict(self, df: pd.DataFrame, with_input_cols: bool = False, with_prediction: bool = True,
+                with_probas: bool = True, **_ignored) -> pd.DataFrame:
+        if self._input not in df.columns:
+            raise KeyError(self._input)
+        cells = []
+        for path in df[self._input].tolist():
+            boxes = [box for box in self._detector.detect(path)
+                     if box.get("confidence", 1.0) >= self._threshold]
+            cells.append(json.dumps(boxes))
+        pred = pd.DataFrame({"prediction": cells}, index=df.index)
         if not with_prediction:
             pred = pred.drop(columns=["prediction"])
         return pd.concat([df, pred], axis=1) if with_input_cols else pred
