@@ -134,10 +134,16 @@ class FolderPool:
         return None
 
     def ids_for_rows(self, rows: pd.DataFrame) -> List[Optional[str]]:
-        """Item ids of rows of a queries table with a ``path`` column."""
+        """Item ids of rows of a queries table with a ``path`` column.
+
+        A path may be the file's place in the folder (``/a/b.png`` or ``a/b.png``) or its full path
+        on disk under the folder (a detector's predictions file often holds those).
+        """
         if "path" not in rows.columns:
             raise ValueError("queries of a folder need a 'path' column")
-        ids = ["/" + str(p).lstrip("/") for p in rows["path"].tolist()]
+        root = str(self.root) + os.sep
+        inside = (str(p)[len(root):] if str(p).startswith(root) else str(p) for p in rows["path"].tolist())
+        ids = ["/" + p.lstrip("/").replace(os.sep, "/") for p in inside]
         return [i if i in self._known else None for i in ids]
 
     def refresh(self) -> bool:
