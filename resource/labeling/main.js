@@ -143,6 +143,7 @@ class LabelingApp {
       this.confirmButton.setAttribute("aria-label", this.task.confirmAria);
     }
     this.sideTitle.textContent = this.task.sideTitle;
+    if (this.task.controls) this.confirmButton.after(this.task.controls);   // the task's own buttons
     this.appRoot.dataset.task = taskModule.NAME;
   }
 

@@ -12,6 +12,7 @@
 // image (no box: "no object"). Pre-boxes (a detector's, from the queries) are drawn dashed until
 // touched; Enter accepts them as they are.
 import { request } from "../api.js";
+import { el } from "../escape.js";
 
 export const NAME = "boxes";
 export const TITLE = { image: "Box the objects in images" };
@@ -67,6 +68,9 @@ export function createTask(app) {
     return node;
   });
   let nodes = [];            // per box: {group, rect, text}
+  const removeButton = el("button", { type: "button", class: "al-btn al-box-remove", disabled: true,
+    text: "Remove the box (Delete)", "aria-label": "Remove the selected box (Delete)",
+    onclick: () => { if (selected >= 0) remove(); } });
   let unit = 1;              // original pixels per screen pixel
 
   // -------------------------------------------------------------- drawing
@@ -123,6 +127,7 @@ export function createTask(app) {
     placeHandles();
     svg.dataset.count = String(boxes.length);
     svg.dataset.selected = String(selected);
+    removeButton.disabled = selected < 0;
     app.renderSelection();
   }
 
@@ -133,6 +138,7 @@ export function createTask(app) {
     if (selected >= 0) { style(selected); layer.appendChild(nodes[selected].group); }   // on top
     placeHandles();
     svg.dataset.selected = String(selected);
+    removeButton.disabled = selected < 0;
     if (selected >= 0) current = boxes[selected].category;
     app.renderSelection();
   }
@@ -277,9 +283,8 @@ export function createTask(app) {
 
   function remove() {
     boxes.splice(selected, 1);
-    selected = Math.min(selected, boxes.length - 1);
+    selected = -1;   // a second Delete removes nothing by surprise
     redraw();
-    select(selected);
   }
 
   // -------------------------------------------------------------- the task
@@ -289,6 +294,7 @@ export function createTask(app) {
     confirmAria: "Confirm the boxes of this image (Enter); no box means no object",
     confirmHelp: "Confirm the image's boxes (no box: no object in it)",
     sideTitle: "Class of the boxes",
+    controls: removeButton,   // shown under the confirm button
     reviewHint: "Edit the boxes and press Enter to change it, → to go on.",
     help: [
       { keys: ["Drag"], text: "Draw a box on the image; drag a box to move it, a corner to resize it" },
