@@ -73,6 +73,20 @@ def test_boxes_by_mouse_and_keyboard_are_stored_in_original_pixels(browser, boxe
     assert _near(boxes[1]["bbox"], [x, y, w, h], 4)      # the square, within the mouse's precision
     assert _near(boxes[1]["bbox"], [drawn[0], drawn[1], drawn[2] - drawn[0], drawn[3] - drawn[1]])
 
+    # Zoomed in and panned, the boxes stay on the image; back to fit.
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    viewport = page.eval_on_selector(".al-image-viewport", "e => e.getBoundingClientRect().toJSON()")
+    before = page.eval_on_selector(".al-image-img", "e => e.getBoundingClientRect().x")
+    drag(page, (viewport["x"] + 5, viewport["y"] + 5), (viewport["x"] + 45, viewport["y"] + 25))  # pans
+    after = page.eval_on_selector(".al-image-img", "e => e.getBoundingClientRect().x")
+    assert after - before == pytest.approx(40, abs=2) and len(shown_boxes(page)) == 2
+    rect = page.eval_on_selector(".al-box-selected .al-box-rect", "e => e.getBoundingClientRect().toJSON()")
+    corner = to_screen(page, size, *boxes[1]["bbox"][:2])
+    assert (rect["x"], rect["y"]) == (pytest.approx(corner[0], abs=2), pytest.approx(corner[1], abs=2))
+    assert shown_boxes(page)[1]["bbox"] == boxes[1]["bbox"]
+    page.keyboard.press("0")
+
     # Mouse: resized by its bottom-right handle, 30 original pixels wider and 60 higher.
     handle = page.eval_on_selector(".al-box-handle-se", "e => e.getBoundingClientRect().toJSON()")
     grab = (handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
