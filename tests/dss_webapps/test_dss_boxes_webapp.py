@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from urllib.parse import quote
 
+import pandas as pd
 import pytest
 from PIL import Image
 from standin_detection import FixedDetector
 
+from active_labeling.dss.pools import DssFolderPool
+from active_labeling.dss.predictions import DssPredictionsSource
 from active_labeling.generation import read_generation
+from active_labeling.tasks import task_of
 
 RECIPE = "detection-query-sampler"
 CATS = [{"from": "cat", "to": "Cats"}, {"from": "dog", "to": "Dogs"}]
@@ -110,8 +115,6 @@ def test_bad_boxes_are_refused_and_nothing_is_written(dss, pets, client_for, lab
 
 def test_a_predictions_dataset_gives_pre_boxes_and_order_without_the_recipe(dss, pets, client_for):
     # The output of DSS's scoring recipe on a list of the folder's files: image paths and predictions.
-    import pandas as pd
-
     cells = {p: json.dumps(b) for p, b in SEEN.items()}
     dss.create_dataset("scored", pd.DataFrame({"image": list(cells), "prediction": list(cells.values())}))
     config = dict(pets, predictions_dataset="scored", predictions_path_column="image")
@@ -131,11 +134,28 @@ def test_a_predictions_dataset_gives_pre_boxes_and_order_without_the_recipe(dss,
 def test_setting_mistakes_are_named(dss, pets):
     with pytest.raises(Exception, match="both 'Queries dataset' and 'Predictions dataset' are set"):
         dss.load_webapp("image-object-labeling", dict(pets, queries_dataset="q", predictions_dataset="p"))
-    import pandas as pd
-
     dss.create_dataset("scored", pd.DataFrame({"file": ["/pets/1.jpg"], "boxes": ["[]"]}))
     with pytest.raises(Exception, match="no column path, prediction .*'Path column' and 'Boxes column'"):
         dss.load_webapp("image-object-labeling", dict(pets, predictions_dataset="scored"))
     run = dss.run_recipe(RECIPE, {"images": ["F0ld3rId"]}, {"queries": ["queries"]}, {})
     assert run.returncode != 0
     assert "give a detector (an object detection saved model) and the folder of images" in run.stderr
+
+
+def test_a_rescored_predictions_dataset_makes_a_new_generation(dss, pets):
+    def scored(confidence):
+        box = [{"bbox": [0, 0, 5, 5], "category": "cat", "confidence": confidence}]
+        return pd.DataFrame({"path": ["/pets/1.jpg", "/pets/2.jpg"], "prediction": [json.dumps(box), "[]"]})
+    dss.create_dataset("scored", scored(0.9))
+    now = [0.0]
+    source = DssPredictionsSource("scored", "path", "prediction", task_of("boxes").uncertainty,
+                                  recheck_seconds=60, clock=lambda: now[0])
+    pool = DssFolderPool("F0ld3rId", "image")
+    assert source.generation() == 1 and source.load(pool).item_ids == ["/pets/2.jpg", "/pets/1.jpg"]
+    dss.dataset("scored").write_with_schema(scored(0.1))   # the scoring recipe ran again
+    assert source.generation() == 1                      # not read again before a minute
+    now[0] = 61.0
+    deadline = time.monotonic() + 10
+    while source.generation() == 1 and time.monotonic() < deadline:
+        time.sleep(0.05)                                 # the read runs in the background
+    assert source.generation() == 2 and source.load(pool).item_ids == ["/pets/1.jpg", "/pets/2.jpg"]
