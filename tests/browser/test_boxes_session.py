@@ -56,6 +56,12 @@ def test_boxes_by_mouse_and_keyboard_are_stored_in_original_pixels(browser, boxe
     # Downscaled: the image the page got is smaller than the original, and upright.
     natural = page.eval_on_selector(".al-image-img", "e => [e.naturalWidth, e.naturalHeight]")
     assert natural[0] < size[0] and natural[0] / natural[1] == pytest.approx(size[0] / size[1], abs=0.01)
+    page.keyboard.press("?")
+    shortcuts = page.inner_text(".al-help")
+    for line in ["Class cat for the selected box and the next ones", "Select the next / previous box",
+                 "Resize the selected box", "Remove the selected box", "Confirm the image's boxes"]:
+        assert line in shortcuts
+    page.keyboard.press("Escape")
     # The detector's box, dashed, where it is on the original image.
     assert page.locator(".al-box-suggested").count() == 1
     pre = page.eval_on_selector(".al-box-suggested .al-box-rect", "e => e.getBoundingClientRect().toJSON()")
