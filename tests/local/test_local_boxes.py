@@ -99,6 +99,13 @@ def test_bad_boxes_are_a_400_that_says_what_to_send_and_nothing_is_written(tmp_p
         assert api.get("/api/history")[1]["entry"] is None
 
 
+def test_boxes_on_an_unknown_image_are_a_404(tmp_path, images):
+    with running(setup_for(tmp_path, images)) as (local, port):
+        status, answer = Api(port).post("/api/label", {"id": "/elsewhere.jpg", "label": [BOX]})
+        assert status == 404 and "unknown item '/elsewhere.jpg'" in answer["error"]
+        assert Api(port).post("/api/label", {"id": 3, "label": [BOX]})[0] == 400
+
+
 def test_a_predictions_file_orders_the_images_and_brings_pre_boxes(tmp_path, images):
     weak = [{"bbox": [5, 5, 40, 30], "category": "dog", "confidence": 0.31}]
     sure = [{"bbox": [1, 1, 10, 10], "category": "cat", "confidence": 0.97}]

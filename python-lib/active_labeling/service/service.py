@@ -302,7 +302,14 @@ class LabelingService:
 
     def _checked_label(self, label: Any, item_id: Any):
         image_size = None
-        if self._image_size is not None and isinstance(item_id, str) and item_id:
+        if self._image_size is not None:
+            # Boxes are checked against the image: the item must be one first (as _decide says).
+            if not isinstance(item_id, str) or not item_id:
+                raise BadRequest("id should be the item's id (non-empty text)")
+            with self._lock:
+                if item_id not in self._positions:  # gone from the folder: its size is unknown too
+                    raise UnknownItem(f"unknown item {item_id!r}")
+
             def image_size():
                 if item_id not in self._positions:
                     raise KeyError("the image is no longer in the pool")
