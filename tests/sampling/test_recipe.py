@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 import pandas as pd
@@ -51,11 +52,19 @@ def test_dataset_pool_gives_ranked_queries_and_bumps_the_generation(dss, tabular
     run = dss.run_recipe(RECIPE, ROLES, OUT, {"strategy": "margin", "n_queries": 20, "chunk_size": 100})
     run.check()
     queries = dss.read_dataset("queries", infer_with_pandas=True)
-    assert list(queries.columns) == ["a", "b", "note", "score", "rank", "strategy", "model_version"]
+    assert list(queries.columns) == ["a", "b", "note", "score", "rank", "strategy", "model_version",
+                                     "prediction", "probabilities"]
     scores, order = expected_order(estimator, pool)
     np.testing.assert_allclose(queries["score"], np.sort(scores)[::-1][:20])
     best = pool.iloc[order[:20]]
     assert set(zip(queries.a, queries.b)) == set(zip(best.a, best.b))
+    # The saved model's guess on each query, for the labeling page to offer.
+    proba = estimator.predict_proba(queries[["a", "b"]])
+    classes = [str(c) for c in estimator.classes_]
+    assert queries["prediction"].astype(str).tolist() == [classes[i] for i in proba.argmax(axis=1)]
+    first = json.loads(queries["probabilities"][0])
+    assert list(first) == sorted(classes, key=lambda c: -proba[0][classes.index(c)])
+    assert first[classes[proba[0].argmax()]] == pytest.approx(proba[0].max(), abs=1e-4)
     assert queries["rank"].tolist() == list(range(1, 21))
     assert set(queries["strategy"]) == {"margin"} and set(queries["model_version"]) == {"v1"}
     assert read_generation(dss.get_variables(), "PROJ.queries") == 1
@@ -121,7 +130,8 @@ def test_folder_pool_of_generated_images(dss):
                          {"strategy": "entropy", "n_queries": 5})
     run.check()
     queries = dss.read_dataset("queries", infer_with_pandas=True)
-    assert list(queries.columns) == ["path", "score", "rank", "strategy", "model_version"]
+    assert list(queries.columns) == ["path", "score", "rank", "strategy", "model_version", "prediction",
+                                     "probabilities"]
     assert set(queries["path"][:2]) == {"/other/x1.png", "/other/x2.png"}
     assert len(queries) == 5 and not {"/broken.png", "/other/x3.png"} & set(queries["path"])
     log = run.stdout + run.stderr

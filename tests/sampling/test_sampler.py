@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -132,7 +134,8 @@ def test_everything_labeled_gives_no_queries_but_the_columns():
     pool = pd.DataFrame({"x": [0.0, 1.0], "key": ["a", "b"]})
     queries, report = run(pool, labeled=LabeledFilter({"a", "b"}, "key"), id_column="key")
     assert len(queries) == 0 and report.rows_excluded == 2
-    assert list(queries.columns) == ["x", "key", "score", "rank", "strategy", "model_version"]
+    assert list(queries.columns) == ["x", "key", "score", "rank", "strategy", "model_version",
+                                     "prediction", "probabilities"]
 
 
 def test_settings_are_checked():
@@ -168,3 +171,21 @@ def test_rows_with_missing_probabilities_are_counted_as_dropped(as_frame):
     queries, report = run(pool, 4, scorer=scorer, n_queries=0)
     assert queries["id"].tolist() == [2, 0, 5, 3]
     assert report.rows_dropped == 2 and report.rows_scored == 4
+
+
+@pytest.mark.parametrize("strategy", ["margin", "balanced"])
+def test_each_query_carries_the_models_guess_and_its_likeliest_classes(strategy):
+    pool = pd.DataFrame({"x": np.linspace(-3, 3, 61), "id": np.arange(61)})
+    queries, _ = run(pool, 10, n_queries=12, strategy=strategy, seed=4)
+    p = 1 / (1 + np.exp(-queries["x"].to_numpy()))
+    assert queries["prediction"].tolist() == ["yes" if v > 0.5 else "no" for v in p]
+    for cell, yes in zip(queries["probabilities"], p):
+        table = json.loads(cell)
+        assert list(table) == (["yes", "no"] if yes > 0.5 else ["no", "yes"])  # likeliest first
+        assert table["yes"] == pytest.approx(yes, abs=1e-4) and table["no"] == pytest.approx(1 - yes, abs=1e-4)
+
+
+def test_a_pool_with_its_own_prediction_column_keeps_it():
+    pool = pd.DataFrame({"x": [0.1, -2.0, 3.0], "prediction": ["a", "b", "c"]})
+    queries, _ = run(pool, n_queries=3)
+    assert sorted(queries["prediction"]) == ["a", "b", "c"] and "probabilities" not in queries.columns

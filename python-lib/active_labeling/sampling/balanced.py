@@ -33,6 +33,7 @@ class BalancedBatch:
     scores: np.ndarray
     strategies: List[str]
     explored: int
+    proba: Optional[np.ndarray] = None  # the chosen rows' class probabilities, in rank order
 
 
 def _head(candidates: Candidates, count: int) -> Candidates:
@@ -84,4 +85,8 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
     order[is_explore] = len(diverse) + np.arange(len(explore))
     joined = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0].reset_index(drop=True)
     strategies = [EXPLORATION_LABEL if e else BALANCED for e in is_explore]
-    return BalancedBatch(joined.take(order).reset_index(drop=True), scores, strategies, len(explore))
+    proba = candidates.proba[diverse]
+    if len(explore):
+        proba = np.concatenate([proba, random_pool.proba[explore]])
+    return BalancedBatch(joined.take(order).reset_index(drop=True), scores, strategies, len(explore),
+                         proba[order])

@@ -31,6 +31,7 @@ from active_labeling.sampling.strategies import (
     STRATEGIES,
     row_scores,
 )
+from active_labeling.sampling.suggestions import SUGGESTION_COLUMNS, suggestions
 from active_labeling.sampling.tiebreak import position_keys, uniform_from_keys
 from active_labeling.sampling.topk import TopCandidates
 
@@ -161,7 +162,7 @@ class QuerySampler:
         if not report.rows_scored and report.rows_dropped:
             raise SamplerError(f"the model's preprocessing dropped all {report.rows_dropped} rows it was "
                                "given: check that the unlabeled data has the values the model was trained on")
-        queries = self._queries(top, explore, len(classes or ()), empty, report)
+        queries = self._queries(top, explore, classes or [], empty, report)
         report.classes = classes or []
         report.queries_written = len(queries)
         report.seconds = time.perf_counter() - started
@@ -193,11 +194,13 @@ class QuerySampler:
         report.rows_dropped += len(chunk) - len(rows)
         return rows, positions, values, classes
 
-    def _queries(self, top: TopCandidates, explore: Optional[TopCandidates], n_classes: int,
+    def _queries(self, top: TopCandidates, explore: Optional[TopCandidates], classes: List[str],
                  empty: Optional[pd.DataFrame], report: SamplingReport) -> pd.DataFrame:
         best = top.best()
         settings = self.settings
+        n_classes = len(classes)
         strategies = None
+        proba = np.zeros((0, n_classes))
         ignore = [self.id_column] if self.id_column else []
         if best is None:
             queries = (empty if empty is not None else pd.DataFrame()).copy()
@@ -207,7 +210,7 @@ class QuerySampler:
                                    self.n_labeled, n_classes, settings.diversity_measure,
                                    settings.diversity_factor, settings.seed, settings.diversity_space,
                                    ignore, self.features)
-            queries, scores, strategies = batch.rows, batch.scores, batch.strategies
+            queries, scores, strategies, proba = batch.rows, batch.scores, batch.strategies, batch.proba
             report.explored, report.labeled_before = batch.explored, self.n_labeled
         else:
             chosen = np.arange(len(best))
@@ -216,10 +219,16 @@ class QuerySampler:
                                         settings.diversity_space, ignore, self.features)
             queries = best.rows.take(chosen).reset_index(drop=True)
             scores = best.scores[chosen]
+            proba = best.proba[chosen]
         queries["score"] = scores.astype(np.float64)
         queries["rank"] = np.arange(1, len(queries) + 1, dtype=np.int64)
         queries["strategy"] = pd.Series(strategies or [settings.strategy] * len(queries), dtype=object)
         queries["model_version"] = pd.Series([self.model_version] * len(queries), dtype=object)
+        # The model's guess for the labeling page, unless the input has columns of those names.
+        if not any(c in queries.columns for c in SUGGESTION_COLUMNS):
+            predictions, tables = suggestions(proba, classes)
+            for name, values in zip(SUGGESTION_COLUMNS, (predictions, tables)):
+                queries[name] = pd.Series(values or [None] * len(queries), dtype=object)
         return queries
 
 
