@@ -17,9 +17,9 @@ def context(size=(640, 480)):
 
 
 def test_registry_names_the_tasks_and_refuses_an_unknown_one():
-    assert list(TASKS) == ["category", "categories", "boxes"]
-    with pytest.raises(ValueError, match="unknown task 'spans': expected one of category, categories, boxes"):
-        task_of("spans")
+    assert list(TASKS) == ["category", "categories", "boxes", "spans"]
+    with pytest.raises(ValueError, match="unknown task 'ner': expected one of category, categories, boxes, spans"):
+        task_of("ner")
 
 
 def test_default_task_follows_the_multi_label_switch_and_refuses_a_contradiction():

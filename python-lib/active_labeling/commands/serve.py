@@ -62,8 +62,12 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                         help="several categories per item (the same as --task categories)")
     parser.add_argument("--task", choices=TASK_NAMES,
                         help="what a label holds: one category (category, the default), several "
-                             "(categories), or boxes drawn on images, each with a category (boxes, "
-                             "--kind image); see docs/architecture.md")
+                             "(categories), boxes drawn on images, each with a category (boxes, "
+                             "--kind image), or spans of texts, each with a category (spans, --kind "
+                             "text: named entities); see docs/architecture.md")
+    parser.add_argument("--overlapping-spans", action="store_true",
+                        help="--task spans: allow spans that overlap or nest (by default a character "
+                             "belongs to one span at most)")
     parser.add_argument("--predictions", type=Path, metavar="FILE",
                         help="--task boxes: a CSV or Parquet file of a detector's boxes, one row per "
                              "image (path, and prediction: a JSON list of {\"bbox\": [x, y, width, "
@@ -109,6 +113,7 @@ def setup_from(args):
         id_column=args.id_column, columns=args.columns, text_column=getattr(args, "text_column", None),
         multi_label=args.multi_label, task=getattr(args, "task", None),
         predictions=getattr(args, "predictions", None),
+        overlapping_spans=getattr(args, "overlapping_spans", False),
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
         lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
@@ -152,6 +157,8 @@ def _check_task(setup) -> None:
     if not task.applies_to(setup.kind):
         raise UserError(f"--task {task.name} is for --kind {' or '.join(task.kinds or ())}, not --kind "
                         f"{setup.kind}")
+    if setup.overlapping_spans and task.name != "spans":
+        raise UserError(f"--overlapping-spans is for --task spans, not --task {task.name}")
     if setup.predictions is not None:
         if task.prelabel_column is None:
             raise UserError(f"--predictions holds a detector's boxes: it is for --task boxes, not --task "

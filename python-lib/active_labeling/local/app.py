@@ -51,6 +51,7 @@ class LocalSetup:
     multi_label: bool = False
     task: Optional[str] = None  # the annotation task (active_labeling.tasks); default: multi_label's
     predictions: Optional[Path] = None  # a detector's boxes per file: pre-boxes, most uncertain first
+    overlapping_spans: bool = False  # --task spans: spans may overlap or nest
     label_column: str = "label"
     reservation_seconds: float = 600.0
     lease_seconds: float = 60.0  # a page's items lapse this long after its last renewal
@@ -141,7 +142,8 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     settings = ServiceSettings(  # validated before anything is created
         kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
         task=setup.task, label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
-        annotators_per_item=setup.annotators_per_item, seed=setup.seed)
+        annotators_per_item=setup.annotators_per_item, seed=setup.seed,
+        overlapping_spans=setup.overlapping_spans)
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
         "categories": [c.name for c in settings.categories], "multi_label": settings.multi_label,

@@ -315,10 +315,25 @@ class LabelingService:
                     raise KeyError("the image is no longer in the pool")
                 return self._image_size(item_id)
         try:
-            return self.task.check(label, LabelContext(self.settings.category_names, str(item_id or ""),
-                                                       image_size))
+            return self.task.check(label, LabelContext(
+                self.settings.category_names, str(item_id or ""), image_size, self._item_text(item_id),
+                self.settings.overlapping_spans))
         except LabelError as error:
             raise BadRequest(str(error)) from None
+
+    def _item_text(self, item_id: Any) -> Optional[Callable[[], str]]:
+        """The text of a text pool's item, for the spans task's checks; None for other pools."""
+        column = self.settings.text_column
+        if column is None or not isinstance(item_id, str):
+            return None
+
+        def text() -> str:
+            with self._lock:
+                if item_id not in self._positions:
+                    raise KeyError("the text is no longer in the pool")
+                value = self.pool.display(item_id).get(column)
+            return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        return text
 
     def _decide(self, annotator: str, item_id: Any, status: str, label, comment: Any) -> Dict[str, Any]:
         if not isinstance(item_id, str) or not item_id:

@@ -51,6 +51,8 @@ class ServiceSettings:
         How many annotators must label each item.
     seed : int
         Seed of the random serving order used without queries.
+    overlapping_spans : bool
+        The spans task: allow spans that overlap or nest (by default a character is in one span).
     """
 
     kind: str
@@ -63,6 +65,7 @@ class ServiceSettings:
     reservation_seconds: float = 600.0
     annotators_per_item: int = 1
     seed: int = 0
+    overlapping_spans: bool = False  # the spans task: spans may overlap or nest
     category_names: frozenset = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -111,6 +114,7 @@ class ServiceSettings:
             "text_column": self.text_column,
             "reservation_seconds": self.reservation_seconds,
             "annotators_per_item": int(self.annotators_per_item),
+            "overlapping_spans": bool(self.overlapping_spans),
         }
 
 

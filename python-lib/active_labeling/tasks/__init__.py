@@ -5,12 +5,13 @@
 | ``category`` | a category name | the name |
 | ``categories`` | a non-empty list of names (multi-label) | a JSON list of names |
 | ``boxes`` | a list of ``{"bbox": [x, y, w, h], "category"}`` (images) | that list as JSON |
+| ``spans`` | a list of ``{"start", "end", "text", "category"}`` (texts) | that list as JSON |
 
 Code that depends on the task looks it up here (:func:`task_of`) and asks it: validation of a
 submitted label, its stored text, the categories it counts for, agreement between two labels,
 the uncertainty of a model's prediction, pre-annotations. The page has one module per task in
-``resource/labeling/tasks/<name>.js``. A new task (text spans...) is one module here, one there,
-and one entry in :data:`TASKS`.
+``resource/labeling/tasks/<name>.js``. A new task is one module here, one there, and one entry
+in :data:`TASKS`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from active_labeling.tasks.base import LabelContext, LabelError, Task
 from active_labeling.tasks.boxes import BoxesTask
 from active_labeling.tasks.categories import CategoriesTask
 from active_labeling.tasks.category import CategoryTask
+from active_labeling.tasks.spans import SpansTask
 
 __all__ = ["NAMES", "TASKS", "LabelContext", "LabelError", "Task", "default_task", "task_of"]
 
-TASKS: Dict[str, Task] = {task.name: task for task in (CategoryTask(), CategoriesTask(), BoxesTask())}
+TASKS: Dict[str, Task] = {task.name: task for task in (CategoryTask(), CategoriesTask(), BoxesTask(),
+                                                         SpansTask())}
 NAMES: Tuple[str, ...] = tuple(TASKS)
 
 

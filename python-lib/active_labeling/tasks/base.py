@@ -31,11 +31,18 @@ class LabelContext:
         ``image_size()`` gives the item's image's ``(width, height)`` in pixels with its EXIF
         orientation applied (what the page shows); raises ``OSError``/``KeyError`` when the
         file can't be read. Only image pools have it.
+    item_text : callable, optional
+        ``item_text()`` gives the item's text (text pools: the text column's value, ``""`` when
+        empty), against which the spans task checks offsets.
+    allow_overlap : bool
+        Spans may overlap or nest (the webapp's switch); by default they may not.
     """
 
     categories: FrozenSet[str]
     item_id: str = ""
     image_size: Optional[Callable[[], Size]] = field(default=None, compare=False)
+    item_text: Optional[Callable[[], str]] = field(default=None, compare=False)
+    allow_overlap: bool = False
 
 
 class Task:
