@@ -18,7 +18,8 @@ def context(size=(640, 480)):
 
 def test_registry_names_the_tasks_and_refuses_an_unknown_one():
     assert list(TASKS) == ["category", "categories", "boxes", "spans"]
-    with pytest.raises(ValueError, match="unknown task 'ner': expected one of category, categories, boxes, spans"):
+    with pytest.raises(ValueError,
+                       match="unknown task 'ner': expected one of category, categories, boxes, spans"):
         task_of("ner")
 
 

@@ -38,6 +38,10 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def parse_spans(value: Any) -> List[Dict[str, Any]]:
     """Spans from a cell (JSON text or a parsed list) with whole offsets, start before end.
 
@@ -67,7 +71,7 @@ def parse_spans(value: Any) -> List[Dict[str, Any]]:
                                 "text": span.get("text") if isinstance(span.get("text"), str) else None,
                                 "category": span.get("category", span.get("label"))}
         confidence = span.get("confidence", span.get("score"))
-        if isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and math.isfinite(confidence):
+        if _is_number(confidence):
             kept["confidence"] = round(float(confidence), 4)
         spans.append(kept)
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
@@ -142,10 +146,11 @@ class SpansTask(Task):
             raise LabelError(f"span {i} ({start}-{end}) goes outside the text, which has {len(text)} "
                              f"characters: keep 0 ≤ start < end ≤ {len(text)} (Python string indices)")
         if span["text"] != text[start:end]:
-            raise LabelError(f"span {i}: text {json.dumps(span['text'], ensure_ascii=False)[:60]} is not what "
-                             f"the offsets {start}-{end} hold in the item's text "
-                             f"({json.dumps(text[start:end], ensure_ascii=False)[:60]}); offsets count Python "
-                             "characters (code points), not UTF-16 units or bytes")
+            given = json.dumps(span["text"], ensure_ascii=False)[:60]
+            held = json.dumps(text[start:end], ensure_ascii=False)[:60]
+            raise LabelError(f"span {i}: text {given} is not what the offsets {start}-{end} hold in the "
+                             f"item's text ({held}); offsets count Python characters (code points), not UTF-16 "
+                             "units or bytes")
         category = span["category"]
         if not isinstance(category, str) or category not in categories:
             raise LabelError(f"span {i}: unknown category {category!r}; categories are {sorted(categories)}")
