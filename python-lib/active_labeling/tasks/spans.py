@@ -149,8 +149,8 @@ class SpansTask(Task):
             given = json.dumps(span["text"], ensure_ascii=False)[:60]
             held = json.dumps(text[start:end], ensure_ascii=False)[:60]
             raise LabelError(f"span {i}: text {given} is not what the offsets {start}-{end} hold in the "
-                             f"item's text ({held}); offsets count Python characters (code points), not UTF-16 "
-                             "units or bytes")
+                             f"item's text ({held}); offsets count Python characters (code points), "
+                             "not UTF-16 units or bytes")
         category = span["category"]
         if not isinstance(category, str) or category not in categories:
             raise LabelError(f"span {i}: unknown category {category!r}; categories are {sorted(categories)}")
