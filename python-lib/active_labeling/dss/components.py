@@ -37,6 +37,7 @@ CONFIG_PARSERS: Dict[str, str] = {
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
     "webapps/sound-labeling": "active_labeling.dss.webapp_config:parse_sound_config",
     "webapps/image-object-labeling": "active_labeling.dss.webapp_config:parse_image_boxes_config",
+    "webapps/text-span-labeling": "active_labeling.dss.webapp_config:parse_text_spans_config",
     "custom-recipes/query-strategy-analysis": "active_labeling.dss.analysis_config:parse_analysis_config",
     "python-steps/stopping-criteria": "active_labeling.dss.stopping_config:parse_stopping_config",
 }
@@ -54,6 +55,8 @@ CONFIG_EXAMPLES: Dict[str, List[Dict[str, Any]]] = {
     "webapps/image-object-labeling": [dict(_LABELING_OUTPUTS, input_folder="images"),
                                       dict(_LABELING_OUTPUTS, input_folder="images", queries_dataset=None,
                                            predictions_dataset="scored")],
+    "webapps/text-span-labeling": [dict(_LABELING_OUTPUTS, input_dataset="texts", text_column="text",
+                                        id_column="id", overlapping_spans=True)],
 }
 
 

@@ -142,7 +142,8 @@ def _settings(config: WebappConfig, columns) -> _Settings:
                      multi_label=config.multi_label, task=config.task, label_column=config.label_column,
                      columns=tuple(columns), text_column=config.text_column,
                      reservation_seconds=float(config.reservation_seconds),
-                     annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys)
+                     annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys,
+                     overlapping_spans=config.overlapping_spans)
 
 
 def _state_path(config: WebappConfig, name: str) -> Optional[str]:

@@ -35,6 +35,7 @@ LABELS = {
     "predictions_dataset": "Predictions dataset",
     "predictions_path_column": "Path column",
     "predictions_column": "Boxes column",
+    "overlapping_spans": "Overlapping spans",
 }
 
 # Where a webapp.json names a parameter differently from LABELS.
@@ -69,6 +70,7 @@ class WebappConfig:
     predictions_dataset: Optional[str] = None  # boxes: a detector's boxes per image, without queries
     predictions_path_column: str = "path"
     predictions_column: str = "prediction"
+    overlapping_spans: bool = False  # spans: spans may overlap or nest
 
     @property
     def component(self) -> str:
@@ -105,6 +107,11 @@ def parse_text_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
 def parse_image_boxes_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
     """Validate the image object labeling webapp's config: images, the boxes task."""
     return _parse(raw, "image", task="boxes")
+
+
+def parse_text_spans_config(raw: Optional[Mapping[str, Any]]) -> WebappConfig:
+    """Validate the text span labeling webapp's config: texts, the spans task."""
+    return _parse(raw, "text", task="spans")
 
 
 PARSERS = {"tabular": parse_tabular_config, "text": parse_text_config, "image": parse_image_config,
@@ -176,9 +183,8 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str, task: Optional[str] = No
         raise ParamError(f"{reader.component}: 'Label column' ({label_column!r}) is also one of the "
                          f"'{shown}'; choose another label column name.")
     queries = reader.string("queries_dataset", default=None)
-    # A task with its own webapp has no multi-label switch; its pre-annotations may come from a
-    # predictions dataset instead of the queries.
-    extra.update(_predictions(reader, queries) if task else
+    # A task with its own webapp has no multi-label switch but settings of its own (_TASK_SETTINGS).
+    extra.update(_TASK_SETTINGS[task](reader, queries) if task else
                  {"multi_label": reader.boolean("multi_label", default=False)})
     return WebappConfig(
         kind=kind, source=source, categories=categories, hotkeys=hotkeys,
@@ -204,6 +210,16 @@ def _predictions(reader: ParamReader, queries: Optional[str]) -> Dict[str, Any]:
     return {"predictions_dataset": predictions,
             "predictions_path_column": reader.string("predictions_path_column", default="path"),
             "predictions_column": reader.string("predictions_column", default="prediction")}
+
+
+def _spans(reader: ParamReader, queries: Optional[str]) -> Dict[str, Any]:
+    """The overlapping spans switch (the queries' 'prediction' column holds the pre-annotations)."""
+    return {"overlapping_spans": reader.boolean("overlapping_spans", default=False)}
+
+
+# The settings of a task's own webapp: boxes may take a predictions dataset instead of queries.
+_TASK_SETTINGS: Dict[str, Callable[[ParamReader, Optional[str]], Dict[str, Any]]] = {
+    "boxes": _predictions, "spans": _spans}
 
 
 def _hotkeys(reader: ParamReader, names: List[str]) -> Tuple[str, ...]:
