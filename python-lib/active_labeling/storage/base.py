@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover
 
 LABELED = "labeled"
 SKIPPED = "skipped"
+REVIEWED = "reviewed"  # a reviewer's final label of an item (active_labeling.teams)
 
 Label = Union[str, List[str], List[Dict[str, Any]], None]  # as the task (active_labeling.tasks) says
 
@@ -33,10 +34,14 @@ class Decision:
     item_id: str
     annotator: str
     date: str  # ISO 8601, UTC, e.g. 2026-11-22T10:00:00.123Z
-    status: str  # LABELED or SKIPPED
+    status: str  # LABELED or SKIPPED; REVIEWED for a reviewer's decision
     label: Label = None  # a category, a list of categories or of boxes (see the task), None when skipped
     comment: str = ""
     session: str = ""
+    # The model's suggestion the service offered with the item (None: none), and whether the
+    # label is that suggestion (None for a skip or without a suggestion).
+    suggestion: Label = None
+    agreed: Optional[bool] = None
 
 
 class DecisionStore(Protocol):
@@ -90,13 +95,17 @@ class Queries:
     """One generation of queries: item ids most useful first, with their scores.
 
     ``prelabels`` maps item ids to a model's pre-annotation as read (a detector's boxes for the
-    boxes task), for the items that have one; the task turns it into what the page draws.
+    boxes task, the likeliest category for the classification tasks), for the items that have
+    one; the task turns it into what the page draws. ``reasons`` maps item ids to what the page
+    says of why the item was chosen (``{"probabilities", "explore"}``, see
+    :func:`active_labeling.sampling.suggestions.query_reasons`).
     """
 
     generation: int
     item_ids: List[str] = field(default_factory=list)
     scores: List[float] = field(default_factory=list)
     prelabels: Dict[str, Any] = field(default_factory=dict)
+    reasons: Dict[str, Dict[str, Any]] = field(default_factory=dict)
 
 
 class QueriesSource(Protocol):
