@@ -209,12 +209,25 @@ def test_stats_and_history_are_the_same_after_a_restart():
         if rng.random() < 0.3:
             service.skip(annotator, item)
         else:
-            service.label(annotator, item, rng.choice(["cat", "dog"]), comment=str(step))
+            try:
+                service.label(annotator, item, rng.choice(["cat", "dog"]), comment=str(step))
+            except Reserved:  # the item has its two labels already
+                continue
         service.release(annotator)
     restarted = make_service(n=40, store=MemoryStore(store.decisions), annotators_per_item=2)
     for annotator in ("alice", "bob", "carol", "dave"):
         assert restarted.stats_for(annotator) == service.stats_for(annotator)
         assert restarted.history_entry(annotator) == service.history_entry(annotator)
+
+
+def test_an_item_with_all_its_labels_takes_no_more_labels_but_changes():
+    service = make_service(n=3, annotators_per_item=2)
+    service.label("alice", "i0", "cat")
+    service.label("bob", "i0", "dog")
+    with pytest.raises(Reserved, match="already has the 2 label"):
+        service.label("carol", "i0", "cat")
+    service.label("alice", "i0", "dog")  # a change of one's own label is always taken
+    assert service.stats_for("carol")["labeled"] == 1
 
 
 def test_config_gives_free_digits_to_categories_without_a_hotkey():

@@ -28,3 +28,9 @@ class Reserved(ServiceError):
     """Another annotator holds the item."""
 
     status = 409
+
+
+class Forbidden(ServiceError):
+    """The caller is known but may not do this (an annotator asking for review mode)."""
+
+    status = 403

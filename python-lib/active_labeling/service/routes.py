@@ -17,7 +17,7 @@ from werkzeug.routing import BaseConverter
 
 from active_labeling.kinds import KINDS
 from active_labeling.service.api_errors import json_error, register_api_errors
-from active_labeling.service.errors import BadRequest, ServiceError
+from active_labeling.service.errors import BadRequest, Forbidden, ServiceError
 from active_labeling.service.from_page import check_from_page, protect
 from active_labeling.service.request_body import MAX_BODY, TooLarge, read_json_body
 from active_labeling.service.service import LabelingService
@@ -72,7 +72,8 @@ def _stopping_verdict(stopping: Optional[Callable[[], Optional[Dict[str, Any]]]]
 
 def register_routes(app: Flask, service: LabelingService, identify: Callable[[Any], Optional[str]],
                     media: Any = None,
-                    stopping: Optional[Callable[[], Optional[Dict[str, Any]]]] = None) -> None:
+                    stopping: Optional[Callable[[], Optional[Dict[str, Any]]]] = None,
+                    reviewer: Optional[Callable[[Any, str], bool]] = None) -> None:
     """Add the ``/api/*`` routes to ``app``.
 
     Parameters
@@ -88,6 +89,9 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
         Returns the latest stopping verdict (``stopping_store.stopping_view``) or None; shown by
         ``GET /api/stats``. It reads the verdict where the runtime keeps it (rounds log, DSS
         project variables), so the service itself stays storage-free.
+    reviewer : callable, optional
+        ``reviewer(flask.request, name)``: whether the caller may use review mode (the
+        ``/api/review*`` routes); without it nobody may.
     """
     app.url_map.converters.setdefault("al_item", _ItemIdConverter)
     register_api_errors(app)
@@ -96,6 +100,16 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
         name = identify(request)
         if not name:
             raise Unauthorized("unknown annotator: open the address the labeling server printed for you")
+        return name
+
+    def is_reviewer(name: str) -> bool:
+        return bool(reviewer is not None and reviewer(request, name))
+
+    def reviewing() -> str:
+        name = who()
+        if not is_reviewer(name):
+            raise Forbidden(f"{name} is not a reviewer of this webapp: review mode is for the reviewers "
+                            "named in its settings (ask its owner to add you); label items instead")
         return name
 
     def api(rule: str, methods=("GET",), from_page: bool = True, **options):
@@ -124,7 +138,8 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
 
     @api("/api/config")
     def config():
-        return service.config(who())
+        name = who()
+        return dict(service.config(name), reviewer=is_reviewer(name))
 
     @api("/api/batch")
     def batch():
@@ -165,7 +180,27 @@ def register_routes(app: Flask, service: LabelingService, identify: Callable[[An
 
     @api("/api/stats")
     def stats():
-        return dict(service.stats_for(who()), stopping=_stopping_verdict(stopping))
+        name = who()
+        return dict(service.stats_for(name), stopping=_stopping_verdict(stopping),
+                    team=service.desk.snapshot(name, everyone=is_reviewer(name)))
+
+    @api("/api/review/batch")
+    def review_batch():
+        return service.desk.batch(reviewing(), _int_arg("size", 10))
+
+    @api("/api/review", methods=("POST",))
+    def review():
+        name, body = reviewing(), read_json_body(request)
+        if "label" not in body:
+            raise BadRequest("label is missing: send the final label of the item")
+        return service.desk.review(name, body.get("id"), body["label"], body.get("comment", ""))
+
+    @api("/api/review/history")
+    def review_history():
+        before, after = _int_arg("before", None), _int_arg("after", None)
+        if before is not None and after is not None:
+            raise BadRequest("give before or after, not both")
+        return {"entry": service.desk.history_entry(reviewing(), before, after)}
 
     @api("/api/items/<al_item:item_id>/<any(media, waveform, spectrogram, size):what>", from_page=False,
          merge_slashes=False)

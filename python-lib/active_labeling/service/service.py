@@ -32,6 +32,7 @@ from active_labeling.service.settings import ServiceSettings
 from active_labeling.service.stats import Stats
 from active_labeling.storage.base import LABELED, SKIPPED, Decision, DecisionStore, Pool, QueriesSource
 from active_labeling.tasks import LabelContext, LabelError, task_of
+from active_labeling.teams.review import ReviewDesk
 
 MAX_BATCH = 100
 _log = logging.getLogger(__name__)
@@ -84,11 +85,13 @@ class LabelingService:
                                     self._index_written, max_batch=256 if append_many else 1)
         self._session = uuid.uuid4().hex[:12]
         self.history = History()
+        self.desk = ReviewDesk(self)  # agreement, final labels and review mode (teams)
         with paused_gc():
             if decisions is None:
                 decisions = store.load()
             for decision in decisions:
-                self.history.add(decision)
+                if not self.desk.add(decision):  # a reviewer's decision is the desk's only
+                    self.history.add(decision)
             self._next_label_id = max((d.label_id for d in decisions), default=0) + 1
             del decisions
             self._generation = -1
@@ -347,6 +350,10 @@ class LabelingService:
             change = self.history.current(annotator, item_id) is not None
             if not in_pool and not change:
                 raise UnknownItem(f"unknown item {item_id!r}")
+            # An item with all its labels takes no more (a lapsed reservation, a program posting).
+            if status == LABELED and not change and self.stats.done_mask(self._positions[item_id]):
+                raise Reserved(f"item {item_id!r} already has the {self.stats.needed} label(s) it needs; "
+                               "ask for a new batch")
             holder = self.reservations.holder(item_id)
             # Changing one's own earlier decision never conflicts with whoever holds the item now.
             if holder is not None and holder != annotator and not change:
@@ -372,6 +379,8 @@ class LabelingService:
         """Index decisions the store now has, in the order it wrote them."""
         with self._lock:
             for decision, _ in entries:
+                if self.desk.add(decision):
+                    continue
                 previous = self.history.add(decision)
                 position = self._positions.get(decision.item_id)
                 self.stats.change(position, previous, decision)

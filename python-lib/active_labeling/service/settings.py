@@ -51,6 +51,13 @@ class ServiceSettings:
         How many annotators must label each item.
     seed : int
         Seed of the random serving order used without queries.
+    disagreement : str
+        With several annotators per item, what settles a disagreement: ``review`` (a reviewer) or
+        ``majority`` (more than half of the labels, else a reviewer). See :mod:`active_labeling.teams`.
+    review_sample : float
+        Share of the agreed items offered to reviewers for a check, after the disagreements.
+    show_annotator_names : bool
+        Whether review mode shows who gave each label (else "Annotator 1", "Annotator 2"...).
     overlapping_spans : bool
         The spans task: allow spans that overlap or nest (by default a character is in one span).
     """
@@ -65,6 +72,9 @@ class ServiceSettings:
     reservation_seconds: float = 600.0
     annotators_per_item: int = 1
     seed: int = 0
+    disagreement: str = "review"
+    review_sample: float = 0.1
+    show_annotator_names: bool = True
     overlapping_spans: bool = False  # the spans task: spans may overlap or nest
     category_names: frozenset = field(init=False, repr=False, compare=False)
 
@@ -94,6 +104,10 @@ class ServiceSettings:
             raise ValueError("the reservation time must be positive")
         if int(self.annotators_per_item) < 1:
             raise ValueError("at least one annotator per item is needed")
+        if self.disagreement not in ("review", "majority"):
+            raise ValueError(f"disagreements are settled by review or majority, not {self.disagreement!r}")
+        if not 0.0 <= float(self.review_sample) <= 1.0:
+            raise ValueError(f"the share of agreed items to review is from 0 to 1, got {self.review_sample!r}")
         object.__setattr__(self, "category_names", frozenset(names))
 
     def config(self) -> Dict[str, Any]:
@@ -114,6 +128,7 @@ class ServiceSettings:
             "text_column": self.text_column,
             "reservation_seconds": self.reservation_seconds,
             "annotators_per_item": int(self.annotators_per_item),
+            "disagreement": self.disagreement,
             "overlapping_spans": bool(self.overlapping_spans),
         }
 
