@@ -15,7 +15,11 @@ in CSV. An existing file with other columns is left untouched: the export then s
 For a workspace of boxes (serve --task boxes), the label is the JSON list [{"bbox": [x, y, width,
 height], "category": ...}] that DSS's object detection trains on, in pixels of the original image
 (EXIF orientation applied); --format coco writes annotations.coco.json instead (COCO object
-detection: one image per labeled image, the latest label when several annotators labeled it)."""
+detection: one image per labeled image, the latest label when several annotators labeled it).
+For a workspace of spans (serve --task spans), the label is the JSON list [{"start", "end", "text",
+"category"}] with character offsets into the text (Python string indices); --format spacy writes
+spans.jsonl ({"text", "spans": [{"start", "end", "label"}]} per text) and --format conll writes
+spans.conll (one token and its IOB2 tag per line, a blank line between texts) instead."""
 
 
 def register(subparsers) -> None:
@@ -24,8 +28,9 @@ def register(subparsers) -> None:
                                    description=_HELP)
     parser.add_argument("--workspace", type=Path, default=Path("labeling-workspace"),
                         help="the workspace folder (default: ./labeling-workspace)")
-    parser.add_argument("--format", choices=("csv", "parquet", "coco"), default="csv",
-                        help="file format (default: csv; coco: a boxes workspace as COCO JSON)")
+    parser.add_argument("--format", choices=("csv", "parquet", "coco", "spacy", "conll"), default="csv",
+                        help="file format (default: csv; coco: a boxes workspace as COCO JSON; spacy, "
+                             "conll: a spans workspace as spaCy-style JSONL or IOB2 tokens)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the files into")
     parser.set_defaults(func=run)
 
@@ -42,6 +47,8 @@ def run(args) -> int:
         raise UserError(str(error)) from None
     if args.format == "coco":
         return _coco(workspace, args.out)
+    if args.format in ("spacy", "conll"):
+        return _spans(workspace, args.out, args.format)
     try:
         written = export(workspace, args.out, args.format)
         note = folder_paths_note(workspace)
@@ -69,4 +76,18 @@ def _coco(workspace, out) -> int:
     print(f"coco: {done['path']} ({done['images']} images, {done['annotations']} boxes)")
     if done["skipped_files"]:
         print(f"  left out, unreadable now: {', '.join(done['skipped_files'])}")
+    return 0
+
+
+def _spans(workspace, out, fmt: str) -> int:
+    from active_labeling.cli import UserError
+    from active_labeling.local.export_spans import SpansExportError, export_spans
+
+    try:
+        done = export_spans(workspace, out, fmt)
+    except SpansExportError as error:
+        raise UserError(str(error)) from None
+    finally:
+        workspace.close()
+    print(f"{fmt}: {done['path']} ({done['texts']} texts)")
     return 0

@@ -147,7 +147,8 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
         "categories": [c.name for c in settings.categories], "multi_label": settings.multi_label,
-        "task": settings.task, "label_column": setup.label_column}, hotkeys=setup.hotkeys)
+        "task": settings.task, "label_column": setup.label_column,
+        "text_column": setup.text_column}, hotkeys=setup.hotkeys)
     opened.append(workspace)
     keys = workspace.hotkeys()  # kept by category name, whatever the order of --categories
     settings = replace(settings, categories=tuple(replace(c, hotkey=keys.get(c.name))

@@ -45,14 +45,19 @@ def prepare_retrain(args: argparse.Namespace, setup) -> Optional[object]:
                         "queries are written in the workspace each round; drop --queries")
     if setup.multi_label:
         raise UserError("--retrain-every trains a single-label model: it can't be used with --multi-label")
-    if setup.task not in (None, "category"):
-        raise UserError(f"--retrain-every trains a classifier, not a {setup.task} model: run your own model "
-                        "and give its output (--task boxes: a detector's boxes with --predictions)")
+    if setup.task not in (None, "category", "spans"):
+        raise UserError(f"--retrain-every trains a classifier, not a {setup.task} model (or a token tagger "
+                        "with --task spans): run your own model and give its output (--task boxes: a "
+                        "detector's boxes with --predictions)")
+    if setup.task == "spans" and args.model is not None:
+        raise UserError("--model is a scikit-learn classifier: --task spans retrains its own token tagger "
+                        "(a CRF), drop --model")
     settings = RetrainSettings(kind=setup.kind, data=Path(setup.data), workspace=Path(setup.workspace),
                                every=every, id_column=setup.id_column, text_column=setup.text_column,
                                label_column=setup.label_column,
                                model=_load_model(args.model) if args.model else None,
-                               n_queries=args.retrain_queries, seed=setup.seed, csv=setup.csv)
+                               n_queries=args.retrain_queries, seed=setup.seed, csv=setup.csv,
+                               task=setup.task or "category")
     setup.queries = settings.queries_path
     return settings
 
@@ -64,8 +69,9 @@ def attach_worker(local, settings) -> None:
 
     settings.text_column = local.service.settings.text_column or settings.text_column  # as the pool found it
     model = "your model" if settings.model is not None else "the default model"
-    print(f"Retraining every {settings.every} labelings in the background; {model} receives "
-          f"{model_input(settings).describe()}.", flush=True)
+    receives = (f"the token tagger (a CRF) learns the spans of the texts of {settings.text_column!r}"
+                if settings.task == "spans" else f"{model} receives {model_input(settings).describe()}")
+    print(f"Retraining every {settings.every} labelings in the background; {receives}.", flush=True)
     local.parts.insert(0, RetrainWorker(settings).start())
 
 

@@ -64,6 +64,7 @@ class RetrainSettings:
     seed: int = 0
     sample_size: int = 500
     csv: Optional[CsvFormat] = None  # a tabular pool's --sep and --quotechar
+    task: str = "category"  # spans: the token tagger's round (local/retrain_spans.py)
 
     @property
     def folder(self) -> Path:

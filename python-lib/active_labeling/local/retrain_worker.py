@@ -74,7 +74,7 @@ class RetrainWorker:
                 continue
             number += 1
             try:
-                entry, previous = run_round(self.settings, db, number, previous, last)
+                entry, previous = _round_of(self.settings)(self.settings, db, number, previous, last)
             except Exception as error:  # never fatal: log, retry later
                 failures += 1
                 delay = min(self.retry_seconds * 2 ** (failures - 1), MAX_RETRY_SECONDS)
@@ -87,7 +87,17 @@ class RetrainWorker:
             failures, mark, last = 0, int(entry["mark"]), entry
             self.log.append(entry)
             LOG.info("retrain round %d: %d labels, accuracy %s, %d queries; %s", number, entry["labels"],
-                     entry.get("accuracy"), entry["queries"], entry["stopping"]["sentence"])
+                     entry.get("accuracy", entry.get("entity_f1")), entry["queries"],
+                     (entry.get("stopping") or {}).get("sentence", ""))
+
+
+def _round_of(settings: RetrainSettings):
+    """The round of the task: the spans task fits its token tagger, the others a classifier."""
+    if settings.task == "spans":
+        from active_labeling.local.retrain_spans import run_spans_round  # sklearn-crfsuite, only then
+
+        return run_spans_round
+    return run_round
 
 
 def _labelings_after(db, mark: int) -> int:

@@ -19,7 +19,7 @@ written without spaces (Thai, Chinese) are one token per run: a span there cover
 from __future__ import annotations
 
 import unicodedata
-from typing import List, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 Token = Tuple[int, int]  # (start, end) Python string indices, end excluded
 
@@ -81,3 +81,42 @@ def tokenize(text: str) -> List[Token]:
                     break
         tokens.append((start, i))
     return tokens
+
+
+def iob_tags(tokens: Sequence[Token], spans: Sequence[Dict[str, Any]]) -> List[str]:
+    """The IOB2 tag of each token: ``B-cat`` for a span's first token, ``I-cat`` inside, ``O`` out.
+
+    A token is in a span when it starts inside it (a span that cuts a token takes the token when
+    it holds the token's start). Where spans overlap (the overlapping switch), the longest wins:
+    IOB has one tag per token.
+    """
+    tags = ["O"] * len(tokens)
+    # Shortest first: the longest writes last.
+    for span in sorted(spans, key=lambda s: s["end"] - s["start"]):
+        inside = [i for i, (start, _) in enumerate(tokens) if span["start"] <= start < span["end"]]
+        for k, i in enumerate(inside):
+            tags[i] = ("B-" if k == 0 else "I-") + span["category"]
+    # A longer span written over part of a shorter one may leave a stray I- first: make it a B-.
+    for i, tag in enumerate(tags):
+        if tag.startswith("I-") and (i == 0 or tags[i - 1][2:] != tag[2:]):
+            tags[i] = "B-" + tag[2:]
+    return tags
+
+
+def spans_of_tags(text: str, tokens: Sequence[Token], tags: Sequence[str]) -> List[Dict[str, Any]]:
+    """The spans ``{"start", "end", "text", "category"}`` that IOB2 tags say (a stray ``I-`` starts one)."""
+    spans: List[Dict[str, Any]] = []
+    for (start, end), tag in zip(tokens, tags):
+        if tag == "O" or len(tag) < 3:
+            if spans:
+                spans[-1]["_open"] = False
+            continue
+        category = tag[2:]
+        if tag[0] == "I" and spans and spans[-1]["category"] == category and spans[-1]["_open"]:
+            spans[-1]["end"] = end
+            continue
+        if spans:
+            spans[-1]["_open"] = False
+        spans.append({"start": start, "end": end, "category": category, "_open": True})
+    return [{"start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]],
+             "category": s["category"]} for s in spans]
