@@ -41,7 +41,7 @@ def test_a_version_1_workspace_is_migrated_with_its_labels(tmp_path):
     row = workspace.db.execute("SELECT label_id, label, session FROM decisions").fetchone()
     assert row == (1, '"cat"', "")
     version = workspace.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
-    assert version == str(SCHEMA_VERSION) == "4"
+    assert version == str(SCHEMA_VERSION) == "5"
     reservations = Reservations(workspace.db_path)
     assert reservations.holder("b") == "alice" and reservations.held_by("alice", page="") == ["b"]
     reservations.close()
@@ -99,3 +99,29 @@ def test_a_file_that_is_no_database_is_refused_untouched(tmp_path):
     with pytest.raises(WorkspaceError, match="left untouched"):
         Workspace(tmp_path)
     assert (tmp_path / DB_NAME).read_bytes() == b"labels I care about" * 100
+
+
+def test_a_version_4_workspace_keeps_its_decisions_and_records_suggestions_from_now_on(tmp_path):
+    from active_labeling.local.store import SqliteDecisionStore
+    from active_labeling.storage.base import Decision
+
+    Workspace(tmp_path).close()
+    db = sqlite3.connect(tmp_path / DB_NAME)  # as active-labeling wrote it before suggestions
+    db.execute("DROP TABLE suggestions")
+    db.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    db.execute("INSERT INTO decisions VALUES (1, 'a', 'alice', '2026-01-01T00:00:00.000Z', 'labeled', "
+               "'\"cat\"', '', 's')")
+    db.commit()
+    db.close()
+    Workspace(tmp_path).close()
+    store = SqliteDecisionStore(tmp_path / DB_NAME)
+    store.append(Decision(2, "b", "alice", "2026-01-01T00:00:01.000Z", "labeled", "dog", "", "s",
+                          suggestion="cat", agreed=False), {"x": 1})
+    store.append(Decision(3, "c", "alice", "2026-01-01T00:00:02.000Z", "labeled", "cat", "", "s",
+                          suggestion="cat", agreed=True), {"x": 2})
+    old, disagreed, agreed = store.load()
+    store.close()
+    assert (old.label, old.suggestion, old.agreed) == ("cat", None, None)
+    assert (disagreed.suggestion, disagreed.agreed) == ("cat", False)
+    assert (agreed.suggestion, agreed.agreed) == ("cat", True)
+    assert (tmp_path / f"{DB_NAME}.v4.bak").exists()

@@ -182,7 +182,8 @@ def test_each_query_carries_the_models_guess_and_its_likeliest_classes(strategy)
     for cell, yes in zip(queries["probabilities"], p):
         table = json.loads(cell)
         assert list(table) == (["yes", "no"] if yes > 0.5 else ["no", "yes"])  # likeliest first
-        assert table["yes"] == pytest.approx(yes, abs=1e-4) and table["no"] == pytest.approx(1 - yes, abs=1e-4)
+        assert table["yes"] == pytest.approx(yes, abs=1e-4)
+        assert table["no"] == pytest.approx(1 - yes, abs=1e-4)
 
 
 def test_a_pool_with_its_own_prediction_column_keeps_it():

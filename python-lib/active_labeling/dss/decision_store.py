@@ -41,7 +41,7 @@ import pandas as pd
 
 from active_labeling.dss.compaction import forget_journal, recover_journal, rewrite
 from active_labeling.dss.dataset_io import fresh, read_text
-from active_labeling.dss.schemas import METADATA_COLUMNS, check_schema, extra_names, labels_columns
+from active_labeling.dss.schemas import check_schema, extra_names, labels_columns, metadata_columns
 from active_labeling.service.errors import ServiceError
 from active_labeling.storage.base import LABELED, Decision
 from active_labeling.tasks import default_task, task_of
@@ -122,13 +122,18 @@ class DssDecisionStore:
                                      "metadata-compaction.csv")
         # Every write to either dataset goes through this lock: DSS allows one writer per dataset.
         self._lock = threading.Lock()
-        needs = [check_schema(metadata_dataset, "metadata", self._metadata.read_schema(raise_if_empty=False),
-                              METADATA_COLUMNS, component),
+        found = self._metadata.read_schema(raise_if_empty=False)
+        self._metadata_columns = metadata_columns(found)
+        if "suggestion" not in {c["name"] for c in self._metadata_columns}:
+            _log.warning("the metadata dataset %s was made before suggestions were recorded: decisions "
+                         "are written without the suggestion shown and the agreement with it. To record "
+                         "them, give the webapp a new metadata dataset", self.metadata_name)
+        needs = [check_schema(metadata_dataset, "metadata", found, self._metadata_columns, component),
                  check_schema(labels_dataset, "labels", self._labels.read_schema(raise_if_empty=False),
                               self._columns, component)]
         # Both checked before either is written: a refused dataset never gets a half-set-up partner.
         if needs[0]:
-            self._metadata.write_schema(METADATA_COLUMNS)
+            self._metadata.write_schema(self._metadata_columns)
         if needs[1]:
             self._labels.write_schema(self._columns)
         self._current: Dict[Key, Decision] = {}
@@ -149,7 +154,7 @@ class DssDecisionStore:
         Also repairs what a backend cut off midway may have left (a metadata compaction's journal,
         labels rows missing), then compacts both datasets so that each holds one file.
         """
-        metadata_names = [c["name"] for c in METADATA_COLUMNS]
+        metadata_names = [c["name"] for c in self._metadata_columns]
         frame = read_text(fresh(self.metadata_name), metadata_names)
         with self._lock:
             frame = self._recover_metadata(frame, metadata_names)
@@ -204,10 +209,14 @@ class DssDecisionStore:
         label = _text(row.get("label")) if status == LABELED else None
         if label is not None:
             label = self.task.decode(label)
+        suggestion = _text(row.get("suggestion")) or None
+        agreed = {"true": True, "false": False}.get(_text(row.get("agreed")).lower())
         return Decision(label_id=_as_int(row["label_id"]), item_id=_text(row.get("item_id")),
                         annotator=_text(row.get("annotator")), date=_text(row.get("date")),
                         status=status, label=label, comment=_text(row.get("comment")),
-                        session=_text(row.get("session")))
+                        session=_text(row.get("session")),
+                        suggestion=None if suggestion is None else self.task.decode(suggestion),
+                        agreed=agreed)
 
     def _track(self, decision: Decision) -> bool:
         """Remember ``decision`` as current; True when it makes a stored labels row stale."""
@@ -257,7 +266,7 @@ class DssDecisionStore:
         with self._lock:
             if self._broken:
                 raise StoreNeedsRestart(self._broken)
-            _append(self._metadata, [c["name"] for c in METADATA_COLUMNS], metadata_rows)
+            _append(self._metadata, [c["name"] for c in self._metadata_columns], metadata_rows)
             self._appends["metadata"] += 1
             self.append_sessions += 1
             if label_rows:
@@ -299,7 +308,10 @@ class DssDecisionStore:
         label_text = self._label_text(decision.label) if decision.status == LABELED else None
         return {"item_id": decision.item_id, "annotator": decision.annotator, "date": decision.date,
                 "status": decision.status, "label": label_text, "comment": decision.comment or "",
-                "session": decision.session or "", "label_id": int(decision.label_id)}
+                "session": decision.session or "", "label_id": int(decision.label_id),
+                # Dropped by the append when the dataset predates these columns.
+                "suggestion": None if decision.suggestion is None else self._label_text(decision.suggestion),
+                "agreed": "" if decision.agreed is None else str(decision.agreed).lower()}
 
     def _compact_when_due(self) -> None:
         try:
@@ -369,7 +381,7 @@ class DssDecisionStore:
 
     def _compact_metadata(self) -> None:
         # Every row is kept (the metadata is the log): only its files are merged.
-        kept = rewrite(self.metadata_name, [c["name"] for c in METADATA_COLUMNS], journal=self._journal)
+        kept = rewrite(self.metadata_name, [c["name"] for c in self._metadata_columns], journal=self._journal)
         _log.info("compacted the metadata dataset: %d rows", kept)
         self._appends["metadata"] = 0
         self.compactions += 1

@@ -12,6 +12,7 @@ import pandas as pd
 
 from active_labeling.dss.dataset_io import fresh, read_text
 from active_labeling.generation import read_generation
+from active_labeling.sampling.suggestions import query_reasons
 from active_labeling.storage.base import Pool, Queries
 
 _log = logging.getLogger(__name__)
@@ -92,4 +93,5 @@ class DssQueriesSource:
         if self.prelabel_column and self.prelabel_column in frame.columns:
             prelabels = {i: v for i, v in zip(ids, frame[self.prelabel_column].tolist())
                          if i is not None and isinstance(v, str) and v}
-        return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels)
+        return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels,
+                       query_reasons(frame, ids))

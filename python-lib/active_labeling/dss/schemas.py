@@ -16,7 +16,14 @@ METADATA_COLUMNS = [
     {"name": "comment", "type": "string"},
     {"name": "session", "type": "string"},
     {"name": "label_id", "type": "bigint"},
+    # The model's suggestion shown with the item (the task's label text; blank: none), and whether
+    # the label agreed with it ("true", "false"; blank for a skip or without a suggestion). Text,
+    # not boolean: blanks are common and a typed read of a boolean column with blanks fails.
+    {"name": "suggestion", "type": "string"},
+    {"name": "agreed", "type": "string"},
 ]
+# What metadata datasets made before suggestions hold: still written to, without them.
+METADATA_COLUMNS_BEFORE_SUGGESTIONS = METADATA_COLUMNS[:-2]
 LABELS_EXTRA = ("annotator", "date", "label_id")
 CLASH_PREFIX = "labeling_"
 
@@ -66,6 +73,20 @@ def labels_columns(item_columns: Sequence[Dict[str, Any]], label_column: str) ->
     return ([{"name": str(c["name"]), "type": str(c.get("type") or "string")} for c in item_columns]
             + [{"name": label_column, "type": "string"}, {"name": extra["annotator"], "type": "string"},
                {"name": extra["date"], "type": "string"}, {"name": extra["label_id"], "type": "bigint"}])
+
+
+def metadata_columns(found: Optional[Sequence[Dict[str, Any]]]) -> List[Dict[str, str]]:
+    """The metadata columns to write to a dataset whose schema is ``found``.
+
+    A dataset made before suggestions existed keeps its schema (DSS has no safe way to add a
+    column to a dataset that already holds files: the old files would not have it), and its
+    decisions are written without the suggestion columns. Any other schema gets the current
+    columns, which :func:`check_schema` then checks.
+    """
+    names = [str(column.get("name")) for column in found or []]
+    if names == [c["name"] for c in METADATA_COLUMNS_BEFORE_SUGGESTIONS]:
+        return list(METADATA_COLUMNS_BEFORE_SUGGESTIONS)
+    return list(METADATA_COLUMNS)
 
 
 def check_schema(dataset_name: str, role: str, found: Optional[Sequence[Dict[str, Any]]],

@@ -143,7 +143,7 @@ def _settings(config: WebappConfig, columns) -> _Settings:
                      columns=tuple(columns), text_column=config.text_column,
                      reservation_seconds=float(config.reservation_seconds),
                      annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys,
-                     overlapping_spans=config.overlapping_spans)
+                     overlapping_spans=config.overlapping_spans, show_suggestions=config.show_suggestions)
 
 
 def _state_path(config: WebappConfig, name: str) -> Optional[str]:

@@ -36,6 +36,7 @@ LABELS = {
     "predictions_path_column": "Path column",
     "predictions_column": "Boxes column",
     "overlapping_spans": "Overlapping spans",
+    "show_suggestions": "Show the model's suggestions",
 }
 
 # Where a webapp.json names a parameter differently from LABELS.
@@ -71,6 +72,7 @@ class WebappConfig:
     predictions_path_column: str = "path"
     predictions_column: str = "prediction"
     overlapping_spans: bool = False  # spans: spans may overlap or nest
+    show_suggestions: bool = True  # the model's guess on each query, and why it chose the item
 
     @property
     def component(self) -> str:
@@ -193,6 +195,7 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str, task: Optional[str] = No
         queries_dataset=queries,
         reservation_seconds=reader.integer("reservation_seconds", default=600, minimum=10, maximum=86400),
         annotators_per_item=reader.integer("annotators_per_item", default=1, minimum=1, maximum=100),
+        show_suggestions=reader.boolean("show_suggestions", default=True),
         **extra,
     )
 

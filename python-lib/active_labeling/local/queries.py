@@ -20,6 +20,7 @@ from typing import Any, Callable, Optional, Tuple, Union
 import numpy as np
 
 from active_labeling.local.tabular import read_table
+from active_labeling.sampling.suggestions import query_reasons
 from active_labeling.storage.base import Pool, Queries
 
 
@@ -106,7 +107,8 @@ class FileQueriesSource:
         if self.prelabel_column and self.prelabel_column in rows.columns:
             prelabels = {i: v for i, v in zip(ids, rows[self.prelabel_column].tolist())
                          if i is not None and isinstance(v, (str, list))}
-        return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels)
+        return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels,
+                       query_reasons(rows, ids))
 
     def _ranked(self, rows):
         """The rows with their ``score`` (most useful first), those ``rank_by`` can't read left out."""

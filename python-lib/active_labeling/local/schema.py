@@ -7,6 +7,9 @@ Version history:
 4. ``meta`` keeps the hotkeys by category name (``hotkeys``: a JSON object name -> key), so that
    re-ordering the categories no longer changes them; the migration records the keys the
    categories had (their order).
+5. ``suggestions`` records, per decision that came with a model's suggestion, the suggestion
+   shown and whether the label agreed with it (a table of its own: decisions rows stay as they
+   were, and a workspace of version 4 only gains an empty table).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Callable, Dict, List
 from active_labeling.local.hotkeys import first_hotkeys
 from active_labeling.service.reservations import add_page_column
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 TABLES: Dict[str, str] = {
     "meta": "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -36,6 +39,8 @@ TABLES: Dict[str, str] = {
     "queries_state": """CREATE TABLE queries_state (
         source TEXT PRIMARY KEY, signature TEXT NOT NULL, generation INTEGER NOT NULL,
         date TEXT NOT NULL)""",
+    "suggestions": """CREATE TABLE suggestions (
+        label_id INTEGER PRIMARY KEY, suggestion TEXT NOT NULL, agreed INTEGER)""",
 }
 
 COLUMNS: Dict[str, List[str]] = {
@@ -44,6 +49,7 @@ COLUMNS: Dict[str, List[str]] = {
     "labels": ["item_id", "annotator", "label_id", "date", "label", "item_values"],
     "reservations": ["item_id", "annotator", "expires", "page"],
     "queries_state": ["source", "signature", "generation", "date"],
+    "suggestions": ["label_id", "suggestion", "agreed"],
 }
 
 # The version 1 schema, kept to migrate from and to test the migration.
@@ -74,8 +80,13 @@ def _v3_to_v4(db: sqlite3.Connection) -> None:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('hotkeys', ?)", (json.dumps(first_hotkeys(names)),))
 
 
+def _v4_to_v5(db: sqlite3.Connection) -> None:
+    db.execute(TABLES["suggestions"].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+
+
 # MIGRATIONS[n] turns a version n database into version n + 1.
-MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: Dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4,
+                                                                4: _v4_to_v5}
 
 
 def table_columns(db: sqlite3.Connection, table: str) -> List[str]:

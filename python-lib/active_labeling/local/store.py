@@ -20,6 +20,12 @@ def _encode(label) -> Optional[str]:
     return None if label is None else json.dumps(label, ensure_ascii=False)
 
 
+def _suggestions(decisions: Sequence[Decision]) -> List[Tuple[int, str, Optional[int]]]:
+    """Rows of the ``suggestions`` table: decisions that came with a model's suggestion."""
+    return [(d.label_id, _encode(d.suggestion), None if d.agreed is None else int(d.agreed))
+            for d in decisions if d.suggestion is not None]
+
+
 class SqliteDecisionStore:
     """Decisions stored in a workspace database.
 
@@ -43,16 +49,19 @@ class SqliteDecisionStore:
     def load(self) -> List[Decision]:
         """Every decision, in ``label_id`` order."""
         cursor = self._db.execute(
-            "SELECT label_id, item_id, annotator, date, status, label, comment, session "
-            "FROM decisions ORDER BY label_id")
+            "SELECT d.label_id, item_id, annotator, date, status, label, comment, session, suggestion, "
+            "agreed FROM decisions d LEFT JOIN suggestions s ON s.label_id = d.label_id ORDER BY d.label_id")
         # Few distinct labels: decode each once (this is most of the start time on 100,000 labels).
         decoded: Dict[Optional[str], Any] = {None: None}
         decisions = []
-        for label_id, item_id, annotator, date, status, label, comment, session in cursor:
-            if label not in decoded:
-                decoded[label] = json.loads(label)
+        for row in cursor:
+            label_id, item_id, annotator, date, status, label, comment, session, suggestion, agreed = row
+            for text in (label, suggestion):
+                if text not in decoded:
+                    decoded[text] = json.loads(text)
             decisions.append(Decision(label_id, item_id, annotator, date, status, decoded[label],
-                                      comment, session))
+                                      comment, session, decoded[suggestion],
+                                      None if agreed is None else bool(agreed)))
         return decisions
 
     def append(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> None:
@@ -62,6 +71,7 @@ class SqliteDecisionStore:
             self._db.execute("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              (decision.label_id, decision.item_id, decision.annotator, decision.date,
                               decision.status, label, decision.comment, decision.session))
+            self._db.executemany("INSERT INTO suggestions VALUES (?, ?, ?)", _suggestions([decision]))
             if decision.status == LABELED:
                 values = None if item_values is None else json.dumps(item_values, default=str)
                 self._db.execute("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
@@ -79,6 +89,7 @@ class SqliteDecisionStore:
             self._db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                  [(d.label_id, d.item_id, d.annotator, d.date, d.status,
                                    _encode(d.label), d.comment, d.session) for d in decisions])
+            self._db.executemany("INSERT INTO suggestions VALUES (?, ?, ?)", _suggestions(decisions))
             self._db.executemany(
                 "INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
                 [(d.item_id, d.annotator, d.label_id, d.date, _encode(d.label),

@@ -30,6 +30,7 @@ from active_labeling.service.order import ServingOrder
 from active_labeling.service.reservations import Reservations
 from active_labeling.service.settings import ServiceSettings
 from active_labeling.service.stats import Stats
+from active_labeling.service.suggestions import ModelAgreement, why
 from active_labeling.storage.base import LABELED, SKIPPED, Decision, DecisionStore, Pool, QueriesSource
 from active_labeling.tasks import LabelContext, LabelError, task_of
 from active_labeling.teams.review import ReviewDesk
@@ -86,6 +87,7 @@ class LabelingService:
         self._session = uuid.uuid4().hex[:12]
         self.history = History()
         self.desk = ReviewDesk(self)  # agreement, final labels and review mode (teams)
+        self.agreement = ModelAgreement()  # annotators vs the model's suggestions, this round
         with paused_gc():
             if decisions is None:
                 decisions = store.load()
@@ -117,10 +119,12 @@ class LabelingService:
         scores: List[float] = []
         generation = 0
         self._prelabels: Dict[str, Any] = {}
+        self._reasons: Dict[str, Dict[str, Any]] = {}
         if self.queries is not None:
             loaded = self.queries.load(self.pool)
             generation = loaded.generation
             self._prelabels = loaded.prelabels
+            self._reasons = loaded.reasons
             for item_id, score in zip(loaded.item_ids, loaded.scores or [np.nan] * len(loaded.item_ids)):
                 position = self._positions.get(item_id)
                 if position is not None:
@@ -128,6 +132,7 @@ class LabelingService:
                     scores.append(score)
         self.order = ServingOrder(len(self._ids), self.settings.seed, positions, scores)
         self._generation = generation
+        self.agreement.rebuild((self._ids[p] for p in positions), self.history.decisions())
 
     def _mine_mask(self, annotator: str) -> np.ndarray:
         mask = self._mine.get(annotator)
@@ -189,10 +194,23 @@ class LabelingService:
                              "waveform": base + "/waveform" if "waveform" in media else None,
                              "spectrogram": base + "/spectrogram" if "spectrogram" in media else None,
                              "size": base + "/size" if "size" in media else None}
-        raw = self._prelabels.get(item_id)
-        if raw is not None:  # a model's pre-annotation that came with the queries
-            view["suggestion"] = self.task.suggestion(raw, self.settings.category_names)
+        view["suggestion"] = self._suggestion(item_id)
+        view["why"] = why(view["al"], self._reasons.get(item_id), self.queries is not None,
+                          self.settings.show_suggestions)
         return view
+
+    def _suggestion(self, item_id: str) -> Any:
+        """The model's pre-annotation that came with the queries, unless suggestions are hidden."""
+        raw = self._prelabels.get(item_id)
+        if raw is None or not self.settings.show_suggestions:
+            return None
+        return self.task.suggestion(raw, self.settings.category_names)
+
+    def _snapshot(self, annotator: str) -> Dict[str, Any]:
+        """The stats, with how often labels agreed with the model's suggestions this round."""
+        snapshot = self.stats.snapshot(annotator)
+        snapshot["model_agreement"] = self.agreement.snapshot()
+        return snapshot
 
     def batch(self, annotator: str, size: int = 10, page: Optional[str] = None) -> Dict[str, Any]:
         """Reserve up to ``size`` new items for ``annotator`` and return them in serving order.
@@ -221,7 +239,7 @@ class LabelingService:
             held = self.reservations.held_by(annotator, page)
             self.reservations.reserve(annotator, held + chosen, self.settings.reservation_seconds, page)
             return {"items": [self.item_view(i) for i in chosen],
-                    "stats": self.stats.snapshot(annotator),
+                    "stats": self._snapshot(annotator),
                     "generation": self._generation,
                     "held": self._held_elsewhere(annotator, page) if len(chosen) < size else None}
 
@@ -272,7 +290,7 @@ class LabelingService:
     def stats_for(self, annotator: str) -> Dict[str, Any]:
         """What ``GET /api/stats`` answers."""
         with self._lock:
-            return self.stats.snapshot(annotator)
+            return self._snapshot(annotator)
 
     def history_entry(self, annotator: str, before: Optional[int] = None,
                       after: Optional[int] = None) -> Optional[Dict[str, Any]]:
@@ -363,17 +381,25 @@ class LabelingService:
                 self.reservations.reserve(annotator, [item_id], self.settings.reservation_seconds)
             # Under the lock: a pool refresh swaps the rows.
             values = self.pool.values(item_id) if status == LABELED and in_pool else None
+            # What the page showed with the item (the service serves one suggestion per item and
+            # round), and whether the label took it.
+            suggestion = self._suggestion(item_id)
+            agreed = (None if suggestion is None or status != LABELED
+                      else self.task.agreement(label, suggestion) >= 1.0)
         def entry():
             # The id is used up even if the append fails: a store may have kept part of the
             # decision (the DSS metadata row) and must never see the same id for another one.
             label_id = self._next_label_id
             self._next_label_id += 1
             return (Decision(label_id, item_id, annotator, utc_now_iso(), status, label, comment,
-                             self._session), values)
+                             self._session, suggestion, agreed), values)
 
         decision, _ = self._commits.submit(entry)  # raises: nothing acknowledged, index untouched
         with self._lock:
-            return {"label_id": decision.label_id, "id": item_id, "stats": self.stats.snapshot(annotator)}
+            # The page drops what it loaded ahead when a new round of queries came (generation).
+            self._maybe_refresh()
+            return {"label_id": decision.label_id, "id": item_id, "stats": self._snapshot(annotator),
+                    "generation": self._generation}
 
     def _index_written(self, entries) -> None:
         """Index decisions the store now has, in the order it wrote them."""
@@ -384,6 +410,8 @@ class LabelingService:
                 previous = self.history.add(decision)
                 position = self._positions.get(decision.item_id)
                 self.stats.change(position, previous, decision)
+                if self.history.current(decision.annotator, decision.item_id) is decision:
+                    self.agreement.change(decision)
                 if position is not None and decision.annotator in self._mine:
                     self._mine[decision.annotator][position] = True
                 self.reservations.release(decision.annotator, [decision.item_id])

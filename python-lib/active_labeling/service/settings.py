@@ -60,6 +60,9 @@ class ServiceSettings:
         Whether review mode shows who gave each label (else "Annotator 1", "Annotator 2"...).
     overlapping_spans : bool
         The spans task: allow spans that overlap or nest (by default a character is in one span).
+    show_suggestions : bool
+        Offer the model's suggestion with each query (preselected, accepted with Enter); False
+        hides every suggestion and the categories the model guessed, for teams that fear anchoring.
     """
 
     kind: str
@@ -76,6 +79,7 @@ class ServiceSettings:
     review_sample: float = 0.1
     show_annotator_names: bool = True
     overlapping_spans: bool = False  # the spans task: spans may overlap or nest
+    show_suggestions: bool = True
     category_names: frozenset = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -130,6 +134,7 @@ class ServiceSettings:
             "annotators_per_item": int(self.annotators_per_item),
             "disagreement": self.disagreement,
             "overlapping_spans": bool(self.overlapping_spans),
+            "suggestions": bool(self.show_suggestions),
         }
 
 

@@ -65,6 +65,10 @@ class Task:
     prelabel_column : str, optional
         The column of a queries or predictions table that holds pre-annotations for this task
         (what the Query Sampler writes next to the queries); None: the task has none.
+    ranks_predictions : bool
+        Whether a predictions file or dataset of this task's pre-annotations can order the items
+        by itself (a detector's boxes carry their confidences); the classification tasks' one
+        category per row can't: their pre-annotations come with the Query Sampler's queries.
     """
 
     name = ""
@@ -73,6 +77,7 @@ class Task:
     components: Dict[str, str] = {}
     multi_label = False
     prelabel_column: Optional[str] = None
+    ranks_predictions = True
 
     # -- a submitted label -----------------------------------------------------------------
 

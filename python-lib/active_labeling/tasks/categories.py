@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, FrozenSet, Iterable, List, Mapping, Optional
 
+from active_labeling.sampling.suggestions import PREDICTION_COLUMN
 from active_labeling.tasks.base import LabelContext, LabelError, Task
 
 
@@ -17,6 +18,9 @@ class CategoriesTask(Task):
 
     name = "categories"
     multi_label = True
+    # The Query Sampler's guess for each query (active_labeling.sampling.suggestions).
+    prelabel_column = PREDICTION_COLUMN
+    ranks_predictions = False
 
     def check(self, label: Any, context: LabelContext) -> List[str]:
         """The names in the order given, repeats dropped."""

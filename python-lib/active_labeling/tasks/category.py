@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, FrozenSet, Iterable, Mapping, Optional, Sequence, Union
 
+from active_labeling.sampling.suggestions import PREDICTION_COLUMN
 from active_labeling.tasks.base import LabelContext, LabelError, Task
 
 
@@ -14,6 +15,9 @@ class CategoryTask(Task):
     """One category per item."""
 
     name = "category"
+    # The Query Sampler's guess for each query (active_labeling.sampling.suggestions).
+    prelabel_column = PREDICTION_COLUMN
+    ranks_predictions = False
 
     def check(self, label: Any, context: LabelContext) -> str:
         """The category name; unknown names and non-text are refused."""
