@@ -18,6 +18,7 @@ import { renderStopping } from "./stopping.js";
 import * as boxesTask from "./tasks/boxes.js";
 import * as categoriesTask from "./tasks/categories.js";
 import * as categoryTask from "./tasks/category.js";
+import * as spansTask from "./tasks/spans.js";
 import * as imageView from "./views/image.js";
 import * as soundView from "./views/sound.js";
 import * as tabularView from "./views/tabular.js";
@@ -30,7 +31,7 @@ const VIEWS = { tabular: tabularView, text: textView, image: imageView, sound: s
 // One module per annotation task (active_labeling/tasks on the server): createTask(app) returns
 // what category keys, Enter and the task's own keys do, how a label reads, what the ? panel says;
 // optionally TITLE ({kind: title}) over the view's.
-const TASKS = { category: categoryTask, categories: categoriesTask, boxes: boxesTask };
+const TASKS = { category: categoryTask, categories: categoriesTask, boxes: boxesTask, spans: spansTask };
 const CACHE_SIZE = 40;       // prepared media kept for going back
 const BATCH = 10;
 // How often the page asks for the stopping verdict (a retrain takes minutes; the call is cheap).
