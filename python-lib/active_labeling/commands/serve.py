@@ -74,6 +74,10 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                              "height], \"category\", \"confidence\"} as DSS's object detection "
                              "scoring writes it): drawn dashed as pre-boxes, images served most "
                              "uncertain first; a new file is picked up while serving")
+    parser.add_argument("--hide-suggestions", action="store_true",
+                        help="show nothing of the model's guess (no preselected category, no category "
+                             "named in why an item was chosen), for teams that fear anchoring; by "
+                             "default the queries' suggestion is preselected and Enter accepts it")
     parser.add_argument("--label-column", default="label", help="label column name (default: label)")
     parser.add_argument("--reservation-seconds", type=float, default=600.0,
                         help="how long an item served to one annotator is kept from others (default: 600)")
@@ -114,6 +118,7 @@ def setup_from(args):
         multi_label=args.multi_label, task=getattr(args, "task", None),
         predictions=getattr(args, "predictions", None),
         overlapping_spans=getattr(args, "overlapping_spans", False),
+        show_suggestions=not getattr(args, "hide_suggestions", False),
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
         lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
@@ -160,7 +165,7 @@ def _check_task(setup) -> None:
     if setup.overlapping_spans and task.name != "spans":
         raise UserError(f"--overlapping-spans is for --task spans, not --task {task.name}")
     if setup.predictions is not None:
-        if task.prelabel_column is None:
+        if task.prelabel_column is None or not task.ranks_predictions:
             raise UserError(f"--predictions holds a detector's boxes: it is for --task boxes, not --task "
                             f"{task.name} (give a queries file with --queries)")
         if setup.queries is not None:

@@ -52,6 +52,7 @@ class LocalSetup:
     task: Optional[str] = None  # the annotation task (active_labeling.tasks); default: multi_label's
     predictions: Optional[Path] = None  # a detector's boxes per file: pre-boxes, most uncertain first
     overlapping_spans: bool = False  # --task spans: spans may overlap or nest
+    show_suggestions: bool = True  # not --hide-suggestions
     label_column: str = "label"
     reservation_seconds: float = 600.0
     lease_seconds: float = 60.0  # a page's items lapse this long after its last renewal
@@ -143,7 +144,7 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
         kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
         task=setup.task, label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
         annotators_per_item=setup.annotators_per_item, seed=setup.seed,
-        overlapping_spans=setup.overlapping_spans)
+        overlapping_spans=setup.overlapping_spans, show_suggestions=setup.show_suggestions)
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
         "categories": [c.name for c in settings.categories], "multi_label": settings.multi_label,

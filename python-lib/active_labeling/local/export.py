@@ -20,7 +20,8 @@ from active_labeling.local.tabular import read_table
 from active_labeling.local.workspace import Workspace
 from active_labeling.tasks import Task, default_task, task_of
 
-METADATA_COLUMNS = ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session"]
+METADATA_COLUMNS = ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session",
+                    "suggestion", "agreed"]
 ITEM_ID = "item_id"
 CLASH_PREFIX = "labeling_"  # as the DSS labels dataset names its own columns when items have them
 
@@ -67,9 +68,13 @@ def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
         [{id_column: item_id, **record, label_column: label} for item_id, record, label in records],
         columns=[id_column, *item_columns, label_column])
     metadata = pd.DataFrame(workspace.db.execute(
-        f"SELECT {', '.join(METADATA_COLUMNS)} FROM decisions ORDER BY label_id").fetchall(),
+        f"SELECT d.{', '.join(METADATA_COLUMNS)} FROM decisions d LEFT JOIN suggestions s "
+        "ON s.label_id = d.label_id ORDER BY d.label_id").fetchall(),
         columns=METADATA_COLUMNS)
-    metadata["label"] = metadata["label"].map(lambda raw: _label_text(raw, task))
+    for column in ("label", "suggestion"):
+        metadata[column] = metadata[column].map(lambda raw: _label_text(raw, task))
+    # The suggestion shown with the item, and whether the label took it (blank: no suggestion).
+    metadata["agreed"] = metadata["agreed"].map(lambda v: "" if v is None or v != v else str(bool(v)).lower())
     return labels, metadata
 
 
