@@ -115,6 +115,8 @@ export const api = {
   historyBefore: (labelId) => request(`/api/history?before=${encodeURIComponent(labelId)}`),
   historyAfter: (labelId) => request(`/api/history?after=${encodeURIComponent(labelId)}`),
   historyLatest: () => request("/api/history"),
+  /** Give back the reservations of `ids` (items this page will not show). */
+  release: (ids) => request("/api/release", { method: "POST", body: { ids } }),
   /** Release what this tab held before a reload (its other tabs keep theirs). */
   releasePage: () => request("/api/release", { method: "POST", body: { page: pageId } }),
   /** The page's heartbeat: keeps its reservations; when `active`, takes back lapsed `ids` nobody took. */

@@ -47,6 +47,8 @@ export class Heartbeat {
       return;
     }
     this.beats += 1;
+    // A new round of queries: what was loaded ahead from the old order is given back (queue.js).
+    if (prefetch.noteGeneration(answer.generation)) prefetch.fill(true);
     // Loaded items the page no longer holds may go to someone else: drop them, unless a batch
     // answered meanwhile (its items are not in this answer).
     if (settled && !prefetch.loading && answered === prefetch.answered && Array.isArray(answer.held)) {

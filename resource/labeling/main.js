@@ -104,6 +104,8 @@ class LabelingApp {
       onStats: (stats) => this._setStats(stats),
       onError: (error) => this.setNotice("batch", error && `Could not load the next items: ${error.message}`),
       onChange: () => { if (!this.fresh && this.trailIndex === null) this._showFresh(); },
+      // A new active-learning round: the items loaded ahead from the old order are given back.
+      onStale: (ids) => api.release(ids).catch(() => {}),
     });
     this.trail = new Trail({ before: api.historyBefore, latest: api.historyLatest },
       () => { if (this.trailIndex !== null) this.trailIndex += 1; });
@@ -471,6 +473,7 @@ class LabelingApp {
       if (d && d.state === "saved" && d.answer && !d._statsSeen) {
         d._statsSeen = true;
         if (d.answer.stats) this._setStats(d.answer.stats);
+        if (this.prefetch.noteGeneration(d.answer.generation)) this.prefetch.fill(true);
         if (d.roundTrip !== undefined) this.metrics.acks.push(d.roundTrip);
       }
       if (d && d.state === "failed" && !d._reported) {

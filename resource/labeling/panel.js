@@ -74,6 +74,9 @@ export function renderSelection(app) {
   if (!app.categoryButtons || !app.task) return;
   for (const [name, button] of app.categoryButtons) {
     button.setAttribute("aria-pressed", app.task.pressed(name) ? "true" : "false");
+    // The model's suggestion is marked (its word "suggested" shown by the stylesheet).
+    const suggested = Boolean(app.task.suggested && app.task.suggested(name));
+    if (suggested) button.dataset.suggested = "true"; else delete button.dataset.suggested;
     const key = app.hotkeys.get(name);
     button.querySelector("kbd").textContent = key ? keyLabel(key) : "";
   }
@@ -103,10 +106,10 @@ export function renderItemStatus(app) {
   } else {
     replaceChildren(app.itemStatus, item ? el("span", { class: "al-badge al-badge-new", text: "New item" }) : null);
   }
-  const al = item && item.al;
-  app.alHint.textContent = app.config && app.config.active_learning && al
-    ? `Active learning: rank ${al.rank ?? "–"}, score ${Number.isFinite(Number(al.score)) ? Number(al.score).toFixed(2) : "–"}`
-    : "";
+  // Why this item, in words; the raw rank and score in the tooltip.
+  const why = item && item.why;
+  app.alHint.textContent = why && why.text ? String(why.text) : "";
+  app.alHint.title = why && why.title ? String(why.title) : "";
 }
 
 /** Where the annotator is: a new item, or their n-th decision. */

@@ -135,10 +135,12 @@ export class Prefetcher {
   /**
    * @param {(size: number) => Promise<Object>} fetchBatch GET /api/batch
    * @param {(item: Object) => Promise<any>} prepare loads an item's media (resolves even on failure)
-   * @param {{size?: number, low?: number, onStats?: Function, onError?: Function, onChange?: Function}} options
+   * @param {{size?: number, low?: number, onStats?: Function, onError?: Function, onChange?: Function,
+   *   onStale?: Function}} options `onStale(ids)`: items dropped because a new queries generation
+   *   (a new active-learning round) came; the page gives back their reservations.
    */
   constructor(fetchBatch, prepare, { size = 10, low = 5, onStats = () => {}, onError = () => {},
-    onChange = () => {} } = {}) {
+    onChange = () => {}, onStale = () => {} } = {}) {
     this._fetchBatch = fetchBatch;
     this._prepare = prepare;
     this._size = size;
@@ -146,6 +148,8 @@ export class Prefetcher {
     this._onStats = onStats;
     this._onError = onError;
     this._onChange = onChange;
+    this._onStale = onStale;
+    this.generation = null;     // the queries generation the loaded items were served from
     this.items = [];            // upcoming items, in serving order
     this.prepared = new Map();  // item id -> promise of the prepared media
     this.exhausted = false;     // the last batch came back empty
@@ -174,6 +178,22 @@ export class Prefetcher {
     this.fill();
   }
 
+  /**
+   * A newer queries generation than the loaded items' (an answer said so): drop the items not shown
+   * yet, so that the next item shown comes from the new round. True when it was newer.
+   */
+  noteGeneration(generation) {
+    if (!Number.isFinite(generation)) return false;
+    if (this.generation === null) { this.generation = generation; return false; }
+    if (generation <= this.generation) return false;
+    this.generation = generation;
+    const stale = this.items;
+    this.items = [];
+    for (const item of stale) this.prepared.delete(item.id);
+    if (stale.length) this._onStale(stale.map((item) => item.id));
+    return true;
+  }
+
   /** The next item, or null when none is loaded; refills in the background. */
   take() {
     const item = this.items.shift() || null;
@@ -190,9 +210,13 @@ export class Prefetcher {
       try {
         const answer = await this._fetchBatch(size);
         if (answer.stats) this._onStats(answer.stats);
+        this.noteGeneration(answer.generation);
+        // An answer from before the round the page already follows: its items are the old order's.
+        const old = Number.isFinite(answer.generation) && answer.generation < this.generation;
+        if (old && (answer.items || []).length) this._onStale(answer.items.map((item) => item.id));
         const known = new Set(this.items.map((item) => item.id));
         let added = 0;
-        for (const item of answer.items || []) {
+        for (const item of old ? [] : answer.items || []) {
           if (this._seen.has(item.id) || known.has(item.id)) continue;
           known.add(item.id);
           this.items.push(item);
@@ -203,7 +227,8 @@ export class Prefetcher {
         this.held = answer.held || null;
         this.answered += 1;
         // Only items already shown came back (their decisions may not have reached the service yet).
-        if (!added && !this.exhausted) setTimeout(() => this.fill(), 1000);
+        if (old) setTimeout(() => this.fill(true), 0);
+        else if (!added && !this.exhausted) setTimeout(() => this.fill(), 1000);
         this._onError(null);
       } catch (error) {
         this._onError(error);

@@ -33,5 +33,19 @@ export function renderStats(container, stats, categories) {
           el("span", { class: "al-cat-count", text: number(count) }));
       })),
     el("p", { class: "al-mine" },
-      `You${me.name ? ` (${me.name})` : ""}: ${number(me.labeled || 0)} labeled, ${number(me.skipped || 0)} skipped`));
+      `You${me.name ? ` (${me.name})` : ""}: ${number(me.labeled || 0)} labeled, ${number(me.skipped || 0)} skipped`),
+    agreementLine(stats.model_agreement));
+}
+
+/**
+ * How often the annotators took the model's suggestion this round: a live accuracy of the model,
+ * checked by people, on the items it chose. Nothing before the first label with a suggestion.
+ */
+function agreementLine(agreement) {
+  const checked = agreement ? Number(agreement.checked) || 0 : 0;
+  if (!checked) return null;
+  const agreed = Number(agreement.agreed) || 0;
+  return el("p", { class: "al-model-agreement", dataset: { checked: String(checked), agreed: String(agreed) } },
+    `This round, annotators agreed with the model on ${number(agreed)} of ${number(checked)} items ` +
+    `(${Math.round((100 * agreed) / checked)}%)`);
 }

@@ -27,9 +27,10 @@ def test_card_shows_values_as_text_aligned_and_escaped(browser, serve, tmp_path)
                    extra=["--queries", str(queries)])
     page = open_app(browser, server.url)
 
-    # The most useful query comes first (the row with markup), with its rank and score as a hint.
-    hint = page.inner_text(".al-al-hint")
-    assert "rank" in hint and "score 0.97" in hint
+    # The most useful query comes first (the row with markup), said so in words; its rank and raw
+    # score in the tooltip (these queries have no model's guess to tell).
+    assert page.inner_text(".al-al-hint") == "Chosen by the model: one of the items it is least sure of"
+    assert page.get_attribute(".al-al-hint", "title") == "Rank 1 of the queries, score 0.9700"
     assert current_id(page)
 
     card = page.locator(".al-card")

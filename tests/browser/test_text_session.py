@@ -176,7 +176,9 @@ def test_texts_follow_the_queries_with_multi_label_comments_skips_and_stats(brow
     server = serve("text", extra=["--multi-label", "--queries", str(tmp_path / "queries.csv")])
     page = open_app(browser, server.url)
     assert page.evaluate(SHOWN)["text"] == queries["headline"][0]
-    assert page.inner_text(".al-al-hint").startswith("Active learning: rank 1, score")
+    # Why this item, in words (the model's guess), the rank and raw score in the tooltip.
+    assert page.inner_text(".al-al-hint").startswith("The model ")
+    assert page.get_attribute(".al-al-hint", "title").startswith("Rank 1 of the queries, score")
 
     page.keyboard.press("?")
     shortcuts = page.inner_text(".al-help")
@@ -189,7 +191,7 @@ def test_texts_follow_the_queries_with_multi_label_comments_skips_and_stats(brow
     for key in ["1", "3"]:
         page.keyboard.press(key)
     press_and_wait_change(page, "Enter")
-    assert page.inner_text(".al-al-hint").startswith("Active learning: rank 2")
+    assert page.get_attribute(".al-al-hint", "title").startswith("Rank 2 of the queries")
     second = current_id(page)
     press_and_wait_change(page, "s")
     wait_all_saved(page)

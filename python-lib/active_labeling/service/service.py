@@ -265,7 +265,8 @@ class LabelingService:
         ``active``: the annotator did something on the page since the last renewal; the
         reservation time of its items starts again, and those of ``item_ids`` (what the page
         shows and has loaded) that lapsed meanwhile are taken back when nobody else took them.
-        Returns the items the page holds, and the lease.
+        Returns the items the page holds, the lease, and the queries generation (a page that
+        waits on one item still hears of a new round).
         """
         if not page:
             raise BadRequest("page is missing: give the id of the page whose reservations to renew")
@@ -285,7 +286,9 @@ class LabelingService:
                     self.reservations.reserve(annotator, again, self.settings.reservation_seconds, page)
             held = self.reservations.renew(annotator, page,
                                            self.settings.reservation_seconds if active else None)
-            return {"held": held, "lease_seconds": self.reservations.lease_seconds}
+            self._maybe_refresh()
+            return {"held": held, "lease_seconds": self.reservations.lease_seconds,
+                    "generation": self._generation}
 
     def stats_for(self, annotator: str) -> Dict[str, Any]:
         """What ``GET /api/stats`` answers."""
