@@ -42,7 +42,7 @@ def decisions_with_suggestions(server):
                        "LEFT JOIN suggestions s ON s.label_id = d.label_id ORDER BY d.label_id")
 
 
-def test_a_suggestion_accepted_with_enter_or_overridden_is_recorded_with_its_agreement(browser, serve, tmp_path):
+def test_a_suggestion_accepted_with_enter_or_overridden_is_recorded_with_agreement(browser, serve, tmp_path):
     pool, data = write_pool(tmp_path)
     queries = tmp_path / "queries.csv"
     write_queries(queries, pool, GUESSES)
