@@ -29,9 +29,14 @@ def register(subparsers) -> None:
     parser.add_argument("--labels", help="for a folder: a CSV/Parquet with a 'path' column and the "
                                          "--target column")
     parser.add_argument("--kind", choices=("image", "sound"), default="image", help="for a folder")
-    parser.add_argument("--strategies", default=DEFAULT_STRATEGIES,
+    parser.add_argument("--strategies", default=None,
                         help=f"comma-separated (default {DEFAULT_STRATEGIES}; also least_confidence, "
-                             "entropy)")
+                             "entropy; --task spans: random,uncertainty)")
+    parser.add_argument("--task", choices=("category", "spans"), default="category",
+                        help="category (default): one class per item; spans: spans of texts marked with "
+                             "categories, compared by entity-level F1 (--data a table with --text-column "
+                             "and --target holding each text's spans as JSON, or builtin:entities)")
+    parser.add_argument("--text-column", metavar="COLUMN", help="--task spans: the column of the texts")
     parser.add_argument("--model", default="logistic_regression",
                         choices=("logistic_regression", "random_forest", "gradient_boosting"))
     parser.add_argument("--batch-size", type=int, default=10)
@@ -47,6 +52,13 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    args.strategies_default = args.strategies is None
+    if args.strategies is None:
+        args.strategies = DEFAULT_STRATEGIES
+    if args.task == "spans":
+        from active_labeling.commands import simulate_spans
+
+        return simulate_spans.run(args)
     from active_labeling.analysis.outputs import format_summary, summary_notes, summary_of, write_local
     from active_labeling.analysis.policies import SIMULATED_STRATEGIES
     from active_labeling.analysis.prepare import PreparationError

@@ -2,7 +2,8 @@
 
 The token tagger (:mod:`active_labeling.learning.span_tagger`) is fitted on every labeled text,
 scores the unlabeled ones by its sequence uncertainty, and the most uncertain are written as the
-queries, most useful first, each with the tagger's spans in the ``prediction`` column: the page
+queries, most useful first (near copies of a text just taken further down:
+``sampling/span_order.py``), each with the tagger's spans in the ``prediction`` column: the page
 draws them as suggestions, Enter accepts them. The entity-level F1 of a tagger fitted on four
 fifths of the labels, on the other fifth, is the round's figure (``status``).
 """
@@ -26,6 +27,7 @@ from active_labeling.local.retrain_round import (
     utc_now,
 )
 from active_labeling.local.rounds import OK
+from active_labeling.sampling.span_order import varied_order
 from active_labeling.tasks.spans import PREDICTION_COLUMN
 
 MIN_HELD_OUT = 10  # labeled texts needed before a fifth of them is held out for the F1
@@ -85,10 +87,12 @@ def run_spans_round(settings: RetrainSettings, db: sqlite3.Connection, number: i
     unlabeled = np.ones(len(pool.ids), dtype=bool)
     unlabeled[rows] = False
     candidates = np.flatnonzero(unlabeled)
-    predictions = tagger.predict([texts[r] for r in candidates])
+    candidate_texts = [texts[r] for r in candidates]
+    predictions = tagger.predict(candidate_texts)
     scores = np.array([p.uncertainty for p in predictions])
-    # Most uncertain first; ties (texts without tokens...) keep the pool order.
-    order = np.argsort(-scores, kind="stable")[:settings.n_queries]
+    # Most uncertain first, near copies of a text just taken later (sampling/span_order.py).
+    order = np.array(varied_order(candidate_texts, scores, min(settings.n_queries, len(candidates))),
+                     dtype=int)
     queries = pool.frame.iloc[candidates[order]].reset_index(drop=True)
     queries["score"] = scores[order]
     queries["rank"] = np.arange(1, len(order) + 1)
@@ -98,6 +102,6 @@ def run_spans_round(settings: RetrainSettings, db: sqlite3.Connection, number: i
              "labels": len(labeled), "entity_f1": None if f1 is None else round(f1, 4),
              "model": str(model_path), "queries": len(queries), "queries_file": str(settings.queries_path),
              "features": f"span tagger: a CRF on the tokens of {column!r} (shape, affixes, 2 tokens of "
-                         "context), texts ranked by 1 - P(best tags)^(1/tokens)",
+                         "context), texts ranked by 1 - P(best tags)^(1/tokens), varied",
              "seconds": time.perf_counter() - started}
     return entry, tagger
