@@ -222,3 +222,16 @@ def test_the_retrain_loop_tags_the_texts_and_serves_its_spans_most_uncertain_fir
     rounds = [json.loads(line) for line in (settings.folder / "rounds.jsonl").read_text().splitlines()] \
         if (settings.folder / "rounds.jsonl").exists() else []
     assert not rounds or rounds[-1]["status"] == "ok"
+
+
+def test_a_predictions_file_of_another_models_spans_orders_the_texts(tmp_path, texts):
+    sure = [dict(SPAN, confidence=0.95)]
+    weak = [{"start": 5, "end": 8, "text": "דנה", "category": "PER", "confidence": 0.3}]
+    pd.DataFrame({"id": ["en", "he", "none"], "prediction": [json.dumps(sure), json.dumps(weak), "[]"]}).to_csv(
+        tmp_path / "p.csv", index=False)
+    with running(setup_for(tmp_path, texts, predictions=tmp_path / "p.csv")) as (_, port):
+        _, batch = Api(port).get("/api/batch?size=10")
+        # 1 - mean confidence, a text without spans 0.5; texts the file does not score come last.
+        assert [i["id"] for i in batch["items"]] == ["he", "none", "en", "emoji"]
+        assert [round(i["al"]["score"], 2) for i in batch["items"][:3]] == [0.7, 0.5, 0.05]
+        assert batch["items"][0]["suggestion"] == weak

@@ -73,7 +73,9 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                              "image (path, and prediction: a JSON list of {\"bbox\": [x, y, width, "
                              "height], \"category\", \"confidence\"} as DSS's object detection "
                              "scoring writes it): drawn dashed as pre-boxes, images served most "
-                             "uncertain first; a new file is picked up while serving")
+                             "uncertain first; a new file is picked up while serving. --task spans: "
+                             "the texts' rows (or --id-column) with prediction, a JSON list of "
+                             "{\"start\", \"end\", \"text\", \"category\", \"confidence\"}")
     parser.add_argument("--hide-suggestions", action="store_true",
                         help="show nothing of the model's guess (no preselected category, no category "
                              "named in why an item was chosen), for teams that fear anchoring; by "
