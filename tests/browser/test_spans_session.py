@@ -177,3 +177,30 @@ def test_fifteen_texts_marked_by_keyboard_are_stored_with_exact_offsets(browser,
     back = page.evaluate("document.querySelector('.al-stage').dataset.itemId")
     assert [{k: s[k] for k in ("start", "end", "text", "category")} for s in _on_page(page)] == expected[back]
     assert page.errors == []
+
+
+def test_spans_marked_with_the_mouse_snap_to_whole_words(browser, spans_server):
+    server, texts = spans_server
+    page = open_app(browser, server.url)
+    _wait_text(page, "t00")
+    token = ".al-text-body .al-tok[data-i='{}']"
+    # A drag from the middle of "Ana" to the middle of "Lopez" selects both words whole.
+    first, last = page.locator(token.format(0)).bounding_box(), page.locator(token.format(1)).bounding_box()
+    page.mouse.move(first["x"] + first["width"] / 2, first["y"] + first["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(last["x"] + last["width"] / 3, last["y"] + last["height"] / 2, steps=5)
+    page.mouse.up()
+    page.keyboard.press(KEY["PER"])
+    # A double-click on "Paris", then the category's button.
+    page.locator(token.format(6)).dblclick()
+    page.click(".al-category[data-category=LOC]")
+    # A double-click on "Kalo", extended by keyboard to "Bank".
+    page.locator(token.format(3)).dblclick()
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press(KEY["ORG"])
+    want = _expected(texts["t00"], [(0, 1, "PER"), (3, 4, "ORG"), (6, 6, "LOC")])
+    assert [{k: s[k] for k in ("start", "end", "text", "category")} for s in _on_page(page)] == want
+    page.keyboard.press("Enter")
+    wait_all_saved(page)
+    assert [entry["label"] for entry in server.history()] == [want]
+    assert page.errors == []
