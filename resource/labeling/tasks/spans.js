@@ -96,6 +96,7 @@ export function createTask(app) {
   let cursor = 0;            // token index
   let anchor = null;         // the other end of the selection (token index), or null
   let tokenNodes = [];
+  let gapNodes = [];         // the spaces before each token (null before the first or when none)
   let body = null;           // the text view's body the tokens are drawn in
   let rtl = false;
   let dragging = false;
@@ -131,6 +132,7 @@ export function createTask(app) {
     tokens = tokenize(chars);
     rtl = direction(chars) === "rtl";
     tokenNodes = [];
+    gapNodes = [];
     if (!body) return;
     body.setAttribute("dir", rtl ? "rtl" : "ltr");
     body.classList.add("al-spans-text");
@@ -139,7 +141,13 @@ export function createTask(app) {
     const parts = [];
     let at = 0;
     tokens.forEach(([s, e], i) => {
-      if (s > at) parts.push(document.createTextNode(chars.slice(at, s).join("")));
+      let gap = null;
+      if (s > at) {
+        gap = el("span", { class: "al-gap" });
+        gap.textContent = chars.slice(at, s).join("");
+        parts.push(gap);
+      }
+      gapNodes.push(gap);
       const node = el("span", { class: "al-tok", dataset: { i: String(i) } });
       node.textContent = chars.slice(s, e).join("");
       tokenNodes.push(node);
@@ -155,6 +163,9 @@ export function createTask(app) {
     if (!body || !body.isConnected) return;
     for (const badge of body.querySelectorAll(".al-span-name")) badge.remove();
     const sel = anchor === null ? null : selection();
+    for (const gap of gapNodes) {
+      if (gap) { gap.className = "al-gap"; gap.style.removeProperty("--al-span-bg"); }
+    }
     tokenNodes.forEach((node, i) => {
       node.className = "al-tok";
       node.style.removeProperty("--al-span-bg");
@@ -178,6 +189,8 @@ export function createTask(app) {
         node.style.setProperty("--al-span-bg", bg);
         node.style.setProperty("--al-span-edge", edge);
         node.title = (node.title ? `${node.title}, ` : "") + span.category;
+        const gap = k > 0 ? gapNodes[i] : null;   // the space between two words of the span
+        if (gap && !span.suggested) { gap.classList.add("al-gap-span"); gap.style.setProperty("--al-span-bg", bg); }
       });
       const name = span.suggested && span.confidence !== null
         ? `${span.category} ${span.confidence.toFixed(2)}?` : span.suggested ? `${span.category}?` : span.category;
