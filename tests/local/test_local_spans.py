@@ -227,8 +227,9 @@ def test_the_retrain_loop_tags_the_texts_and_serves_its_spans_most_uncertain_fir
 def test_a_predictions_file_of_another_models_spans_orders_the_texts(tmp_path, texts):
     sure = [dict(SPAN, confidence=0.95)]
     weak = [{"start": 5, "end": 8, "text": "דנה", "category": "PER", "confidence": 0.3}]
-    pd.DataFrame({"id": ["en", "he", "none"], "prediction": [json.dumps(sure), json.dumps(weak), "[]"]}).to_csv(
-        tmp_path / "p.csv", index=False)
+    predictions = pd.DataFrame({"id": ["en", "he", "none"],
+                                "prediction": [json.dumps(sure), json.dumps(weak), "[]"]})
+    predictions.to_csv(tmp_path / "p.csv", index=False)
     with running(setup_for(tmp_path, texts, predictions=tmp_path / "p.csv")) as (_, port):
         _, batch = Api(port).get("/api/batch?size=10")
         # 1 - mean confidence, a text without spans 0.5; texts the file does not score come last.
