@@ -78,6 +78,16 @@ def _wait_text(page, item_id):
         arg=item_id, timeout=10000)
 
 
+def _contrast(color, background):
+    """WCAG contrast ratio of two CSS ``rgb(...)`` colours."""
+    def luminance(css):
+        channels = [int(float(v)) / 255 for v in css[css.index("(") + 1:css.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(color), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def _on_page(page):
     return page.evaluate("window.__labelingApp.task.spans()")
 
@@ -200,6 +210,11 @@ def test_spans_marked_with_the_mouse_snap_to_whole_words(browser, spans_server):
     page.keyboard.press(KEY["ORG"])
     want = _expected(texts["t00"], [(0, 1, "PER"), (3, 4, "ORG"), (6, 6, "LOC")])
     assert [{k: s[k] for k in ("start", "end", "text", "category")} for s in _on_page(page)] == want
+    # Legible on the light page: the words on their tint, each name on its category's colour.
+    pairs = page.evaluate("""() => [...document.querySelectorAll('.al-tok-span, .al-span-name')].map((e) => {
+        const style = getComputedStyle(e);
+        return [style.color, style.backgroundColor]; })""")
+    assert len(pairs) == 8 and min(_contrast(*pair) for pair in pairs) >= 4.5
     page.keyboard.press("Enter")
     wait_all_saved(page)
     assert [entry["label"] for entry in server.history()] == [want]
