@@ -14,6 +14,7 @@ import { buildShell, renderCategories, renderItemStatus, renderNothingLeft, rend
   renderSelection } from "./panel.js";
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
 import { renderStats } from "./stats.js";
+import { renderRounds } from "./rounds.js";
 import { renderStopping } from "./stopping.js";
 import * as boxesTask from "./tasks/boxes.js";
 import * as categoriesTask from "./tasks/categories.js";
@@ -440,13 +441,16 @@ class LabelingApp {
     if (this.stats && done(stats) < done(this.stats)) return;
     this.stats = stats;
     renderStats(this.statsBox, stats, this.categories || []);
+    renderRounds(this.roundsBox, this._rounds, stats.model_agreement);   // this round's live point
   }
 
   // The stopping verdict comes with GET /api/stats only (batches and labels carry plain counts).
   _pollStopping() {
     api.stats().then((stats) => {
+      this._rounds = stats.stopping && stats.stopping.history;
       this._setStats(stats);
       renderStopping(this.stoppingBanner, this.stoppingLine, stats.stopping);
+      renderRounds(this.roundsBox, this._rounds, this.stats && this.stats.model_agreement);
     }).catch(() => {});   // a hint: the next poll tries again, labeling goes on
   }
 

@@ -41,7 +41,8 @@ export function buildShell(app) {
     el("label", { class: "al-comment-label", for: "al-comment", text: "Comment (C)" }), app.comment,
     el("h2", { class: "al-side-title", text: "Progress" }),
     app.statsBox = el("div", { class: "al-stats" }),
-    app.stoppingLine = el("div", { class: "al-stopping al-stopping-quiet", hidden: true }));
+    app.stoppingLine = el("div", { class: "al-stopping al-stopping-quiet", hidden: true }),
+    app.roundsBox = el("div", { class: "al-rounds", hidden: true }));
   app.helpPanel = el("div", { class: "al-help", role: "dialog", "aria-modal": "true",
     "aria-label": "Keyboard shortcuts", hidden: true, tabindex: "-1" });
   replaceChildren(app.root, el("div", { class: `al-app al-kind-${app.kind}`, dataset: { kind: app.kind } },

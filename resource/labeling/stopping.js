@@ -28,7 +28,9 @@ function figures(stopping) {
 export function renderStopping(banner, line, stopping) {
   const valid = stopping && typeof stopping === "object";
   const stable = valid && stopping.stable === true;
-  const sentence = valid ? String(stopping.sentence || "") : "";
+  // The verdict in plain words (what it means for the people labeling); the criteria's own
+  // sentence for verdicts stored before plain words existed.
+  const sentence = valid ? String(stopping.plain || stopping.sentence || "") : "";
   banner.hidden = !stable;
   line.hidden = !valid || stable;
   const content = () => [el("p", { class: "al-stopping-sentence", text: sentence }), figures(stopping)];

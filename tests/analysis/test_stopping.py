@@ -145,3 +145,33 @@ def test_the_ui_gets_the_most_recent_verdict_from_project_variables():
     assert latest["model"] == "clf" and latest["sentence"].startswith("Keep labeling")
     assert latest_report(variables, model="old_model")["stable"] is True
     assert variables["standard"] == {"keep": 1} and variables["local"]["other"] == 2
+
+
+def test_the_verdict_in_plain_words_and_one_point_per_round_for_the_picture():
+    rng = np.random.default_rng(5)
+    monitor = StoppingMonitor(StoppingThresholds(window=3))
+    predictions = _predictions(rng)
+    first = monitor.update(predictions, labels_total=20)
+    assert first.plain == ("Keep labeling: the model has been retrained 1 time(s); 4 versions are needed to "
+                           "tell whether it still changes; too few new labels to check the model against "
+                           "the annotators (10 needed).")
+    changed = _changed(predictions, rng, share=0.3)
+    still = monitor.update(changed, new_labels=["cat"] * 20, predicted_before=["cat"] * 15 + ["dog"] * 5,
+                           labels_total=40)
+    assert "kappa" not in still.plain and "contradict" not in still.plain
+    assert "disagreed with it on 25% of the labels given since the previous versions" in still.plain
+    for total in (60, 80, 100):
+        report = monitor.update(changed, new_labels=["cat"] * 20, predicted_before=["cat"] * 20,
+                                labels_total=total)
+    assert report.stable
+    assert report.plain.startswith("The model has stopped changing: its last 4 versions predict the same "
+                                   "on 100% of a fixed sample of items; annotators agreed with it on ")
+    assert report.plain.endswith("you may stop.")
+    same = float(np.mean(predictions == changed))
+    assert [(p["retrain"], p["labels"], p["new_labels"]) for p in report.history] == [
+        (1, 20, 0), (2, 40, 20), (3, 60, 20), (4, 80, 20), (5, 100, 20)]
+    assert [p["same"] for p in report.history] == [None, round(same, 4), 1.0, 1.0, 1.0]
+    assert [p["agreed"] for p in report.history] == [None, 0.75, 1.0, 1.0, 1.0]
+    # The history travels in the state, as the DSS step and the local rounds keep it.
+    again = StoppingMonitor(StoppingThresholds(window=3), json.loads(json.dumps(monitor.to_state())))
+    assert len(again.update(changed, labels_total=120).history) == 6

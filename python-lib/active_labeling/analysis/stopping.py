@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
+from active_labeling.analysis.stopping_words import HISTORY_ROUNDS, plain_verdict, round_point
 from active_labeling.sampling.uncertainty import least_confidence
 
 AGREEMENT = "agreement"
@@ -63,6 +64,8 @@ class StoppingReport:
     sentence: str
     retrains: int
     criteria: List[Criterion] = field(default_factory=list)
+    plain: str = ""  # the verdict in plain words (analysis.stopping_words)
+    history: List[Dict[str, Any]] = field(default_factory=list)  # one point per retrain, for a picture
 
     def figures(self) -> Dict[str, Optional[float]]:
         """Criterion name → value, for a status line or a dataset row."""
@@ -121,14 +124,19 @@ class StoppingMonitor:
         self.kappas: List[float] = [float(k) for k in state.get("kappas", [])]
         # (new labels, contradicted) per retrain, most recent last.
         self.label_counts: List[List[int]] = [list(c) for c in state.get("label_counts", [])]
+        # Share of the sample predicted the same as by the previous version, per retrain (window);
+        # and the rounds' figures (states saved before these existed start them empty).
+        self.same_shares: List[float] = [float(v) for v in state.get("same_shares", [])]
+        self.history: List[Dict[str, Any]] = [dict(h) for h in state.get("history", [])]
 
     def to_state(self) -> Dict[str, Any]:
         """A small JSON-able state: only what the next update needs."""
         return {"retrains": self.retrains, "predictions": self.predictions, "kappas": self.kappas,
-                "label_counts": self.label_counts}
+                "label_counts": self.label_counts, "same_shares": self.same_shares, "history": self.history}
 
     def update(self, sample_predictions: Sequence, new_labels: Optional[Sequence] = None,
-               predicted_before: Optional[Sequence] = None, sample_proba=None) -> StoppingReport:
+               predicted_before: Optional[Sequence] = None, sample_proba=None,
+               labels_total: Optional[int] = None) -> StoppingReport:
         """Record the model just retrained and return the verdict.
 
         Parameters
@@ -139,27 +147,39 @@ class StoppingMonitor:
             Labels given since the previous retrain, and what the previous model predicted for them.
         sample_proba : array of shape (n_sample, n_classes), optional
             The new model's class probabilities on the sample (for the uncertainty criterion).
+        labels_total : int, optional
+            How many labels the new model learned from (the rounds' picture shows it).
         """
         window = max(1, self.thresholds.window)
         current = [str(p) for p in sample_predictions]
         if self.predictions and len(self.predictions[-1]) != len(current):
             # The sample changed (pool edited): agreement restarts from here.
-            self.predictions, self.kappas = [], []
+            self.predictions, self.kappas, self.same_shares = [], [], []
+        same = None
         if self.predictions:
             self.kappas = (self.kappas + [kappa(self.predictions[-1], current)])[-window:]
+            same = float(np.mean(np.asarray(self.predictions[-1]) == np.asarray(current)))
+            self.same_shares = (self.same_shares + [same])[-window:]
         self.predictions = [current]
+        given, agreed = 0, None
         if new_labels is not None and predicted_before is not None:
             rate = contradiction_rate(new_labels, predicted_before)
             contradicted = 0 if np.isnan(rate) else int(round(rate * len(new_labels)))
             self.label_counts = (self.label_counts + [[len(new_labels), contradicted]])[-window:]
+            given, agreed = len(new_labels), None if np.isnan(rate) else 1.0 - rate
         self.retrains += 1
+        self.history = (self.history + [round_point(self.retrains, labels_total, same, given, agreed)]
+                        )[-HISTORY_ROUNDS:]
         uncertainty = mean_uncertainty(sample_proba) if sample_proba is not None else None
         criteria = [self._agreement(window), self._contradiction(), self._uncertainty(uncertainty)]
         required = [c for c in criteria if c.required]
         # With every criterion switched off, nothing can vouch for stability.
         stable = bool(required) and all(c.met for c in required)
+        plain = plain_verdict(stable, criteria, window, self.same_shares, self.retrains,
+                              self.thresholds.min_labels)
         return StoppingReport(stable=stable, sentence=_sentence(stable, criteria),
-                              retrains=self.retrains, criteria=criteria)
+                              retrains=self.retrains, criteria=criteria, plain=plain,
+                              history=list(self.history))
 
     def _agreement(self, window: int) -> Criterion:
         threshold = self.thresholds.min_kappa

@@ -57,12 +57,15 @@ def stopping_view(report: Optional[Mapping[str, Any]],
     Returns
     -------
     dict or None
-        ``{"stable", "sentence", "figures": {criterion: value}, "retrains", "checked"}``.
+        ``{"stable", "sentence", "plain", "history", "figures": {criterion: value}, "retrains",
+        "checked"}``: ``plain`` is the verdict in plain words, ``history`` the rounds' figures.
     """
     if not isinstance(report, Mapping):
         return None
     figures = {str(c["name"]): c.get("value") for c in report.get("criteria") or []
                if isinstance(c, Mapping) and "name" in c}
+    history = [dict(point) for point in report.get("history") or [] if isinstance(point, Mapping)]
     return {"stable": bool(report.get("stable")), "sentence": str(report.get("sentence") or ""),
+            "plain": str(report.get("plain") or report.get("sentence") or ""), "history": history,
             "figures": figures, "retrains": report.get("retrains"),
             "checked": checked if checked is not None else report.get("checked")}

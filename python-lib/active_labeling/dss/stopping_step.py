@@ -60,7 +60,8 @@ def run_stopping_step(config: StoppingStepConfig) -> Dict[str, Any]:
         new = labels.iloc[seen:] if len(labels) >= seen else labels.iloc[0:0]
     new_labels, before = _previous_predictions(config, model, entry.get("model_version"), new)
     monitor = StoppingMonitor(config.thresholds, entry.get("state"))
-    report = monitor.update(predictions.tolist(), new_labels, before, proba if proba.size else None)
+    report = monitor.update(predictions.tolist(), new_labels, before, proba if proba.size else None,
+                            labels_total=len(labels))
     newest = label_ids.max() if len(label_ids) and label_ids.notna().any() else last_seen
     entry = {"model_version": model.version, "labels_seen": len(labels),
              "last_label_id": None if newest is None else int(newest), "state": monitor.to_state(),

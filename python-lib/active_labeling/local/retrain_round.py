@@ -170,7 +170,7 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
     since = set(labeled_after(db, int((last or {}).get("mark", 0)), mark))
     new = [i for i in labeled if i in since]
     stopping = check_round(last or {}, model, previous, sample, rule.take(inputs, [position[i] for i in new]),
-                           [labels[i] for i in new])
+                           [labels[i] for i in new], labels_total=len(labeled))
     model_path = _write_atomically(settings.folder / f"model-{number:04d}.pkl",
                                    lambda stream: pickle.dump(model, stream))
     unlabeled = np.ones(len(pool.ids), dtype=bool)

@@ -28,7 +28,8 @@ def labeled_after(db: sqlite3.Connection, after: int, upto: int) -> List[str]:
 
 def check_round(previous_entry: Mapping[str, Any], model: Any, previous: Any, sample: pd.DataFrame,
                 new_rows: Optional[pd.DataFrame], new_labels: Optional[List[str]],
-                thresholds: Optional[StoppingThresholds] = None) -> Dict[str, Any]:
+                thresholds: Optional[StoppingThresholds] = None,
+                labels_total: Optional[int] = None) -> Dict[str, Any]:
     """The stopping verdict of a round: ``{"stopping": report, "stopping_state": state}``.
 
     Parameters
@@ -41,7 +42,9 @@ def check_round(previous_entry: Mapping[str, Any], model: Any, previous: Any, sa
         The fixed sample of the pool (model inputs), the same every round.
     new_rows, new_labels
         The items labeled since the previous round (model inputs) and their labels.
+    labels_total : int, optional
+        How many labels this round's model learned from (drawn in the rounds' picture).
     """
     monitor = StoppingMonitor(thresholds, previous_entry.get(STATE_KEY))
-    report = check_retrain(monitor, model, sample, previous, new_rows, new_labels)
+    report = check_retrain(monitor, model, sample, previous, new_rows, new_labels, labels_total)
     return {REPORT_KEY: report.to_dict(), STATE_KEY: monitor.to_state()}
