@@ -156,7 +156,7 @@ def test_fifteen_texts_marked_by_keyboard_are_stored_with_exact_offsets(browser,
         names = page.eval_on_selector_all(".al-span-name", "els => els.map(e => e.dataset.category)")
         assert names == [s["category"] for s in want]
         if number == 0 and SCREENSHOTS:
-            page.screenshot(path=str(SCREENSHOTS / "text-span-labeling.png"))
+            page.screenshot(path=str(SCREENSHOTS / "webapp-ui-spans.png"))
         expected[item_id] = want
         page.keyboard.press("Enter")
     assert page.evaluate("document.title") != "pwned" and not page.query_selector(".al-text-view img")
