@@ -180,3 +180,24 @@ def test_backup_refuses_an_existing_file_and_a_damaged_workspace(tmp_path, capsy
     err = capsys.readouterr().err
     assert "is damaged" in err and "active-labeling recover" in err
     assert not (tmp_path / "new.sqlite").exists() and not (tmp_path / "new.sqlite.partial").exists()
+
+
+def test_recover_keeps_the_suggestions_shown_and_the_agreement(tmp_path, capsys):
+    data = tmp_path / "pool.csv"
+    pd.DataFrame({"text": ["a", "b", "c"]}).to_csv(data, index=False)
+    setup = LocalSetup(kind="tabular", data=data, categories=["cat", "dog"], workspace=tmp_path / "ws",
+                       annotator="alice")
+    build_app(setup).close()
+    pool = TabularFilePool(data)
+    store = SqliteDecisionStore(tmp_path / "ws" / DB_NAME)
+    for label_id, (item, label, suggestion, agreed) in enumerate(zip(
+            pool.item_ids(), ["cat", "dog", None], ["cat", "cat", "dog"], [True, False, None]), 1):
+        store.append(Decision(label_id, item, "alice", "2026-01-01T00:00:00.000Z",
+                              SKIPPED if label is None else LABELED, label, "", "s", suggestion, agreed),
+                     pool.values(item))
+    store.close()
+    assert main(["recover", "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "new")]) == 0
+    recovered = SqliteDecisionStore(tmp_path / "new" / DB_NAME)
+    kept = [(d.suggestion, d.agreed) for d in recovered.load()]
+    assert kept == [("cat", True), ("cat", False), ("dog", None)]
+    recovered.close()

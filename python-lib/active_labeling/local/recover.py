@@ -24,7 +24,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.integrity import is_damage
-from active_labeling.local.schema import COLUMNS
+from active_labeling.local.schema import COLUMNS, table_columns
 from active_labeling.local.workspace import DB_NAME, Workspace, WorkspaceError, read_only, transaction
 from active_labeling.storage.base import LABELED, SKIPPED
 
@@ -132,6 +132,13 @@ def _decisions(rows: Iterator[tuple]) -> Iterator[tuple]:
             yield row
 
 
+def _suggestions(rows: Iterator[tuple]) -> Iterator[tuple]:
+    for label_id, suggestion, agreed in rows:
+        if (isinstance(label_id, int) and suggestion is not None and _label_ok(suggestion)
+                and agreed in (None, 0, 1)):
+            yield label_id, suggestion, agreed
+
+
 def _labels(rows: Iterator[tuple]) -> Iterator[tuple]:
     for item_id, annotator, label_id, date, label, values in rows:
         if _texts(item_id, annotator, date) and isinstance(label_id, int) and _label_ok(label):
@@ -168,6 +175,9 @@ def _copy(source: sqlite3.Connection, target: sqlite3.Connection, report: Recove
                                if kind in FOLDER_KINDS else None)
         target.executemany("INSERT OR IGNORE INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            _decisions(readable_rows(source, "decisions", COLUMNS["decisions"], damaged)))
+        if table_columns(source, "suggestions"):  # workspaces made before schema 5 have none
+            target.executemany("INSERT OR IGNORE INTO suggestions VALUES (?, ?, ?)", _suggestions(
+                readable_rows(source, "suggestions", COLUMNS["suggestions"], damaged)))
         target.execute("CREATE TEMP TABLE old_labels (item_id, annotator, label_id, date, label, "
                        "item_values)")
         target.executemany("INSERT INTO old_labels VALUES (?, ?, ?, ?, ?, ?)",
