@@ -90,3 +90,38 @@ def test_hidden_suggestions_in_the_webapps_settings(dss, client_for, sampled):
     assert not any("low" in item["why"]["text"] or "high" in item["why"]["text"] for item in items)
     assert alice.post("/api/label", json={"id": items[0]["id"], "label": "low"}).status_code == 200
     assert dss.read_dataset("meta")["suggestion"].fillna("").tolist() == [""]
+
+
+def test_the_rounds_and_the_plain_verdict_of_the_stopping_step_reach_the_page(dss, client_for, monkeypatch):
+    from active_labeling.dss import webapp
+
+    monkeypatch.setattr(webapp, "STOPPING_CACHE_SECONDS", 0.0)  # DSS: re-read after 5 s
+    rng = np.random.default_rng(0)
+    pool = pd.DataFrame(rng.normal(size=(300, 2)).round(4), columns=["x1", "x2"])
+    truth = np.where(pool.x1 + pool.x2 > 0, "yes", "no")
+    dss.create_dataset("pool", pool)
+    dss.create_dataset("labels")
+    dss.create_dataset("meta")
+    alice = client_for(dss.load_webapp(WEBAPP, {"input_dataset": "pool", "labels_dataset": "labels",
+                                                "metadata_dataset": "meta",
+                                                "categories": [{"from": "yes"}, {"from": "no"}]}), "alice")
+    step = {"model": "clf", "pool_kind": "dataset", "pool_dataset": "pool", "labels_dataset": "given",
+            "label_column": "label", "sample_size": 100, "window": 2}
+    for end in (150, 170, 190):
+        given = pool.iloc[:end].assign(label=truth[:end])
+        if dss.dataset_exists("given"):
+            dss.dataset("given").write_with_schema(given)
+        else:
+            dss.create_dataset("given", given)
+        model = LogisticRegression().fit(pool.iloc[:end], truth[:end])
+        if end == 150:
+            dss.create_saved_model("clf", model, ["x1", "x2"])
+        else:
+            dss.add_model_version("clf", model)
+        dss.run_step("stopping-criteria", step).check()
+    verdict = alice.get("/api/stats").get_json()["stopping"]
+    assert [(p["retrain"], p["labels"], p["new_labels"]) for p in verdict["history"]] == [
+        (1, 150, 0), (2, 170, 20), (3, 190, 20)]
+    assert verdict["history"][0]["same"] is None and verdict["history"][-1]["same"] >= 0.95
+    assert verdict["plain"].startswith("The model has stopped changing: its last 3 versions predict the same")
+    assert "kappa" not in verdict["plain"]
