@@ -82,3 +82,54 @@ def test_the_overlapping_switch_takes_nested_spans(dss, texts, client_for):
     nested = [{"start": 0, "end": 9, "text": "Ana Lopez", "category": "PER"},
               {"start": 4, "end": 9, "text": "Lopez", "category": "LOC"}]
     assert alice.post("/api/label", json={"id": "a", "label": nested}).status_code == 200
+
+
+def test_the_span_query_sampler_learns_the_marked_spans_and_the_webapp_serves_its_queries(dss, client_for):
+    from active_labeling.analysis.span_corpus import make_span_corpus
+    from active_labeling.generation import read_generation
+
+    corpus = make_span_corpus(300, seed=6)
+    truth = {f"t{i}": c["spans"] for i, c in enumerate(corpus)}
+    dss.create_dataset("corpus", pd.DataFrame({"id": list(truth), "text": [c["text"] for c in corpus]}))
+    for name in ("labels", "labels_metadata", "queries"):
+        dss.create_dataset(name)
+    settings = config(input_dataset="corpus", text_column="text", categories=[
+        {"from": "PER", "to": ""}, {"from": "ORG", "to": ""}, {"from": "LOC", "to": ""}])
+    alice = client_for(dss.load_webapp(WEBAPP, settings), "alice")
+    marked = []
+    for item in alice.get("/api/batch?size=40").get_json()["items"]:
+        answer = alice.post("/api/label", json={"id": item["id"], "label": truth[item["id"]]})
+        assert answer.status_code == 200
+        marked.append(item["id"])
+    alice.post("/api/release", json={})
+
+    run = dss.run_recipe("span-query-sampler", {"texts": ["corpus"], "labels": ["labels"]},
+                         {"queries": ["queries"]},
+                         {"text_column": "text", "id_column": "id", "n_queries": 50})
+    run.check()
+    assert "40 marked texts, held-out entity F1" in run.stdout + run.stderr
+    queries = dss.read_dataset("queries", infer_with_pandas=True)
+    assert queries.columns.tolist() == ["id", "text", "prediction", "score", "rank"]
+    assert len(queries) == 50 and not set(queries["id"]) & set(marked)
+    assert queries["score"].iloc[0] == queries["score"].max()
+    assert queries["rank"].tolist() == list(range(1, 51))
+    assert read_generation(dss.get_variables(), "PROJ.queries") == 1
+    # The tagger's spans are right on most texts, and come as the webapp's suggestions.
+    spans = [json.loads(cell) for cell in queries["prediction"]]
+    exact = sum([{k: s[k] for k in ("start", "end", "text", "category")} for s in found] == truth[i]
+                for i, found in zip(queries["id"], spans))
+    assert exact >= 25
+    items = alice.get("/api/batch?size=5").get_json()["items"]
+    assert [i["id"] for i in items] == queries["id"].head(5).tolist()
+    assert [i["suggestion"] or [] for i in items] == spans[:5]
+
+
+def test_the_span_query_sampler_says_what_to_change(dss):
+    dss.create_dataset("corpus", pd.DataFrame({"id": ["a"], "text": ["Ana Lopez"]}))
+    dss.create_dataset("labels", pd.DataFrame({"id": ["a"], "text": ["Ana Lopez"], "label": ["[]"]}))
+    run = dss.run_recipe("span-query-sampler", {"texts": ["corpus"], "labels": ["labels"]},
+                         {"queries": ["queries"]}, {"text_column": "text", "id_column": "id"})
+    assert run.returncode != 0 and "none with a span: the tagger needs spans to learn from" in run.stderr
+    run = dss.run_recipe("span-query-sampler", {"texts": ["corpus"], "labels": ["labels"]},
+                         {"queries": ["queries"]}, {"text_column": "text", "label_column": "spans"})
+    assert run.returncode != 0 and "the labels dataset" in run.stderr and "has no column spans" in run.stderr

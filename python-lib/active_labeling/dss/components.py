@@ -32,6 +32,8 @@ CONFIG_PARSERS: Dict[str, str] = {
     "custom-recipes/query-sampler": "active_labeling.dss.sampler_config:parse_sampler_config",
     "custom-recipes/detection-query-sampler":
         "active_labeling.dss.detection_config:parse_detection_sampler_config",
+    "custom-recipes/span-query-sampler":
+        "active_labeling.dss.span_sampler_config:parse_span_sampler_config",
     "webapps/tabular-labeling": "active_labeling.dss.webapp_config:parse_tabular_config",
     "webapps/text-labeling": "active_labeling.dss.webapp_config:parse_text_config",
     "webapps/image-labeling": "active_labeling.dss.webapp_config:parse_image_config",
