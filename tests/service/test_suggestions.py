@@ -52,6 +52,9 @@ def test_each_query_comes_with_the_models_guess_and_why_in_words():
 def test_without_queries_the_order_is_said_random():
     item = service_for().batch("alice", 1)["items"][0]
     assert item["suggestion"] is None and item["why"]["text"] == "Random order: no model yet"
+    # Active learning before the model's first round: no queries yet, the same words.
+    before = service_for(FixedQueries([], generation=0)).batch("alice", 1)["items"][0]
+    assert before["why"]["text"] == "Random order: no model yet"
 
 
 def test_hidden_suggestions_name_no_category_anywhere():

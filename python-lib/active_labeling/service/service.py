@@ -132,6 +132,7 @@ class LabelingService:
                     scores.append(score)
         self.order = ServingOrder(len(self._ids), self.settings.seed, positions, scores)
         self._generation = generation
+        self._queried = bool(positions)  # else the order is random: no model yet
         self.agreement.rebuild((self._ids[p] for p in positions), self.history.decisions())
 
     def _mine_mask(self, annotator: str) -> np.ndarray:
@@ -195,7 +196,7 @@ class LabelingService:
                              "spectrogram": base + "/spectrogram" if "spectrogram" in media else None,
                              "size": base + "/size" if "size" in media else None}
         view["suggestion"] = self._suggestion(item_id)
-        view["why"] = why(view["al"], self._reasons.get(item_id), self.queries is not None,
+        view["why"] = why(view["al"], self._reasons.get(item_id), self._queried,
                           self.settings.show_suggestions)
         return view
 

@@ -33,7 +33,7 @@ def percent(probability: float) -> str:
     return f"{shown}%"
 
 
-def why(al: Optional[Dict[str, Any]], reason: Optional[Dict[str, Any]], active_learning: bool,
+def why(al: Optional[Dict[str, Any]], reason: Optional[Dict[str, Any]], queried: bool,
         show_suggestions: bool = True) -> Dict[str, str]:
     """Why the item is served now, in words (``text``), with the raw figures for a tooltip (``title``).
 
@@ -43,13 +43,14 @@ def why(al: Optional[Dict[str, Any]], reason: Optional[Dict[str, Any]], active_l
         ``{"score", "rank"}`` when the item is a query (:meth:`ServingOrder.al`).
     reason : dict, optional
         ``{"probabilities", "explore"}`` from the queries, when they have them.
-    active_learning : bool
-        Whether the service reads queries at all.
+    queried : bool
+        Whether the service serves queries now (none without a queries source, nor before the
+        first round of the model).
     show_suggestions : bool
         False: name no category (the model's guess stays hidden).
     """
     if al is None:
-        if active_learning:
+        if queried:
             return {"text": "Random order: not among the model's queries", "title": ""}
         return {"text": "Random order: no model yet", "title": ""}
     score = al.get("score")
