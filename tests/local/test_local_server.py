@@ -215,6 +215,7 @@ def test_the_last_rounds_stopping_verdict_shows_in_stats(tabular):
     assert status == 200 and stats["labeled"] == 0
     assert stats["stopping"] == {
         "stable": True, "sentence": reports[-1].sentence, "retrains": 4,
+        "plain": reports[-1].plain, "history": reports[-1].history,
         "checked": "2026-11-22T10:02:00.000Z",
         "figures": {"agreement": 1.0, "contradiction": 0.0, "uncertainty": None}}
     assert stats["stopping"]["sentence"].startswith("The model looks stable: successive models agree")

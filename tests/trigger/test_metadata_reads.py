@@ -11,7 +11,8 @@ import dataiku
 import pandas as pd
 import pytest
 
-from active_labeling.dss.schemas import METADATA_COLUMNS
+# The metadata's columns before suggestions were recorded: datasets made then are still read.
+from active_labeling.dss.schemas import METADATA_COLUMNS_BEFORE_SUGGESTIONS as METADATA_COLUMNS
 
 TRICKY = ["plain", "a, comma", 'a "quote"', "two\nlines", "crlf\r\nend", "é 日本", "NA", "null", "None",
           "", None, "  spaced  ", "#N/A"]
