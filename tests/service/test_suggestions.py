@@ -127,3 +127,25 @@ def test_a_label_answer_tells_the_page_of_a_new_round_without_waiting_for_a_batc
     queries.queries = Queries(2, ["i6"], [0.9])
     assert service.label("alice", "i3", "cat")["generation"] == 2
     assert service.batch("alice", 1)["items"][0]["id"] == "i6"
+
+
+def test_categories_named_with_digits_are_suggested_from_a_csv_queries_file(tmp_path):
+    import sqlite3
+
+    import pandas as pd
+
+    from active_labeling.local.queries import FileQueriesSource
+    from active_labeling.local.schema import TABLES
+
+    queries = tmp_path / "queries.csv"
+    pd.DataFrame({"name": ["a", "b", "c"], "score": [0.9, 0.8, 0.7], "prediction": ["1", "0", None]}).to_csv(
+        queries, index=False)
+    db = sqlite3.connect(":memory:")
+    db.execute(TABLES["queries_state"])
+
+    class Rows:
+        def ids_for_rows(self, rows):
+            return rows["name"].tolist()
+
+    loaded = FileQueriesSource(queries, db, "prediction").load(Rows())
+    assert loaded.prelabels == {"a": "1", "b": "0"}  # read back as numbers by pandas, offered as names

@@ -32,6 +32,17 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _text(value: Any) -> Any:
+    """A pre-annotation cell as written: a CSV reader makes numbers of categories named 0, 1..."""
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        return value
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return value
+
+
 class FileQueriesSource:
     """The queries file, with its generation counted in the workspace.
 
@@ -105,8 +116,8 @@ class FileQueriesSource:
         kept = [(i, s) for i, s in zip(ids, scores) if i is not None]
         prelabels = {}
         if self.prelabel_column and self.prelabel_column in rows.columns:
-            prelabels = {i: v for i, v in zip(ids, rows[self.prelabel_column].tolist())
-                         if i is not None and isinstance(v, (str, list))}
+            prelabels = {i: _text(v) for i, v in zip(ids, rows[self.prelabel_column].tolist())
+                         if i is not None and isinstance(_text(v), (str, list))}
         return Queries(generation, [i for i, _ in kept], [s for _, s in kept], prelabels,
                        query_reasons(rows, ids))
 
