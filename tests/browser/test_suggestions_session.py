@@ -8,6 +8,7 @@ import time
 
 import pandas as pd
 from labeling_ui_support import current_id, open_app, press_and_wait_change, wait_all_saved
+from test_labeling_session import SCREENSHOTS  # build/screenshots, or `make screenshots`' folder
 
 CATEGORIES = ["cat", "dog", "bird"]
 SHOWN_NAME = "window.__labelingApp.current.item ? window.__labelingApp.current.item.data.name : null"
@@ -60,6 +61,8 @@ def test_a_suggestion_accepted_with_enter_or_overridden_is_recorded_with_agreeme
         " '::after').content")
     assert page.locator(".al-category[data-suggested]").count() == 1
     assert page.inner_text(".al-confirm") == "Accept suggestion (Enter)"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "webapp-ui-suggestion.png"))
 
     page.keyboard.press("?")
     assert "Accept the model's suggestion" in page.inner_text(".al-help")
