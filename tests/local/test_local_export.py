@@ -30,8 +30,10 @@ def test_export_writes_current_labels_with_item_columns_and_the_full_metadata(la
                  "--out", str(tmp_path / "out")]) == 0
     read = pd.read_csv if fmt == "csv" else pd.read_parquet
     labels = read(tmp_path / "out" / f"labels.{fmt}")
-    assert list(labels.columns) == ["item_id", "text", "length", "species"]
+    assert list(labels.columns) == ["item_id", "text", "length", "species", "final_label", "final_status"]
     assert len(labels) == 2 and set(labels["species"]) == {"dog"}
+    # One annotator per item: each label is final, agreed with itself.
+    assert set(labels["final_label"]) == {"dog"} and set(labels["final_status"]) == {"agreed"}
     assert set(labels["text"]) <= set(frame["text"])
     metadata = read(tmp_path / "out" / f"metadata.{fmt}")
     assert list(metadata["status"]) == ["labeled", "labeled", "skipped", "labeled"]
@@ -89,7 +91,8 @@ def test_an_item_column_named_item_id_keeps_its_name_and_the_id_column_is_prefix
         assert api.post("/api/label", {"id": item, "label": "cat"})[0] == 200
     assert main(["export", "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "out")]) == 0
     labels = pd.read_csv(tmp_path / "out" / "labels.csv")
-    assert list(labels.columns) == ["labeling_item_id", "item_id", "text", "label"]
+    assert list(labels.columns) == ["labeling_item_id", "item_id", "text", "label", "final_label",
+                                    "final_status"]
     assert labels["labeling_item_id"].tolist() == [item] and labels["item_id"][0].startswith("their-")
 
 
@@ -120,6 +123,19 @@ def test_an_older_labels_file_without_the_item_id_is_left_alone_and_the_message_
     assert (out / "labels.csv").read_text() == "text,length,species\nrow 1,1,dog\n"
 
 
+def test_a_labels_file_from_before_final_labels_is_left_alone_and_the_message_says_why(labeled, capsys):
+    tmp_path, _, _ = labeled
+    out = tmp_path / "out"
+    out.mkdir()
+    before = "item_id,text,length,species\nabc,row 1,1,dog\n"  # as exports were written before teams
+    (out / "labels.csv").write_text(before)
+    assert main(["export", "--workspace", str(tmp_path / "ws"), "--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "written before exports had the final label and its status" in message
+    assert "choose another --out folder or remove the file" in message
+    assert (out / "labels.csv").read_text() == before
+
+
 def test_folder_paths_are_explained_as_places_inside_the_data_folder(tmp_path, capsys):
     from PIL import Image
 
@@ -135,7 +151,8 @@ def test_folder_paths_are_explained_as_places_inside_the_data_folder(tmp_path, c
     assert main(["export", "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     labels = pd.read_csv(tmp_path / "out" / "labels.csv")
-    assert list(labels.columns) == ["item_id", "path", "label"] and labels["path"].tolist() == ["/cats/1.png"]
+    assert list(labels.columns) == ["item_id", "path", "label", "final_label", "final_status"]
+    assert labels["path"].tolist() == ["/cats/1.png"]
     data = folder.resolve()
     assert f"path is the file's place inside the data folder {data}" in printed
     assert f"/a/b.png is {data / 'a' / 'b.png'}" in printed

@@ -88,6 +88,17 @@ def add_setup_arguments(parser: argparse.ArgumentParser, data_required: bool = T
                              "free; an open page renews its items every third of it (default: 60)")
     parser.add_argument("--annotators-per-item", type=int, default=1,
                         help="how many annotators must label each item (default: 1)")
+    parser.add_argument("--reviewers", type=_names, default=(),
+                        help="with --annotators: comma-separated reviewers, each with a secret URL that "
+                             "opens review mode (disagreements first, then a sample of agreed items)")
+    parser.add_argument("--disagreement", choices=("review", "majority"), default="review",
+                        help="what settles annotators who disagree: a reviewer (review, the default) or "
+                             "more than half of the labels (majority; else a reviewer)")
+    parser.add_argument("--review-sample", type=float, default=0.1, metavar="SHARE",
+                        help="share of the agreed items offered to reviewers for a check, 0 to 1 "
+                             "(default: 0.1)")
+    parser.add_argument("--hide-annotator-names", action="store_true",
+                        help="review mode shows 'Annotator 1', 'Annotator 2'... instead of names")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random order (default: 0)")
     parser.add_argument("--synchronous", choices=("full", "normal"), default="full",
                         help="full (default): a label is acknowledged once on disk, safe from a "
@@ -124,6 +135,9 @@ def setup_from(args):
         label_column=args.label_column, reservation_seconds=args.reservation_seconds,
         lease_seconds=args.lease_seconds,
         annotators_per_item=args.annotators_per_item, seed=args.seed,
+        reviewers=getattr(args, "reviewers", ()) or (), disagreement=getattr(args, "disagreement", "review"),
+        review_sample=getattr(args, "review_sample", 0.1),
+        show_annotator_names=not getattr(args, "hide_annotator_names", False),
         synchronous=getattr(args, "synchronous", "full").upper(), csv=csv_format(args))
 
 

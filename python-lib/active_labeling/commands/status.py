@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from active_labeling.cli import UserError
     from active_labeling.local import hotkeys
+    from active_labeling.local.finals import read_team
     from active_labeling.local.rounds import RoundLog, format_rounds, format_stopping
     from active_labeling.local.workspace import (
         DB_NAME,
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         read_only,
         stored_hotkeys,
     )
+    from active_labeling.teams.report import team_lines
 
     database = args.workspace / DB_NAME
     if not database.exists():
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         setup = db.execute("SELECT value FROM meta WHERE key = 'setup'").fetchone()
         names = json.loads(setup[0]).get("categories", []) if setup else []
         keys = stored_hotkeys(db)
+        team = read_team(db)
     except WorkspaceError as error:
         raise UserError(str(error)) from None
     except sqlite3.DatabaseError as error:
@@ -59,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
           f"skips, {items} items labeled.")
     if names:
         print(f"Hotkeys: {hotkeys.describe(names, keys)}")
+    figures = team.snapshot(everyone=True)
+    if team.rule.needed > 1 or counts.get("reviewed") or figures["annotators"]:
+        for line in team_lines(figures):
+            print(line)
     entries = RoundLog(args.workspace).read()
     for line in format_rounds(entries) + format_stopping(entries):
         print(line)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 from flask import Flask
 
 from active_labeling.kinds import KINDS
+from active_labeling.local.finals import record_team, team_settings
 from active_labeling.local.folder import FolderPool
 from active_labeling.local.frontend import register_frontend
 from active_labeling.local.guard import LOOPBACK, register_guard
@@ -44,6 +45,10 @@ class LocalSetup:
     queries: Optional[Path] = None
     annotator: Optional[str] = None
     annotators: Sequence[str] = ()  # team mode when not empty
+    reviewers: Sequence[str] = ()  # --reviewers: who may open review mode (team mode only)
+    disagreement: str = "review"  # what settles a disagreement: review, or majority
+    review_sample: float = 0.1  # share of agreed items offered to reviewers for a check
+    show_annotator_names: bool = True  # review mode shows who gave each label
     id_column: Optional[str] = None
     columns: Sequence[str] = ()  # tabular: the columns shown; text: the context next to the text
     text_column: Optional[str] = None  # text: the column of the texts (default: the only column)
@@ -76,6 +81,7 @@ class LocalApp:
     team: Optional[TeamTokens]
     annotator: Optional[str]
     parts: List[Any]
+    reviewers: Sequence[str] = ()
 
     def close(self) -> None:
         """Close the store, reservations and workspace."""
@@ -144,6 +150,8 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
         kind=setup.kind, categories=parse_categories(setup.categories), multi_label=setup.multi_label,
         task=setup.task, label_column=setup.label_column, reservation_seconds=setup.reservation_seconds,
         annotators_per_item=setup.annotators_per_item, seed=setup.seed,
+        disagreement=setup.disagreement, review_sample=setup.review_sample,
+        show_annotator_names=setup.show_annotator_names,
         overlapping_spans=setup.overlapping_spans, show_suggestions=setup.show_suggestions)
     workspace = open_workspace(setup.workspace, {
         "kind": setup.kind, "data": str(Path(setup.data).resolve()), "id_column": setup.id_column,
@@ -177,11 +185,18 @@ def _build(setup: LocalSetup, opened: List[Any]) -> LocalApp:
     service = LabelingService(pool, store, reservations, settings, _queries(setup, workspace),
                               refresh_seconds=setup.refresh_seconds, decisions=loaded["decisions"],
                               image_size=getattr(media, "image_size", None))
-    team = team_tokens(workspace.db, setup.annotators) if setup.annotators else None
+    reviewers = tuple(dict.fromkeys(setup.reviewers))
+    if reviewers and not setup.annotators:
+        raise ValueError("--reviewers is for a team: give the annotators with --annotators too")
+    record_team(workspace.db, team_settings(settings.annotators_per_item, settings.disagreement,
+                                            settings.review_sample))
+    team = (team_tokens(workspace.db, list(dict.fromkeys([*setup.annotators, *reviewers])))
+            if setup.annotators else None)
     annotator = None if team else (setup.annotator or default_annotator())
     app = Flask("active_labeling.local", static_folder=None)
     register_routes(app, service, team or SingleAnnotator(annotator), media=media,
+                    reviewer=lambda request, name: name in reviewers,
                     stopping=LatestStopping(workspace.folder))
     register_guard(app, loopback_only=team is None and setup.host in LOOPBACK, extra_host=setup.host)
     register_frontend(app, setup.kind, team, webapp=task_of(settings.task).webapp(setup.kind))
-    return LocalApp(app, service, workspace, team, annotator, [store, reservations, workspace])
+    return LocalApp(app, service, workspace, team, annotator, [store, reservations, workspace], reviewers)

@@ -2,7 +2,9 @@
 
 The labels file has the item id (joins ``metadata.item_id``), the item's columns (tabular) or
 ``path`` (folders: the file's place inside the data folder, with a leading ``/`` as DSS managed
-folders write it), then the label column: one row per item and annotator, their latest label.
+folders write it), then the label column: one row per item and annotator, their latest label; then the item's
+final label and its status (``final_label``, ``final_status``: agreed, majority, reviewed or pending),
+the same on every row of the item.
 The metadata file has every decision, changes and skips included; in Parquet its ``date`` is a
 UTC timestamp, in CSV ISO 8601 text. An existing file with other columns is refused, never replaced.
 """
@@ -16,9 +18,11 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import pandas as pd
 
 from active_labeling.kinds import FOLDER_KINDS
+from active_labeling.local.finals import read_team
 from active_labeling.local.tabular import read_table
 from active_labeling.local.workspace import Workspace
 from active_labeling.tasks import Task, default_task, task_of
+from active_labeling.teams.final import PENDING
 
 METADATA_COLUMNS = ["label_id", "item_id", "annotator", "date", "status", "label", "comment", "session",
                     "suggestion", "agreed"]
@@ -48,6 +52,27 @@ def item_id_column(item_columns: Sequence[str], label_column: str) -> str:
     return name
 
 
+def _add_finals(labels: pd.DataFrame, workspace: Workspace, task: Task, id_column: str) -> None:
+    """The item's final label and its status (agreed, majority, reviewed, pending) on each row.
+
+    Named ``final_label`` and ``final_status``, prefixed with ``labeling_`` while an item has a
+    column of that name; derived from the decisions (:mod:`active_labeling.local.finals`).
+    """
+    finals = read_team(workspace.db).finals()
+    taken = set(labels.columns)
+    names = []
+    for base in ("final_label", "final_status"):
+        name = base
+        while name in taken:
+            name = CLASH_PREFIX + name
+        taken.add(name)
+        names.append(name)
+    found = [finals.get(item_id) for item_id in labels[id_column]]
+    labels[names[0]] = [None if f is None or f.label is None else
+                        (f.label if isinstance(f.label, str) else task.encode(f.label)) for f in found]
+    labels[names[1]] = [PENDING if f is None else f.status for f in found]
+
+
 def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
     """The labels and the metadata of ``workspace`` as DataFrames."""
     setup = workspace.setup()
@@ -67,6 +92,7 @@ def frames(workspace: Workspace) -> Tuple[pd.DataFrame, pd.DataFrame]:
     labels = pd.DataFrame.from_records(
         [{id_column: item_id, **record, label_column: label} for item_id, record, label in records],
         columns=[id_column, *item_columns, label_column])
+    _add_finals(labels, workspace, task, id_column)
     metadata = pd.DataFrame(workspace.db.execute(
         f"SELECT d.{', '.join(METADATA_COLUMNS)} FROM decisions d LEFT JOIN suggestions s "
         "ON s.label_id = d.label_id ORDER BY d.label_id").fetchall(),
@@ -97,8 +123,12 @@ def _check_schema(path: Path, columns: List[str]) -> None:
         raise ExportError(f"{path} exists and can't be read ({error}); it was left untouched: "
                           "choose another --out folder") from None
     if existing != columns:
-        older = existing == columns[1:]  # everything but the item id, which comes first
+        finals = len(columns) > 2 and columns[-1].endswith("final_status")
+        # Everything but the item id, which comes first (and the final label, which comes last).
+        older = existing in (columns[1:], columns[1:-2] if finals else None)
         why = f" (written before exports had the item id column {columns[0]!r})" if older else ""
+        if finals and existing == columns[:-2]:
+            why = " (written before exports had the final label and its status)"
         raise ExportError(f"{path} exists with columns {existing}, not {columns}{why}; it was left "
                           "untouched: choose another --out folder or remove the file")
 

@@ -65,7 +65,9 @@ def register_frontend(app: Flask, kind: str, team: Optional[TeamTokens] = None,
                 # Lax, not Strict: a link clicked in a chat app is a cross-site navigation, and a
                 # Strict cookie would be left out of the redirected request. Lax still keeps it
                 # out of cross-site POSTs.
-                response = redirect("/", code=303)
+                # Review mode (reviewers' URLs) survives the redirect; the API still checks who asks.
+                response = redirect("/?mode=review" if request.args.get("mode") == "review" else "/",
+                                    code=303)
                 response.set_cookie(COOKIE, token, httponly=True, samesite="Lax")
                 return response
             if team.name_for(request.cookies.get(COOKIE)) is None:

@@ -26,7 +26,7 @@ from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.integrity import is_damage
 from active_labeling.local.schema import COLUMNS, table_columns
 from active_labeling.local.workspace import DB_NAME, Workspace, WorkspaceError, read_only, transaction
-from active_labeling.storage.base import LABELED, SKIPPED
+from active_labeling.storage.base import LABELED, REVIEWED, SKIPPED
 
 _FIRST_ROWID, _LAST_ROWID = -(2 ** 63), 2 ** 63 - 1
 _JSON_OBJECTS = ("setup", "hotkeys", "team_tokens")  # meta values that must read as JSON objects
@@ -128,7 +128,7 @@ def _decisions(rows: Iterator[tuple]) -> Iterator[tuple]:
     for row in rows:
         label_id, item_id, annotator, date, status, label, comment, session = row
         if (isinstance(label_id, int) and _texts(item_id, annotator, date, comment, session)
-                and status in (LABELED, SKIPPED) and _label_ok(label)):
+                and status in (LABELED, SKIPPED, REVIEWED) and _label_ok(label)):
             yield row
 
 

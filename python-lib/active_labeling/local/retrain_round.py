@@ -6,7 +6,6 @@ watches it) sees a new generation at its next batch, and never a half-written fi
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import sqlite3
@@ -23,6 +22,7 @@ from active_labeling.kinds import KINDS
 from active_labeling.learning.evaluation import evaluate_round
 from active_labeling.learning.model_input import INPUT_ERRORS, ModelInput, failure
 from active_labeling.learning.pipelines import default_pipeline, describe_default
+from active_labeling.local.finals import read_team
 from active_labeling.local.retrain_stopping import check_round, labeled_after
 from active_labeling.local.rounds import OK, RETRAIN_FOLDER
 from active_labeling.sampling.strategies import DEFAULT_STRATEGY
@@ -125,15 +125,14 @@ def read_pool(settings: RetrainSettings) -> PoolTable:
 
 
 def read_labels(db: sqlite3.Connection) -> Tuple[Dict[str, str], int]:
-    """(item id → its latest label, the last decision's label_id) from the workspace."""
+    """(item id → its final label, the last decision's label_id) from the workspace.
+
+    Only final labels (agreed, majority or reviewed: :mod:`active_labeling.local.finals`) train
+    the model; an item still waiting for labels or for a reviewer is left out.
+    """
     mark = db.execute("SELECT COALESCE(MAX(label_id), 0) FROM decisions").fetchone()[0]
-    latest: Dict[str, str] = {}
-    for item_id, label in db.execute(
-            "SELECT item_id, label FROM labels WHERE label_id <= ? ORDER BY label_id", (mark,)):
-        value = json.loads(label) if label is not None else None
-        if isinstance(value, str):
-            latest[item_id] = value  # several annotators: the latest label wins
-    return latest, int(mark)
+    finals = read_team(db, int(mark)).finals()
+    return {item: final.label for item, final in finals.items() if isinstance(final.label, str)}, int(mark)
 
 
 def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,

@@ -19,7 +19,9 @@ def urls(local: LocalApp, host: str, port: int) -> List[str]:
     base = f"http://{shown}:{port}/"
     if local.team is None:
         return [base]
-    return [f"{base}?token={token}  ({name})" for name, token in local.team.tokens.items()]
+    return [f"{base}?token={token}" + ("&mode=review" if name in local.reviewers else "")
+            + f"  ({name}{', reviewer' if name in local.reviewers else ''})"
+            for name, token in local.team.tokens.items()]
 
 
 def make(local: LocalApp, host: str = "127.0.0.1", port: int = 8080):

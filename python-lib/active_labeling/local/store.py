@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from active_labeling.local.workspace import connect, transaction
-from active_labeling.storage.base import LABELED, Decision
+from active_labeling.storage.base import LABELED, SKIPPED, Decision
 
 
 def _encode(label) -> Optional[str]:
@@ -77,7 +77,7 @@ class SqliteDecisionStore:
                 self._db.execute("INSERT OR REPLACE INTO labels VALUES (?, ?, ?, ?, ?, ?)",
                                  (decision.item_id, decision.annotator, decision.label_id,
                                   decision.date, label, values))
-            else:
+            elif decision.status == SKIPPED:  # a review leaves its reviewer's own label alone
                 self._db.execute("DELETE FROM labels WHERE item_id = ? AND annotator = ?",
                                  (decision.item_id, decision.annotator))
 

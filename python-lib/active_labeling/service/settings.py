@@ -111,7 +111,7 @@ class ServiceSettings:
         if self.disagreement not in ("review", "majority"):
             raise ValueError(f"disagreements are settled by review or majority, not {self.disagreement!r}")
         if not 0.0 <= float(self.review_sample) <= 1.0:
-            raise ValueError(f"the share of agreed items to review is from 0 to 1, got {self.review_sample!r}")
+            raise ValueError(f"the share of agreed items to review is 0 to 1, got {self.review_sample!r}")
         object.__setattr__(self, "category_names", frozenset(names))
 
     def config(self) -> Dict[str, Any]:
