@@ -1,4 +1,4 @@
-"""The balanced strategy in the Query Sampler: diverse uncertain rows plus seeded random exploration picks."""
+"""The balanced strategy in the Query Sampler: diverse uncertain rows plus class-aware exploration picks."""
 
 import numpy as np
 import pandas as pd
@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from active_labeling.analysis.policies import select_batch
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import LabeledFilter
-from active_labeling.sampling.exploration import exploration_share
+from active_labeling.sampling.exploration import class_aware_order, exploration_share
 from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
 
 EXPLORE = "balanced:explore"
@@ -98,3 +98,35 @@ def test_simulations_use_the_same_share():
                          class_counts=np.array([10, 10]))
     # 15 diverse uncertain rows and 5 random ones, as the sampler would for 20 labels of 2 classes.
     assert len(picks) == 20 and (np.abs(POOL.x1.to_numpy()[picks]) > 0.3).sum() >= 3
+
+
+def test_class_aware_order_takes_turns_over_predicted_classes_least_predicted_first():
+    predicted = np.array([0, 0, 1, 0, 2, 1, 0, 2, 0, 0])  # class 2: 2 rows, class 1: 2 rows, class 0: 6
+    order = class_aware_order(predicted, 7)
+    assert predicted[order].tolist() == [1, 2, 0, 1, 2, 0, 0]
+    # The sample's random order is kept within a class.
+    assert order.tolist() == [2, 4, 0, 5, 7, 1, 3]
+    assert len(class_aware_order(predicted, 50)) == 10 and not len(class_aware_order(predicted, 0))
+
+
+RARE_POOL = make_pool(n=4000, seed=5)
+# A model that puts 1% of the pool in a class "c" (far out on x2): uniform picks would rarely ask about it.
+RARE_MODEL = LogisticRegression(C=100).fit(
+    RARE_POOL, np.where(RARE_POOL.x2 > 2.33, "c", np.where(RARE_POOL.x1 > 0, "a", "b")))
+
+
+def rare_scorer(chunk):
+    return pd.DataFrame(RARE_MODEL.predict_proba(chunk[["x1", "x2"]]), index=chunk.index,
+                        columns=[f"proba_{c}" for c in RARE_MODEL.classes_])
+
+
+def test_exploration_picks_ask_about_the_class_the_model_predicts_least():
+    predicted = RARE_MODEL.predict(RARE_POOL)
+    assert (predicted == "c").mean() < 0.015
+    settings = SamplerSettings(strategy="balanced", n_queries=20, seed=0)
+    queries, report = QuerySampler(settings, rare_scorer, n_labeled=300).run([RARE_POOL])
+    explored = queries[queries["strategy"] == EXPLORE]
+    # 300 labels of 3 classes: 0.5 × 15 / 300, at least 10% of 20: 2 picks, one of them in the rare class.
+    assert report.explored == 2
+    assert sorted(RARE_MODEL.predict(explored[["x1", "x2"]])) == ["a", "c"] or \
+        sorted(RARE_MODEL.predict(explored[["x1", "x2"]])) == ["b", "c"]

@@ -2,7 +2,7 @@
 
 Scoring and the batch-diversity choice reuse the sampler's functions, so the simulation ranks
 and picks rows as the Query Sampler recipe would. What is batch-level (diversity
-among the picks, a share of random exploration) is decided here.
+among the picks, a share of class-aware random exploration) is decided here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.sampling.diversity import FEATURES, diverse_choice
-from active_labeling.sampling.exploration import exploration_count
+from active_labeling.sampling.exploration import class_aware_order, exploration_count
 from active_labeling.sampling.strategies import (
     BALANCED,
     BATCH_DIVERSITY,
@@ -80,7 +80,10 @@ def _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen) -> np
     scores = row_scores(MARGIN, proba, keys=lambda: None)
     chosen = diverse_among_best(scores, features, batch_size - n_random, rng)
     rest = np.setdiff1d(np.arange(len(features)), chosen)
-    explored = rng.choice(rest, size=min(n_random, len(rest)), replace=False)
+    # As the sampler: a uniform sample of factor × batch rows, then turns over the predicted classes.
+    sample = rng.choice(rest, size=min(CANDIDATE_FACTOR * batch_size, len(rest)), replace=False)
+    predicted = np.argmax(proba[sample], axis=1) if proba is not None else np.zeros(len(sample), dtype=int)
+    explored = sample[class_aware_order(predicted, n_random)]
     return np.concatenate([chosen, explored]).astype(int)
 
 

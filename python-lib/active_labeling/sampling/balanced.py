@@ -2,10 +2,11 @@
 
 The sampler streams the pool into two bounded sets: the most uncertain candidates (as for
 ``batch_diversity``) and the rows with the highest seeded random keys (a uniform draw that does
-not depend on how the pool is cut into chunks). Here the batch is made from both: the
-exploration share of :mod:`active_labeling.sampling.exploration` is drawn from the random set,
-the rest is chosen for diversity among the candidates, and the exploration picks are spread
-through the ranks.
+not depend on how the pool is cut into chunks, ``factor`` times the batch). Here the batch is made
+from both: the exploration share of :mod:`active_labeling.sampling.exploration` is taken from the
+random set in turn from each class the model predicts there (the least predicted first), the rest
+is chosen for diversity among the candidates, and the exploration picks are spread through the
+ranks.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.sampling.diversity import diverse_choice
-from active_labeling.sampling.exploration import exploration_count, exploration_ranks
+from active_labeling.sampling.exploration import class_aware_order, exploration_count, exploration_ranks
 from active_labeling.sampling.strategies import BALANCED, UNCERTAINTY_MEASURES
 from active_labeling.sampling.topk import Candidates
 
@@ -51,7 +52,8 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
     best : Candidates
         The most uncertain rows, best first (at least ``factor × n_queries`` when the pool has them).
     random_pool : Candidates, optional
-        Rows with the highest seeded random keys, in that order (at least ``n_queries``).
+        Rows with the highest seeded random keys, in that order (``factor × n_queries`` when the
+        pool has them): the uniform sample the class-aware exploration picks come from.
     n_labeled, n_classes : int
         Labels so far and the model's classes: they set the exploration share.
     measure, factor, seed, space, ignore, only
@@ -67,8 +69,10 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
     explore = np.zeros(0, dtype=int)
     if random_pool is not None and n_random:
         # Keys hash pool positions one to one: equal keys are the same row.
-        fresh = ~np.isin(random_pool.keys, candidates.keys[diverse])
-        explore = np.flatnonzero(fresh)[:n_random]
+        fresh = np.flatnonzero(~np.isin(random_pool.keys, candidates.keys[diverse]))
+        predicted = np.argmax(random_pool.proba[fresh], axis=1) if random_pool.proba.shape[1] else \
+            np.zeros(len(fresh), dtype=np.int64)
+        explore = fresh[class_aware_order(predicted, n_random)]
     total = len(diverse) + len(explore)
     at = exploration_ranks(total, len(explore))
     is_explore = np.zeros(total, dtype=bool)

@@ -5,7 +5,7 @@ Parquet file's row groups, a folder's files as ``path`` rows), and the model as 
 callable. Only the best candidates are kept between chunks, so memory does not grow with the
 pool, except when every row is asked for (``n_queries=0``): the output is then the whole pool.
 The ``balanced`` strategy keeps a second bounded set next to the candidates: the rows with the
-highest seeded random keys, from which its exploration picks are drawn.
+highest seeded random keys (a uniform sample), from which its class-aware exploration picks are drawn.
 """
 
 from __future__ import annotations
@@ -131,8 +131,9 @@ class QuerySampler:
         if capacity is not None and settings.strategy in BATCH_STRATEGIES:
             capacity *= settings.diversity_factor
         top = TopCandidates(capacity, settings.seed)
-        # Bounded too: the exploration picks are at most the batch.
-        explore = TopCandidates(settings.n_queries, settings.seed) if settings.strategy == BALANCED else None
+        # Bounded too: the class-aware exploration picks come from a uniform sample of factor × batch.
+        explore = (TopCandidates(settings.n_queries * settings.diversity_factor, settings.seed)
+                   if settings.strategy == BALANCED else None)
         empty: Optional[pd.DataFrame] = None
         classes: Optional[List[str]] = None
         for chunk in chunks:
