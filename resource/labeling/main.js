@@ -13,6 +13,7 @@ import { assignHotkeys, COMMAND_KEYS, isFreeHotkey, isTyping, keyLabel } from ".
 import { buildShell, renderCategories, renderItemStatus, renderNothingLeft, renderPosition,
   renderSelection } from "./panel.js";
 import { Decision, MediaLoader, Prefetcher, SendQueue } from "./queue.js";
+import { offerReviewMode, startReviewApp, wantsReview } from "./review.js";
 import { renderStats } from "./stats.js";
 import { renderRounds } from "./rounds.js";
 import { renderStopping } from "./stopping.js";
@@ -49,9 +50,11 @@ function loadStylesheet() {
 export async function startLabelingApp({ kind, root }) {
   if (!VIEWS[kind]) throw new Error(`unknown kind ${kind}`);
   loadStylesheet();
+  if (wantsReview()) return startReviewApp({ kind, root });  // reviewers (issue 15)
   const app = new LabelingApp(kind, root);
   window.__labelingApp = app;
   await app.start();
+  offerReviewMode(root, app.config);
   return app;
 }
 
