@@ -1,10 +1,14 @@
-"""The default strategy does not end below random where uncertainty sampling misleads."""
+"""The default strategy: not below random where uncertainty sampling misleads; rare classes found."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from active_labeling.analysis import policies
 from active_labeling.analysis.datasets import load_dataset
 from active_labeling.analysis.policies import DEFAULT_STRATEGY
 from active_labeling.analysis.simulation import SimulationSettings, run_simulation
+from active_labeling.analysis.strategy_cases import load_case_dataset
 from active_labeling.analysis.summary import summarize
 
 # Cold start on iris (3 labels, 3 classes): margin keeps querying the boundary it first saw.
@@ -27,3 +31,22 @@ def test_default_strategy_beats_random_where_margin_falls_behind(dataset, option
         "the case must mislead uncertainty sampling to mean anything"
     assert aulc[DEFAULT_STRATEGY] > aulc["random"]
     assert final[DEFAULT_STRATEGY] >= final["random"] - 0.01
+
+
+
+def _labels_until_5_per_class(monkeypatch, class_aware: bool) -> pd.Series:
+    if not class_aware:  # the sample is in random order: its first rows are a uniform draw
+        monkeypatch.setattr(policies, "class_aware_order", lambda predicted, count: np.arange(count))
+    X, y = load_case_dataset("rare_classes")  # six classes, two rare: 1.5% and 3%
+    settings = SimulationSettings(strategies=("random", DEFAULT_STRATEGY), batch_size=10, initial_labels=10,
+                                  budget=250, repetitions=3, seed=0, eval_every=25)
+    found = run_simulation(X, y, settings).coverage
+    return found.fillna(np.inf).groupby("strategy")["labels_to_5_per_class"].sum()
+
+
+def test_default_strategy_finds_rare_classes_sooner_than_with_uniform_exploration(monkeypatch):
+    class_aware = _labels_until_5_per_class(monkeypatch, True)
+    uniform = _labels_until_5_per_class(monkeypatch, False)
+    # Labels until each class has 5, summed over the repetitions (never: infinite).
+    assert class_aware[DEFAULT_STRATEGY] < uniform[DEFAULT_STRATEGY], (class_aware, uniform)
+    assert class_aware[DEFAULT_STRATEGY] < class_aware["random"], class_aware

@@ -85,7 +85,8 @@ def test_the_full_flow_from_a_detector_to_boxes_in_the_labels(dss, pets, client_
     assert alice.post("/api/label", json={"id": "/pets/4.jpg", "label": wide}).status_code == 200
     assert alice.post("/api/label", json={"id": "/pets/3.jpg", "label": []}).status_code == 200
     labels = dss.read_dataset("labels")
-    assert labels.columns.tolist() == ["path", "label", "annotator", "date", "label_id"]
+    assert labels.columns.tolist() == ["path", "label", "annotator", "date", "label_id",
+                                      "final_label", "final_status"]
     # The target column format of DSS's object detection: a JSON list of {"bbox", "category"}.
     assert {p: json.loads(v) for p, v in zip(labels["path"], labels["label"])} == {
         "/pets/2.jpg": accepted, "/pets/4.jpg": wide, "/pets/3.jpg": []}

@@ -30,7 +30,8 @@ def test_image_batch_media_and_labels_hold_the_path(dss, images, client_for):
 
     assert alice.post("/api/label", json={"id": "/cats/1.jpg", "label": "pos"}).status_code == 200
     labels = dss.read_dataset("labels")
-    assert labels.columns.tolist() == ["path", "label", "annotator", "date", "label_id"]
+    assert labels.columns.tolist() == ["path", "label", "annotator", "date", "label_id",
+                                      "final_label", "final_status"]
     assert labels[["path", "label", "annotator"]].values.tolist() == [["/cats/1.jpg", "pos", "alice"]]
 
 

@@ -51,7 +51,8 @@ def test_spans_are_served_with_pre_annotations_and_stored_as_json(dss, texts, cl
         response = alice.post("/api/label", json={"id": item_id, "label": label})
         assert response.status_code == 200, response.get_json()
     labels = dss.read_dataset("labels")
-    assert labels.columns.tolist() == ["id", "body", "label", "annotator", "date", "label_id"]
+    assert labels.columns.tolist() == ["id", "body", "label", "annotator", "date", "label_id",
+                                      "final_label", "final_status"]
     stored = {i: json.loads(v) for i, v in zip(labels["id"], labels["label"])}
     assert stored["a"] == accepted and stored["c"] == emoji and stored["d"] == []
     for item_id, spans in stored.items():

@@ -66,7 +66,8 @@ def test_label_skip_history_and_stats_reach_the_datasets(dss, tabular, client_fo
     assert metadata["annotator"].tolist() == ["alice"] * 3
     assert metadata["comment"].fillna("").tolist() == ["clear", "", ""]
     labels = _labels(dss)
-    assert labels.columns.tolist() == ["text", "stars", "label", "annotator", "date", "label_id"]
+    assert labels.columns.tolist() == ["text", "stars", "label", "annotator", "date", "label_id",
+                                      "final_label", "final_status"]
     assert labels["label"].tolist() == ["pos", "neg"]
     # The labels rows carry the item's own columns: the item ids recomputed from them match.
     ids = dict(zip(ids_from_hashes(row_hashes(rows)), rows.to_dict("records")))
@@ -211,7 +212,8 @@ def test_items_with_a_date_column_get_a_distinct_labeling_date(dss, client_for):
     item = alice.get("/api/batch?size=1").get_json()["items"][0]
     alice.post("/api/label", json={"id": item["id"], "label": "ok"})
     labels = _labels(dss)
-    assert labels.columns.tolist() == ["date", "what", "label", "annotator", "labeling_date", "label_id"]
+    assert labels.columns.tolist() == ["date", "what", "label", "annotator", "labeling_date", "label_id",
+                                      "final_label", "final_status"]
     assert labels["date"].tolist() == [item["data"]["date"]]
 
 

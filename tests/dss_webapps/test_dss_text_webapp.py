@@ -51,7 +51,8 @@ def test_texts_are_labeled_scored_by_a_text_model_and_served_in_its_order(dss, p
 
     # The labels dataset: every column of the row, the texts exactly as stored (long, right-to-left).
     labels = dss.read_dataset("labels")
-    assert labels.columns.tolist() == ["headline", "source", "label", "annotator", "date", "label_id"]
+    assert labels.columns.tolist() == ["headline", "source", "label", "annotator", "date", "label_id",
+                                      "final_label", "final_status"]
     shown = {item["id"]: item["data"]["headline"] for item in labeled}
     assert sorted(labels["headline"].fillna("")) == sorted(text or "" for text in shown.values())
     assert dss.read_dataset("labels_metadata")["item_id"].tolist() == [item["id"] for item in labeled]

@@ -41,10 +41,11 @@ import pandas as pd
 
 from active_labeling.dss.compaction import forget_journal, recover_journal, rewrite
 from active_labeling.dss.dataset_io import fresh, read_text
-from active_labeling.dss.schemas import check_schema, extra_names, labels_columns, metadata_columns
+from active_labeling.dss.schemas import check_schema, extra_names, labels_columns_for, metadata_columns
 from active_labeling.service.errors import ServiceError
-from active_labeling.storage.base import LABELED, Decision
+from active_labeling.storage.base import LABELED, REVIEWED, Decision
 from active_labeling.tasks import default_task, task_of
+from active_labeling.teams.final import FinalRule
 
 _log = logging.getLogger(__name__)
 # Compact when superseded label rows exceed both this share of the labels rows and this count:
@@ -102,15 +103,16 @@ class DssDecisionStore:
                  compact_minimum: Optional[int] = None,
                  item_values: Optional[Callable[[str], Dict[str, Any]]] = None,
                  compact_after_appends: Optional[int] = None, journal_dir: Optional[str] = None,
-                 task: Optional[str] = None):
+                 task: Optional[str] = None, final_rule: Optional[FinalRule] = None):
         self.label_column = label_column
         self.task = task_of(default_task(task, multi_label))
+        # How an item's labels make its final label (teams): the labels rows carry it.
+        self.final_rule = final_rule or FinalRule(1, "review", self.task.agreement)
         self.multi_label = self.task.multi_label
         self.compact_ratio = COMPACT_RATIO if compact_ratio is None else compact_ratio
         self.compact_minimum = COMPACT_MINIMUM if compact_minimum is None else compact_minimum
         self.compact_after_appends = (COMPACT_AFTER_APPENDS if compact_after_appends is None
                                       else compact_after_appends)
-        self._columns = labels_columns(item_columns, label_column)
         self._item_names = [str(c["name"]) for c in item_columns]
         self._extra = extra_names(self._item_names, label_column)
         self._item_values = item_values
@@ -122,6 +124,13 @@ class DssDecisionStore:
                                      "metadata-compaction.csv")
         # Every write to either dataset goes through this lock: DSS allows one writer per dataset.
         self._lock = threading.Lock()
+        found_labels = self._labels.read_schema(raise_if_empty=False)
+        self._columns = labels_columns_for(found_labels, item_columns, label_column)
+        self._finals = self._extra["final_status"] in {c["name"] for c in self._columns}
+        if not self._finals:
+            _log.warning("the labels dataset %s was made before final labels existed: its rows are written "
+                         "without final_label and final_status. To have them, give the webapp a new labels "
+                         "dataset (it is filled from the metadata at start)", self.labels_name)
         found = self._metadata.read_schema(raise_if_empty=False)
         self._metadata_columns = metadata_columns(found)
         if "suggestion" not in {c["name"] for c in self._metadata_columns}:
@@ -129,14 +138,14 @@ class DssDecisionStore:
                          "are written without the suggestion shown and the agreement with it. To record "
                          "them, give the webapp a new metadata dataset", self.metadata_name)
         needs = [check_schema(metadata_dataset, "metadata", found, self._metadata_columns, component),
-                 check_schema(labels_dataset, "labels", self._labels.read_schema(raise_if_empty=False),
-                              self._columns, component)]
+                 check_schema(labels_dataset, "labels", found_labels, self._columns, component)]
         # Both checked before either is written: a refused dataset never gets a half-set-up partner.
         if needs[0]:
             self._metadata.write_schema(self._metadata_columns)
         if needs[1]:
             self._labels.write_schema(self._columns)
         self._current: Dict[Key, Decision] = {}
+        self._keys_of_item: Dict[str, set] = {}  # item -> its keys in _current (final labels)
         self._key_of: Dict[int, Key] = {}
         self._label_rows = 0
         self._superseded = 0
@@ -187,7 +196,7 @@ class DssDecisionStore:
 
     def _restore_missing(self, label_ids: List[Any]) -> None:
         present = {_as_int(v) for v in label_ids}
-        missing = [d for d in self._current.values() if d.status == LABELED and d.label_id not in present]
+        missing = [d for d in self._current.values() if d.status in _ROWS and d.label_id not in present]
         if not missing or self._item_values is None:
             return
         rows = []
@@ -206,7 +215,7 @@ class DssDecisionStore:
 
     def _decision(self, row: Dict[str, Any]) -> Decision:
         status = _text(row.get("status")) or LABELED
-        label = _text(row.get("label")) if status == LABELED else None
+        label = _text(row.get("label")) if status in _ROWS else None
         if label is not None:
             label = self.task.decode(label)
         suggestion = _text(row.get("suggestion")) or None
@@ -220,13 +229,24 @@ class DssDecisionStore:
 
     def _track(self, decision: Decision) -> bool:
         """Remember ``decision`` as current; True when it makes a stored labels row stale."""
-        key = (decision.item_id, decision.annotator)
+        key = _key(decision)
         previous = self._current.get(key)
         if previous is not None and previous.label_id > decision.label_id:
             return False
         self._current[key] = decision
+        self._keys_of_item.setdefault(decision.item_id, set()).add(key)
         self._key_of[decision.label_id] = key
-        return previous is not None and previous.status == LABELED
+        return previous is not None and previous.status in _ROWS
+
+    def _final(self, item_id: str, overlay: Dict[Key, Decision]) -> Tuple[Optional[str], str]:
+        """The item's final label text and status, with ``overlay``'s decisions (not stored yet) applied."""
+        keys = self._keys_of_item.get(item_id, set()) | {k for k in overlay if k[0] == item_id}
+        current = [overlay.get(key) or self._current[key] for key in keys]
+        labels = [d.label for d in sorted(current, key=lambda d: d.label_id)
+                  if d.status == LABELED]
+        review = next((d for d in current if d.status == REVIEWED), None)
+        final = self.final_rule.final(labels, review.label if review else None, review is not None)
+        return (None if final.label is None else self._label_text(final.label)), final.status
 
     def _keep(self, label_ids: Sequence[Any]) -> List[bool]:
         """Which labels rows a compaction keeps: current labels, once each, and rows of unknown ids."""
@@ -246,7 +266,7 @@ class DssDecisionStore:
         if key is None:
             return True  # a row the metadata doesn't know: not ours to judge, kept, never lost
         current = self._current[key]
-        return current.label_id == number and current.status == LABELED
+        return current.label_id == number and current.status in _ROWS
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -261,11 +281,15 @@ class DssDecisionStore:
         rows are durable in DSS); raises when the metadata rows could not be written.
         """
         metadata_rows = [self._metadata_row(decision) for decision, _ in entries]
-        label_rows = [self._labels_row(decision, values) for decision, values in entries
-                      if decision.status == LABELED]
         with self._lock:
             if self._broken:
                 raise StoreNeedsRestart(self._broken)
+            overlay: Dict[Key, Decision] = {}  # the item's final label as of each row
+            label_rows = []
+            for decision, values in entries:
+                overlay[_key(decision)] = decision
+                if decision.status in _ROWS:
+                    label_rows.append(self._labels_row(decision, values, overlay))
             _append(self._metadata, [c["name"] for c in self._metadata_columns], metadata_rows)
             self._appends["metadata"] += 1
             self.append_sessions += 1
@@ -305,7 +329,7 @@ class DssDecisionStore:
             running.join(timeout)
 
     def _metadata_row(self, decision: Decision) -> Dict[str, Any]:
-        label_text = self._label_text(decision.label) if decision.status == LABELED else None
+        label_text = self._label_text(decision.label) if decision.status in _ROWS else None
         return {"item_id": decision.item_id, "annotator": decision.annotator, "date": decision.date,
                 "status": decision.status, "label": label_text, "comment": decision.comment or "",
                 "session": decision.session or "", "label_id": int(decision.label_id),
@@ -353,11 +377,15 @@ class DssDecisionStore:
                     raise StoreNeedsRestart(self._broken) from error
                 time.sleep(pause)
 
-    def _labels_row(self, decision: Decision, item_values: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    def _labels_row(self, decision: Decision, item_values: Optional[Dict[str, Any]],
+                    overlay: Optional[Dict[Key, Decision]] = None) -> Dict[str, Any]:
         row = {name: (item_values or {}).get(name) for name in self._item_names}
         row.update({self.label_column: self._label_text(decision.label),
                     self._extra["annotator"]: decision.annotator, self._extra["date"]: decision.date,
                     self._extra["label_id"]: int(decision.label_id)})
+        if self._finals:
+            label, status = self._final(decision.item_id, overlay or {})
+            row.update({self._extra["final_label"]: label, self._extra["final_status"]: status})
         return row
 
     def _label_text(self, label: Any) -> str:
@@ -389,6 +417,15 @@ class DssDecisionStore:
     def close(self) -> None:
         """Nothing stays open between appends; a compaction under way is let finish."""
         self.wait_for_compaction()
+
+
+# Decisions that have a labels row: an annotator's label, and a reviewer's (the final label).
+_ROWS = (LABELED, REVIEWED)
+_REVIEW = "\x00review"  # the key of an item's latest review, whoever the reviewer
+
+
+def _key(decision: Decision) -> Key:
+    return (decision.item_id, _REVIEW if decision.status == REVIEWED else decision.annotator)
 
 
 def _default_journal_dir(metadata_name: str) -> str:

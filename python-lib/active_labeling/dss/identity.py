@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 import time
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 import dataiku
 
@@ -26,6 +26,7 @@ _PER_REQUEST_HEADERS = frozenset((
     "content-type", "accept", "accept-encoding", "accept-language", "referer", "origin",
     "cache-control", "pragma", "priority", "x-requested-with", "connection", "keep-alive"))
 _remembered: Dict[str, Tuple[str, float]] = {}
+_groups: Dict[str, List[str]] = {}  # login -> DSS groups, from the same answers
 _lock = threading.Lock()
 
 
@@ -42,7 +43,7 @@ def identify(request) -> str:
     now = time.monotonic()
     with _lock:
         known = _remembered.get(key) if key else None
-    if known is not None and now - known[1] < REMEMBER_SECONDS:
+    if known is not None and now - known[1] < REMEMBER_SECONDS and known[0] in _groups:
         return known[0]
     try:
         info = dataiku.api_client().get_auth_info_from_browser_headers(headers)
@@ -53,12 +54,34 @@ def identify(request) -> str:
     login = (info or {}).get("authIdentifier")
     if not login:
         raise Unauthorized("DSS does not recognise your session: reload the webapp's page.")
-    if key:
-        with _lock:
+    with _lock:
+        if len(_groups) >= _MAX_REMEMBERED:
+            _groups.clear()
+        _groups[str(login)] = [str(g) for g in (info or {}).get("groups") or []]
+        if key:
             if len(_remembered) >= _MAX_REMEMBERED:
                 _remembered.clear()
             _remembered[key] = (str(login), now)
     return str(login)
+
+
+def groups_of(login: str) -> List[str]:
+    """The DSS groups of ``login`` as DSS gave them with its latest identified request."""
+    with _lock:
+        return list(_groups.get(login, ()))
+
+
+def reviewers(logins, groups):
+    """``reviewer(request, login)`` for the routes: a login listed, or in one of the groups.
+
+    Called after :func:`identify` named the caller from the same request, so the groups are those
+    DSS gave for this session.
+    """
+    logins, groups = frozenset(logins), frozenset(groups)
+
+    def reviewer(request, login: str) -> bool:
+        return login in logins or bool(groups.intersection(groups_of(login)))
+    return reviewer
 
 
 def _session_key(headers: Dict[str, str]) -> str:

@@ -25,6 +25,9 @@ METADATA_COLUMNS = [
 # What metadata datasets made before suggestions hold: still written to, without them.
 METADATA_COLUMNS_BEFORE_SUGGESTIONS = METADATA_COLUMNS[:-2]
 LABELS_EXTRA = ("annotator", "date", "label_id")
+# The item's final label and its status (agreed, majority, reviewed, pending: active_labeling.teams)
+# as of the row's write; the row of an item with the highest label id has its current final label.
+FINAL_EXTRA = ("final_label", "final_status")
 CLASH_PREFIX = "labeling_"
 
 
@@ -40,7 +43,7 @@ def extra_names(item_names: Sequence[str], label_column: str) -> Dict[str, str]:
     """
     taken = set(item_names) | {label_column}
     names = {}
-    for base in LABELS_EXTRA:
+    for base in LABELS_EXTRA + FINAL_EXTRA:
         name = base
         while name in taken:
             name = CLASH_PREFIX + name
@@ -49,7 +52,8 @@ def extra_names(item_names: Sequence[str], label_column: str) -> Dict[str, str]:
     return names
 
 
-def labels_columns(item_columns: Sequence[Dict[str, Any]], label_column: str) -> List[Dict[str, str]]:
+def labels_columns(item_columns: Sequence[Dict[str, Any]], label_column: str,
+                   finals: bool = True) -> List[Dict[str, str]]:
     """The labels dataset's schema: the item's columns, the label, then who, when and which label id.
 
     Parameters
@@ -72,7 +76,24 @@ def labels_columns(item_columns: Sequence[Dict[str, Any]], label_column: str) ->
     extra = extra_names(names, label_column)
     return ([{"name": str(c["name"]), "type": str(c.get("type") or "string")} for c in item_columns]
             + [{"name": label_column, "type": "string"}, {"name": extra["annotator"], "type": "string"},
-               {"name": extra["date"], "type": "string"}, {"name": extra["label_id"], "type": "bigint"}])
+               {"name": extra["date"], "type": "string"}, {"name": extra["label_id"], "type": "bigint"}]
+            + ([{"name": extra["final_label"], "type": "string"},
+                {"name": extra["final_status"], "type": "string"}] if finals else []))
+
+
+def labels_columns_for(found: Optional[Sequence[Dict[str, Any]]], item_columns: Sequence[Dict[str, Any]],
+                       label_column: str) -> List[Dict[str, str]]:
+    """The labels columns to write to a dataset whose schema is ``found``.
+
+    A labels dataset made before final labels existed keeps its schema (its files can't gain a
+    column safely) and gets rows without them; any other gets the current columns, which
+    :func:`check_schema` then checks.
+    """
+    names = [str(column.get("name")) for column in found or []]
+    before = labels_columns(item_columns, label_column, finals=False)
+    if names and names == [c["name"] for c in before]:
+        return before
+    return labels_columns(item_columns, label_column)
 
 
 def metadata_columns(found: Optional[Sequence[Dict[str, Any]]]) -> List[Dict[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 from flask import Flask, jsonify, request
 
 from active_labeling.dss.decision_store import DssDecisionStore
-from active_labeling.dss.identity import identify
+from active_labeling.dss.identity import identify, reviewers
 from active_labeling.dss.pools import DssFolderPool, DssTabularPool
 from active_labeling.dss.predictions import DssPredictionsSource
 from active_labeling.dss.queries import DssQueriesSource
@@ -30,6 +30,7 @@ from active_labeling.service.routes import register_routes
 from active_labeling.service.service import LabelingService
 from active_labeling.service.settings import Category, ServiceSettings
 from active_labeling.tasks import default_task, task_of
+from active_labeling.teams.final import FinalRule
 
 # Where reservations and rendered media are kept across backend restarts; unset: in memory only.
 STATE_DIR_VARIABLE = "ACTIVE_LABELING_STATE_DIR"
@@ -79,7 +80,9 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
         pool.item_error = media.error_for  # batches show a file already known to be unreadable
     store = DssDecisionStore(config.metadata_dataset, config.labels_dataset, pool.schema,
                              config.label_column, config.multi_label, component, item_values=pool.values,
-                             journal_dir=_state_path(config, "journal"), task=task.name)
+                             journal_dir=_state_path(config, "journal"), task=task.name,
+                             final_rule=FinalRule(config.annotators_per_item, config.disagreement,
+                                                  task.agreement))
     queries = _queries(config, task)
     reservations = Reservations(_state_path(config, "reservations.sqlite") or ":memory:")
     service = LabelingService(pool, store, reservations, _settings(config, pool.columns), queries,
@@ -87,7 +90,8 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
                               image_size=media.image_size if media is not None and kind == "image" else None)
     refuse_forked_requests(app, component)
     # The verdict of the Stopping criteria step, when a scenario runs it (else null).
-    register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS))
+    register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS),
+                    reviewer=reviewers(config.reviewers, config.reviewer_groups))
     app.extensions["active_labeling"] = service  # Flask's place for what an extension keeps
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")
@@ -143,6 +147,8 @@ def _settings(config: WebappConfig, columns) -> _Settings:
                      columns=tuple(columns), text_column=config.text_column,
                      reservation_seconds=float(config.reservation_seconds),
                      annotators_per_item=config.annotators_per_item, hotkeys=config.hotkeys,
+                     disagreement=config.disagreement, review_sample=config.review_sample,
+                     show_annotator_names=config.show_annotator_names,
                      overlapping_spans=config.overlapping_spans, show_suggestions=config.show_suggestions)
 
 

@@ -31,6 +31,11 @@ LABELS = {
     "queries_dataset": "Queries dataset",
     "reservation_seconds": "Reservation time (seconds)",
     "annotators_per_item": "Annotators per item",
+    "reviewers": "Reviewers (logins)",
+    "reviewer_groups": "Reviewer groups",
+    "disagreement": "Disagreements",
+    "review_sample": "Share of agreed items to review",
+    "show_annotator_names": "Show annotators' names to reviewers",
     "max_side": "Image size (pixels)",
     "predictions_dataset": "Predictions dataset",
     "predictions_path_column": "Path column",
@@ -67,6 +72,11 @@ class WebappConfig:
     reservation_seconds: int = 600
     annotators_per_item: int = 1
     max_side: int = 1024
+    reviewers: Tuple[str, ...] = ()  # logins allowed in review mode
+    reviewer_groups: Tuple[str, ...] = ()  # DSS groups whose members are reviewers
+    disagreement: str = "review"  # or "majority"
+    review_sample: float = 0.1
+    show_annotator_names: bool = True
     task: Optional[str] = None  # the annotation task of a webapp made for one (boxes); else multi_label's
     predictions_dataset: Optional[str] = None  # boxes: a detector's boxes per image, without queries
     predictions_path_column: str = "path"
@@ -195,6 +205,11 @@ def _parse(raw: Optional[Mapping[str, Any]], kind: str, task: Optional[str] = No
         queries_dataset=queries,
         reservation_seconds=reader.integer("reservation_seconds", default=600, minimum=10, maximum=86400),
         annotators_per_item=reader.integer("annotators_per_item", default=1, minimum=1, maximum=100),
+        reviewers=tuple(reader.string_list("reviewers")),
+        reviewer_groups=tuple(reader.string_list("reviewer_groups")),
+        disagreement=reader.choice("disagreement", ("review", "majority"), default="review"),
+        review_sample=reader.number("review_sample", default=0.1, minimum=0.0, maximum=1.0),
+        show_annotator_names=reader.boolean("show_annotator_names", default=True),
         show_suggestions=reader.boolean("show_suggestions", default=True),
         **extra,
     )

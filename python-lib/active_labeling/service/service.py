@@ -372,8 +372,10 @@ class LabelingService:
             change = self.history.current(annotator, item_id) is not None
             if not in_pool and not change:
                 raise UnknownItem(f"unknown item {item_id!r}")
-            # An item with all its labels takes no more (a lapsed reservation, a program posting).
-            if status == LABELED and not change and self.stats.done_mask(self._positions[item_id]):
+            # With a team, an item with all its labels takes no more (a lapsed reservation, a
+            # program posting): each item gets exactly the annotators it needs.
+            if (status == LABELED and not change and self.stats.needed > 1
+                    and self.stats.done_mask(self._positions[item_id])):
                 raise Reserved(f"item {item_id!r} already has the {self.stats.needed} label(s) it needs; "
                                "ask for a new batch")
             holder = self.reservations.holder(item_id)

@@ -119,12 +119,14 @@ class ReviewDesk:
             if holder is not None and holder != reviewer:
                 raise Reserved(f"item {item_id!r} is being reviewed by another reviewer; ask for a new batch")
             self.holds.reserve(reviewer, [item_id], service.settings.reservation_seconds)
+            # The labels dataset's row of a review carries the item's columns, as a label's does.
+            values = service.pool.values(item_id) if item_id in service._positions else None
 
         def entry():
             label_id = service._next_label_id  # one sequence for labels and reviews
             service._next_label_id += 1
             return (Decision(label_id, item_id, reviewer, _now(), REVIEWED, checked, comment,
-                             service._session), None)
+                             service._session), values)
 
         decision, _ = service._commits.submit(entry)
         with service._lock:
