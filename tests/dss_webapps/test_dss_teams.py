@@ -9,6 +9,21 @@ import logging
 from active_labeling.dss.schemas import labels_columns
 
 WEBAPP = "tabular-labeling"
+PAGE = {"X-Requested-With": "active-labeling"}  # what the labeling page sends
+
+
+class Client:
+    """One DSS user's requests, as the labeling page sends them."""
+
+    def __init__(self, app, headers):
+        self._client = app.test_client(use_cookies=False)
+        self.headers = {**PAGE, **headers}
+
+    def get(self, path):
+        return self._client.get(path, headers=self.headers)
+
+    def post(self, path, json=None):
+        return self._client.post(path, json=json, headers=self.headers)
 
 
 def _team(dss):
@@ -20,8 +35,6 @@ def _team(dss):
 
 
 def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss, tabular):
-    from conftest import Client
-
     headers = _team(dss)
     config = dict(tabular, annotators_per_item=3, reviewer_groups="label-reviewers", reviewers="ravi",
                   review_sample=0.0)
@@ -74,8 +87,6 @@ def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss,
 
 
 def test_a_labels_dataset_made_before_final_labels_keeps_its_schema(dss, tabular, caplog):
-    from conftest import Client
-
     headers = _team(dss)
     item_schema = dss.dataset_schema("reviews")
     old = labels_columns(item_schema, "label", finals=False)
