@@ -34,7 +34,13 @@ def _team(dss):
     return {login: dss.auth_headers(login) for login in ("ana", "ben", "cleo", "rita", "ravi")}
 
 
-def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss, tabular):
+def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss, tabular, monkeypatch,
+                                                                             eventually):
+    import dataiku
+
+    from active_labeling.dss import sampler_io, team_variables
+
+    monkeypatch.setattr(team_variables, "EVERY_SECONDS", 0.05)
     headers = _team(dss)
     config = dict(tabular, annotators_per_item=3, reviewer_groups="label-reviewers", reviewers="ravi",
                   review_sample=0.0)
@@ -48,6 +54,10 @@ def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss,
             label = "neg" if login == "cleo" and n < 2 else "pos"
             answer = client[login].post("/api/label", json={"id": item, "label": label})
             assert answer.status_code == 200, answer.get_json()
+        if login == "ben":  # two labels of three: not labeled yet for the Query Sampler
+            assert sampler_io.read_labeled_ids("labels_metadata") == set()
+    # Two agreed, two waiting for a reviewer: only the agreed ones are left out of the next queries.
+    assert sampler_io.read_labeled_ids("labels_metadata") == set(items[2:])
     # A fourth annotator is refused: each item has exactly its three labels.
     refused = client["rita"].post("/api/label", json={"id": items[0], "label": "pos"})
     assert refused.status_code == 409 and "already has the 3 label" in refused.get_json()["error"]
@@ -81,6 +91,15 @@ def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss,
     team = client["rita"].get("/api/stats").get_json()["team"]
     assert team["final"] == {"agreed": 2, "majority": 0, "reviewed": 2, "pending": 0}
     assert {row["name"] for row in team["annotators"]} == {"ana", "ben", "cleo"}
+    # The figures are in the project variables, where a flow reads them; the reviewed items now
+    # count as labeled for the Query Sampler.
+    def published():
+        teams = dataiku.Project().get_variables()["local"].get("active_labeling_teams", {})
+        return (teams.get("labels_metadata") or {}).get("figures", {}).get("final", {}).get("reviewed") == 2
+    assert eventually(published, 10)
+    entry = dataiku.Project().get_variables()["local"]["active_labeling_teams"]["labels_metadata"]
+    assert entry["annotators_per_item"] == 3 and entry["figures"]["alpha"] == team["alpha"]
+    assert sampler_io.read_labeled_ids("labels_metadata") == set(items)
     # After a restart the team is the same (reviews are read back from the metadata).
     again = Client(dss.load_webapp(WEBAPP, config), headers["rita"]).get("/api/stats").get_json()["team"]
     assert again == team

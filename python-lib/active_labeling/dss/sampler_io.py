@@ -18,6 +18,7 @@ import pandas as pd
 
 from active_labeling.dss.dataset_io import fresh, iter_text, read_text, typed_view
 from active_labeling.dss.pools import display_name as _display_name
+from active_labeling.dss.team_variables import read_team_rule
 from active_labeling.generation import with_generation_bumped
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids
@@ -227,14 +228,16 @@ def read_labeled_ids(name: str) -> Set[str]:
     columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
     if not columns:
         return set()  # nothing labeled yet: the webapp has not written its metadata
-    wanted = [c for c in (*REQUIRED_METADATA_COLUMNS, "annotator", "label_id") if c in columns]
+    rule = read_team_rule(name)  # a team's webapp: only items with a final label count
+    wanted = [c for c in (*REQUIRED_METADATA_COLUMNS, "annotator", "label_id", *(("label",) if rule else ()))
+              if c in columns]
     if len(wanted) < len(REQUIRED_METADATA_COLUMNS):
         return labeled_item_ids(pd.DataFrame(columns=columns))  # raises, naming what is missing
     # Ids as stored ("007" is not 7); label ids compared as numbers.
     metadata = read_text(dataset, wanted)
     if "label_id" in metadata.columns:
         metadata["label_id"] = pd.to_numeric(metadata["label_id"], errors="coerce")
-    return labeled_item_ids(metadata)
+    return labeled_item_ids(metadata, rule)
 
 
 QUERY_TYPES = {"score": "double", "rank": "bigint", "strategy": "string", "model_version": "string"}

@@ -21,6 +21,7 @@ from active_labeling.dss.pools import DssFolderPool, DssTabularPool
 from active_labeling.dss.predictions import DssPredictionsSource
 from active_labeling.dss.queries import DssQueriesSource
 from active_labeling.dss.stopping_verdict import DssStoppingVerdict
+from active_labeling.dss.team_variables import TeamVariables
 from active_labeling.dss.text_pool import DssTextPool
 from active_labeling.dss.webapp_config import WebappConfig
 from active_labeling.kinds import KINDS
@@ -93,6 +94,10 @@ def setup_labeling_webapp(app: Flask, config: WebappConfig) -> LabelingService:
     register_routes(app, service, identify, media, stopping=DssStoppingVerdict(STOPPING_CACHE_SECONDS),
                     reviewer=reviewers(config.reviewers, config.reviewer_groups))
     app.extensions["active_labeling"] = service  # Flask's place for what an extension keeps
+    # The team's figures where a flow reads them, and how final labels are made (Query Sampler).
+    published = TeamVariables(service, config.metadata_dataset)
+    service.desk.on_change = published.changed
+    app.extensions["active_labeling_team"] = published
     _log.info("%s ready: %d items, %s", component, len(pool.item_ids()),
               "active learning on" if queries else "random order")
     return service

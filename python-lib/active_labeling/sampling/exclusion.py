@@ -16,30 +16,45 @@ import pandas as pd
 
 from active_labeling.items import hash_id, row_hashes
 from active_labeling.sampling.errors import SamplerError
-from active_labeling.storage.base import LABELED
+from active_labeling.storage.base import LABELED, REVIEWED
+from active_labeling.teams.final import PENDING, FinalRule
 
 REQUIRED_METADATA_COLUMNS = ("item_id", "status")
 
 
-def labeled_item_ids(metadata: pd.DataFrame) -> Set[str]:
+def labeled_item_ids(metadata: pd.DataFrame, rule: Optional[FinalRule] = None) -> Set[str]:
     """Ids of the items whose current decision, for at least one annotator, is "labeled".
+
+    With a team's ``rule`` (:func:`active_labeling.teams.published.team_rule`): the items that
+    have a final label (agreed, majority or reviewed); an item waiting for labels or a reviewer
+    is not labeled yet.
 
     Parameters
     ----------
     metadata : DataFrame
         The webapp's metadata: ``item_id`` and ``status``, and when present ``annotator`` and
-        ``label_id`` (so that an annotator's later skip of the same item supersedes a label).
+        ``label_id`` (so that an annotator's later skip of the same item supersedes a label);
+        ``label`` too with a ``rule``.
+    rule : FinalRule, optional
+        How the webapp makes final labels (its agreement compares label texts).
     """
     missing = [c for c in REQUIRED_METADATA_COLUMNS if c not in metadata.columns]
     if missing:
         raise SamplerError(
             f"the metadata dataset has no column {', '.join(missing)}: choose the metadata dataset "
             "written by the labeling webapp (columns item_id, status...), or leave that input empty")
+    status = metadata["status"].astype(str)
+    reviewed = set(metadata.loc[status == REVIEWED, "item_id"].dropna().astype(str))
+    metadata = metadata[status != REVIEWED]  # a review never replaces its reviewer's own label
     if {"annotator", "label_id"} <= set(metadata.columns) and len(metadata):
         metadata = (metadata.sort_values("label_id", kind="mergesort")
                     .drop_duplicates(["annotator", "item_id"], keep="last"))
-    labeled = metadata.loc[metadata["status"].astype(str) == LABELED, "item_id"]
-    return set(labeled.dropna().astype(str))
+    current = metadata[metadata["status"].astype(str) == LABELED].dropna(subset=["item_id"])
+    if rule is None or "label" not in current.columns:
+        return set(current["item_id"].astype(str)) | reviewed
+    final = {str(item) for item, labels in current.groupby("item_id", sort=False)["label"]
+             if rule.final([str(v) for v in labels]).status != PENDING}
+    return final | reviewed
 
 
 def _base_hash(item_id: str) -> Optional[int]:

@@ -13,7 +13,7 @@ review it at the same time.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
 from active_labeling.service.history import History
@@ -41,16 +41,20 @@ class ReviewDesk:
         self.team = Team(service.task, rule, [c.name for c in settings.categories], settings.review_sample)
         self.history = History()  # each reviewer's reviews, to step back and forth
         self.holds = Reservations(":memory:")
+        self.on_change: Optional[Callable[[], None]] = None  # told after each decision indexed
 
     def add(self, decision: Decision) -> bool:
         """Index a stored decision; True when it is a review (the annotators' index skips it)."""
-        if decision.status == REVIEWED:
+        review = decision.status == REVIEWED
+        if review:
             self.history.add(decision)
             self.team.review(decision)
             self.holds.release(decision.annotator, [decision.item_id])
-            return True
-        self.team.change(decision)
-        return False
+        else:
+            self.team.change(decision)
+        if self.on_change is not None:
+            self.on_change()
+        return review
 
     # -- reading ---------------------------------------------------------------------------
 
