@@ -34,7 +34,27 @@ export function renderStats(container, stats, categories) {
       })),
     el("p", { class: "al-mine" },
       `You${me.name ? ` (${me.name})` : ""}: ${number(me.labeled || 0)} labeled, ${number(me.skipped || 0)} skipped`),
-    agreementLine(stats.model_agreement));
+    agreementLine(stats.model_agreement),
+    teamLine(stats.team));
+}
+
+// The team panel comes with GET /api/stats only: kept between those calls.
+let lastTeam = null;
+
+function figure(value) { return value === null || value === undefined ? "n/a" : Number(value).toFixed(2); }
+
+/** With several annotators per item (or reviews): agreement and final labels (issue 15). */
+function teamLine(team) {
+  if (team) lastTeam = team;
+  const t = lastTeam;
+  if (!t || (Number(t.annotators_per_item) <= 1 && !(t.final && t.final.reviewed))) return null;
+  const mine = (t.annotators || [])[0];
+  const f = t.final || {};
+  return el("p", { class: "al-team-line", dataset: { role: "team-line" } },
+    `Team (${number(t.annotators_per_item)} per item): Krippendorff's alpha ${figure(t.alpha)}, `
+    + `Cohen's kappa ${figure(t.kappa)}; final labels ${number(f.agreed)} agreed, ${number(f.majority)} `
+    + `majority, ${number(f.reviewed)} reviewed, ${number(f.pending)} pending`
+    + (mine && t.annotators.length === 1 ? `; you agree ${figure(mine.agreement)} with the others` : ""));
 }
 
 /**

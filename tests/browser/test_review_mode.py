@@ -98,6 +98,14 @@ def test_a_reviewer_settles_ten_disagreements_by_keyboard(browser, tmp_path):
         refused.wait_for_function(
             "document.querySelector('[data-role=review-notice]')?.innerText.includes('not a reviewer')")
         assert refused.locator("[data-role=review-label]").count() == 0
+        # On the labeling page the annotator sees the team's figures and their own agreement.
+        refused.goto(f"{url}/")
+        refused.wait_for_selector("[data-role=team-line]")
+        line = refused.locator("[data-role=team-line]").inner_text()
+        assert "Team (2 per item): Krippendorff's alpha" in line
+        assert "final labels 2 agreed, 0 majority, 10 reviewed, 0 pending" in line
+        assert "you agree 0.17 with the others" in line  # 2 of 12 items alike
+        assert refused.locator("[data-role=review-link]").count() == 0  # not offered to annotators
         assert Api(port, tokens["ana"]).get("/api/review/batch")[0] == 403
         other.close()
         context.close()
