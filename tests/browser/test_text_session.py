@@ -139,7 +139,7 @@ def test_keyboard_session_is_stored_exactly_for_texts(browser, serve, tmp_path, 
     assert (stats["labeled"], stats["skipped"]) == (20, 0)
 
     labels, metadata = server.export(tmp_path / "export")
-    assert list(labels.columns) == ["item_id", "headline", "source", "label"]
+    assert list(labels.columns) == ["item_id", "headline", "source", "label", "final_label", "final_status"]
     assert dict(zip(labels["item_id"], zip(labels["headline"], labels["label"]))) == {
         i: (texts[i] or "", label) for i, (_, label) in expected.items()}
     assert len(metadata) == 21 and set(metadata["annotator"]) == {"tester"}

@@ -56,7 +56,8 @@ def test_texts_are_served_with_their_context_and_labels_keep_every_column(tmp_pa
         labels, metadata = frames(workspace)
     finally:
         workspace.close()
-    assert list(labels.columns) == ["item_id", "id", "headline", "source", "label"]
+    assert list(labels.columns) == ["item_id", "id", "headline", "source", "label", "final_label",
+                                    "final_status"]
     assert labels.set_index("id").loc[pool["id"][long], "headline"] == pool["headline"][long]
     assert len(metadata) == 3 and set(metadata["status"]) == {"labeled"}
 
