@@ -74,3 +74,31 @@ def test_the_query_sampler_leaves_out_items_with_a_final_label_only():
     # A webapp that never published a team rule: one label makes an item labeled, as before.
     assert team_rule(variables, "other") is None
     assert labeled_item_ids(metadata) == {"i1", "i2", "i3", "i4"}
+
+
+def test_local_sample_leaves_out_only_final_labels_of_a_team(tmp_path, capsys):
+    import pickle
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from active_labeling.cli import main
+    from active_labeling.items import ids_from_hashes, row_hashes
+
+    rng = np.random.default_rng(0)
+    pool = pd.DataFrame({"a": rng.normal(size=50).round(4), "b": rng.normal(size=50).round(4)})
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    (tmp_path / "model.pkl").write_bytes(pickle.dumps(LogisticRegression().fit(pool, pool.a > pool.b)))
+    ids = ids_from_hashes(row_hashes(pool, ["a", "b"]))
+    # Agreed, agreed, a disagreement, a single label (of the two needed).
+    rows = [(ids[0], "ana", "up"), (ids[0], "ben", "up"), (ids[1], "ana", "dn"), (ids[1], "ben", "dn"),
+            (ids[2], "ana", "up"), (ids[2], "ben", "dn"), (ids[3], "ana", "up")]
+    pd.DataFrame({"item_id": [r[0] for r in rows], "annotator": [r[1] for r in rows], "status": "labeled",
+                  "label": [r[2] for r in rows], "label_id": range(1, 8)}).to_csv(tmp_path / "meta.csv",
+                                                                                 index=False)
+    args = ["sample", "--model", str(tmp_path / "model.pkl"), "--data", str(tmp_path / "pool.csv"),
+            "--n", "5", "--labeled", str(tmp_path / "meta.csv"), "--out", str(tmp_path / "q.csv")]
+    assert main([*args, "--annotators-per-item", "2"]) == 0
+    assert "rows excluded as already labeled: 2" in capsys.readouterr().out
+    assert main(args) == 0  # one annotator per item: every labeled item is left out
+    assert "rows excluded as already labeled: 4" in capsys.readouterr().out

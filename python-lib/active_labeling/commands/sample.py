@@ -47,6 +47,12 @@ def register(subparsers) -> None:
     parser.add_argument("--labeled", metavar="METADATA",
                         help="CSV/Parquet decision log (item_id, status): its labeled items are left out, "
                              "and their number sets balanced's exploration share")
+    parser.add_argument("--annotators-per-item", type=int, default=1, metavar="N",
+                        help="with --labeled from a team (serve --annotators-per-item N): only items "
+                             "with a final label (agreed, or settled by a reviewer) count as labeled")
+    parser.add_argument("--disagreement", choices=("review", "majority"), default="review",
+                        help="with --annotators-per-item: whether a majority settles a disagreement, as "
+                             "serve --disagreement (default: review)")
     parser.add_argument("--diversity-measure", choices=sorted(UNCERTAINTY_MEASURES), default=MARGIN,
                         help="batch_diversity, balanced: uncertainty measure (default: %(default)s)")
     parser.add_argument("--diversity-factor", type=int, default=10,
@@ -87,6 +93,7 @@ def _sample(args: argparse.Namespace):
     from active_labeling.sampling.folder_rows import PATH_COLUMN, FolderRows
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
     from active_labeling.table_files import csv_format
+    from active_labeling.teams.final import FinalRule
 
     csv = csv_format(args)
     out_extension = os.path.splitext(args.out)[1].lower()
@@ -124,7 +131,10 @@ def _sample(args: argparse.Namespace):
     labeled = None
     if args.labeled:
         metadata = next(iter(table_chunks(args.labeled, 10 ** 9)), None)
-        labeled = LabeledFilter(labeled_item_ids(metadata if metadata is not None else _no_rows()), id_column)
+        team = (FinalRule(args.annotators_per_item, args.disagreement, lambda a, b: float(a == b))
+                if args.annotators_per_item > 1 else None)  # label texts compared as exported
+        labeled = LabeledFilter(labeled_item_ids(metadata if metadata is not None else _no_rows(), team),
+                                id_column)
     features = model.features if rows is None else None
     sampler = QuerySampler(settings, scorer, labeled, model.version, id_column, features)
     queries, report = sampler.run(chunks)
