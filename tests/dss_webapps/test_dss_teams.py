@@ -82,6 +82,10 @@ def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss,
     latest = labels.sort_values("label_id").groupby(labels.columns[0]).tail(1)
     assert sorted(zip(latest["final_status"], latest["final_label"])) == [
         ("agreed", "pos"), ("agreed", "pos"), ("reviewed", "neg"), ("reviewed", "pos")]
+    # A compaction keeps the review rows (current, like each annotator's latest label).
+    app.extensions["active_labeling"].store.compact()
+    compacted = dss.read_dataset("labels")
+    assert sorted(compacted["label_id"]) == sorted(labels["label_id"])
     metadata = dss.read_dataset("labels_metadata")
     reviews = metadata[metadata["status"] == "reviewed"]
     assert reviews[["annotator", "label", "comment"]].fillna("").values.tolist() == [
