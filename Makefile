@@ -28,7 +28,7 @@ $(BIN)/.installed: pyproject.toml $(SPEC)/requirements.txt
 $(OLDEST)/.installed: pyproject.toml $(SPEC)/requirements.txt $(SPEC)/oldest-constraints.txt
 	$(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/pip install --quiet --upgrade pip
-	$(OLDEST)/bin/pip install --quiet -c $(SPEC)/oldest-constraints.txt -e . "pytest>=7" "modAL-python>=0.4.1"
+	$(OLDEST)/bin/pip install --quiet -c $(SPEC)/oldest-constraints.txt -e . "pytest>=7" "modAL-python>=0.4.1" "krippendorff>=0.6"
 	touch $@
 
 install: $(BIN)/.installed

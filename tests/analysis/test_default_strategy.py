@@ -39,7 +39,7 @@ def _labels_until_5_per_class(monkeypatch, class_aware: bool) -> pd.Series:
         monkeypatch.setattr(policies, "class_aware_order", lambda predicted, count: np.arange(count))
     X, y = load_case_dataset("rare_classes")  # six classes, two rare: 1.5% and 3%
     settings = SimulationSettings(strategies=("random", DEFAULT_STRATEGY), batch_size=10, initial_labels=10,
-                                  budget=250, repetitions=3, seed=0, eval_every=25)
+                                  budget=400, repetitions=3, seed=0, eval_every=25)
     found = run_simulation(X, y, settings).coverage
     return found.fillna(np.inf).groupby("strategy")["labels_to_5_per_class"].sum()
 

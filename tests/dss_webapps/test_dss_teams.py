@@ -105,7 +105,8 @@ def test_three_annotators_a_reviewer_and_final_labels_in_the_labels_dataset(dss,
     assert entry["annotators_per_item"] == 3 and entry["figures"]["alpha"] == team["alpha"]
     assert sampler_io.read_labeled_ids("labels_metadata") == set(items)
     # After a restart the team is the same (reviews are read back from the metadata).
-    again = Client(dss.load_webapp(WEBAPP, config), headers["rita"]).get("/api/stats").get_json()["team"]
+    restarted = dss.load_webapp(WEBAPP, config)  # held: an answer reads JSON through its app
+    again = Client(restarted, headers["rita"]).get("/api/stats").get_json()["team"]
     assert again == team
 
 
