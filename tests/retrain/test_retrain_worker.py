@@ -171,7 +171,10 @@ def test_each_round_keeps_its_stopping_verdict_and_status_prints_it(tmp_path, ca
     assert reports[0]["sentence"].startswith("Keep labeling")
     assert main(["status", "--workspace", str(loop.workspace)]) == 0
     printed = capsys.readouterr().out
-    assert "Stopping criteria after 4 round(s): " + reports[-1]["sentence"] in printed
+    # The verdict in plain words first, then the criteria it rests on.
+    assert reports[-1]["plain"] and reports[-1]["plain"] != reports[-1]["sentence"]
+    assert "After 4 round(s): " + reports[-1]["plain"] + "\n  Stopping criteria: " + reports[-1]["sentence"] \
+        in printed
     assert f"agreement (kappa) {figures[-1]['agreement']:.3f}" in printed
 
 

@@ -92,7 +92,8 @@ def format_stopping(entries: List[Dict[str, Any]]) -> List[str]:
              "uncertainty": "mean uncertainty"}
     figures = ", ".join(f"{names.get(name, name)} {'-' if value is None else _figure(name, value)}"
                         for name, value in view["figures"].items())
-    return [f"Stopping criteria after {view['retrains']} round(s): {view['sentence']}",
+    return [f"After {view['retrains']} round(s): {view['plain']}",
+            f"  Stopping criteria: {view['sentence']}",
             f"  {'stable' if view['stable'] else 'not stable yet'}: {figures}"]
 
 
