@@ -76,6 +76,11 @@ screenshots: install chromium
 	ACTIVE_LABELING_SCREENSHOTS=$(CURDIR)/resource/img-doc $(BIN)/python -m pytest -q \
 		tests/browser/test_labeling_session.py tests/browser/test_text_session.py \
 		-k test_keyboard_session_is_stored_exactly
+	ACTIVE_LABELING_SCREENSHOTS=$(CURDIR)/resource/img-doc $(BIN)/python -m pytest -q \
+		"tests/browser/test_boxes_session.py::test_boxes_by_mouse_and_keyboard_are_stored_in_original_pixels" \
+		"tests/browser/test_spans_session.py::test_fifteen_texts_marked_by_keyboard_are_stored_with_exact_offsets" \
+		"tests/browser/test_suggestions_session.py::test_a_suggestion_accepted_with_enter_or_overridden_is_recorded_with_agreement" \
+		"tests/browser/test_rounds_picture.py::test_the_rounds_drawn_with_the_verdict_in_plain_words_and_the_live_point"
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py
