@@ -7,7 +7,7 @@ among the picks, a share of class-aware random exploration) is decided here.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,8 @@ from active_labeling.sampling.strategies import (
 )
 from active_labeling.sampling.topk import Candidates
 
-__all__ = ["CANDIDATE_FACTOR", "DEFAULT_STRATEGY", "MODEL_FREE", "SIMULATED_STRATEGIES", "diverse_among_best",
-           "select_batch"]
+__all__ = ["CANDIDATE_FACTOR", "DEFAULT_STRATEGY", "MODEL_FREE", "SIMULATED_STRATEGIES", "balanced_picks",
+           "diverse_among_best", "select_batch"]
 SIMULATED_STRATEGIES = (RANDOM, LEAST_CONFIDENCE, MARGIN, ENTROPY, BATCH_DIVERSITY, BALANCED)
 # Strategies whose picks never look at the model: a simulation need not refit between evaluations.
 MODEL_FREE = (RANDOM,)
@@ -37,7 +37,8 @@ CANDIDATE_FACTOR = 10
 
 
 def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
-                 rng: np.random.Generator, class_counts: Optional[np.ndarray] = None) -> np.ndarray:
+                 rng: np.random.Generator, class_counts: Optional[np.ndarray] = None,
+                 surprise: Optional[float] = None) -> np.ndarray:
     """Positions (in the pool) of the ``batch_size`` rows ``strategy`` asks to label next.
 
     Parameters
@@ -55,6 +56,9 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
     class_counts : ndarray of int, optional
         Labels so far per class of the model (the columns of ``proba``); they set the share of
         exploration picks and, for the class-aware strategies, which classes need them.
+    surprise : float, optional
+        ``balanced``: the surprise of its earlier exploration picks
+        (:class:`active_labeling.sampling.surprise.ExplorationEvidence`), which scales its share.
 
     Returns
     -------
@@ -66,7 +70,7 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
         return rng.choice(n_pool, size=batch_size, replace=False)
     counts = np.zeros(0, dtype=int) if class_counts is None else np.asarray(class_counts)
     if strategy == BALANCED:
-        return _balanced(proba, features, batch_size, rng, int(counts.sum()), int((counts > 0).sum()))
+        return np.concatenate(balanced_picks(proba, features, batch_size, rng, counts, surprise))
     # Random tie-breaks: with one class seen, every score is equal and the order must not be the pool's.
     scores = row_scores(strategy, proba, keys=lambda: rng.integers(0, 2**63, n_pool).astype(np.uint64))
     if strategy == BATCH_DIVERSITY:
@@ -74,9 +78,16 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
     return _best(scores, batch_size, rng)
 
 
-def _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen) -> np.ndarray:
-    # The share of random picks is the sampler's (active_labeling.sampling.exploration).
-    n_random = exploration_count(batch_size, n_labeled, n_classes_seen)
+def balanced_picks(proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
+                   rng: np.random.Generator, class_counts: np.ndarray,
+                   surprise: Optional[float] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """``balanced``'s batch as (diverse uncertain picks, exploration picks), positions in the pool.
+
+    The parameters are :func:`select_batch`'s; the share of exploration picks is the sampler's
+    (:func:`active_labeling.sampling.exploration.exploration_count`).
+    """
+    batch_size = min(batch_size, len(features))
+    n_random = exploration_count(batch_size, int(class_counts.sum()), int((class_counts > 0).sum()), surprise)
     scores = row_scores(MARGIN, proba, keys=lambda: None)
     chosen = diverse_among_best(scores, features, batch_size - n_random, rng)
     rest = np.setdiff1d(np.arange(len(features)), chosen)
@@ -84,7 +95,7 @@ def _balanced(proba, features, batch_size, rng, n_labeled, n_classes_seen) -> np
     sample = rng.choice(rest, size=min(CANDIDATE_FACTOR * batch_size, len(rest)), replace=False)
     predicted = np.argmax(proba[sample], axis=1) if proba is not None else np.zeros(len(sample), dtype=int)
     explored = sample[class_aware_order(predicted, n_random)]
-    return np.concatenate([chosen, explored]).astype(int)
+    return chosen.astype(int), explored.astype(int)
 
 
 def _best(scores: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:

@@ -20,8 +20,9 @@ from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 from active_labeling.analysis.models import LOGISTIC_REGRESSION, fit_model, make_model
-from active_labeling.analysis.policies import DEFAULT_STRATEGY, MODEL_FREE, select_batch
-from active_labeling.sampling.strategies import MARGIN, RANDOM
+from active_labeling.analysis.policies import DEFAULT_STRATEGY, MODEL_FREE, balanced_picks, select_batch
+from active_labeling.sampling.strategies import BALANCED, MARGIN, RANDOM
+from active_labeling.sampling.surprise import ExplorationEvidence, ExplorationPick
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +163,8 @@ class _Run:
         labeled[initial] = True
         budget = min(settings.budget, len(pool_y))
         round_index = 0
+        # balanced learns from its labeled exploration picks, as the sampler does between runs.
+        evidence = ExplorationEvidence()
         while True:
             n_labeled = int(labeled.sum())
             per_class = np.bincount(self.class_index[labeled], minlength=len(classes))
@@ -183,10 +186,24 @@ class _Run:
                 proba = model.predict_proba(pool_X[unlabeled])
                 # What a real round knows: the labels per class of the classes the model was trained on.
                 counts = per_class[np.searchsorted(classes, model.classes_)]
-            picks = select_batch(self.strategy, proba, pool_X[unlabeled],
-                                 min(settings.batch_size, budget - n_labeled), rng, class_counts=counts)
+            batch_size = min(settings.batch_size, budget - n_labeled)
+            if self.strategy == BALANCED:
+                chosen, explored = balanced_picks(proba, pool_X[unlabeled], batch_size, rng, counts,
+                                                  evidence.surprise())
+                evidence = self._labeled_picks(evidence, model, proba, unlabeled, explored)
+                picks = np.concatenate([chosen, explored])
+            else:
+                picks = select_batch(self.strategy, proba, pool_X[unlabeled], batch_size, rng,
+                                     class_counts=counts)
             labeled[unlabeled[picks]] = True
             round_index += 1
+
+
+    def _labeled_picks(self, evidence, model, proba, unlabeled, explored):
+        # The simulated annotator labels every pick: each exploration pick is an outcome at once.
+        picks = [ExplorationPick(str(unlabeled[e]), float(proba[e].max()),
+                                 str(model.classes_[np.argmax(proba[e])])) for e in explored]
+        return evidence.with_picks(picks).resolved({p.item_id: self.pool_y[int(p.item_id)] for p in picks})
 
 
 def _split(X, y, settings, repetition):

@@ -4,6 +4,10 @@ One implementation for the Query Sampler and the strategy simulations, so that w
 measures is what the recipe does. Uncertainty only asks about what the current model finds hard;
 random picks keep finding where it is wrong *and sure*. Their share is high while there are few
 labels per class (the model's confidence is worthless then), then decays, never below a floor.
+When earlier exploration picks have been labeled, their *surprise* (how much more often the model
+was wrong on them than its own probabilities said, :mod:`active_labeling.sampling.surprise`)
+scales the share between the floor and that schedule: a model that is wrong *and sure* keeps
+exploring, one that knows where it is unsure spends its labels on uncertainty.
 
 The picks are class-aware: they are taken in turn from each class the model predicts among a
 uniform random sample of the pool, the class it predicts least often first. A uniform draw
@@ -13,29 +17,55 @@ near it) from the first batch, and the model's mistakes there are what teach it 
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 EXPLORATION_START = 0.5
 EXPLORATION_FLOOR = 0.1
 # Exploration decays once there are this many labels per class.
 LABELS_PER_CLASS_WARM = 5
+# A surprise this large (the model wrong on 20% more exploration picks than it expected) keeps the
+# whole schedule; none keeps the floor only.
+FULL_SURPRISE = 0.2
 
 
-def exploration_share(n_labeled: int, n_classes: int) -> float:
+def exploration_share(n_labeled: int, n_classes: int, surprise: Optional[float] = None) -> float:
     """The share of random picks for a labeled set of ``n_labeled`` labels over ``n_classes`` classes.
 
-    Half the batch until there are :data:`LABELS_PER_CLASS_WARM` labels per class, then decaying
-    as 1 / labels, never below :data:`EXPLORATION_FLOOR`.
+    Parameters
+    ----------
+    n_labeled, n_classes : int
+        Labels so far and the model's classes.
+    surprise : float, optional
+        The surprise of the exploration picks labeled so far
+        (:meth:`active_labeling.sampling.surprise.ExplorationEvidence.surprise`); None when there
+        is no such evidence yet.
+
+    Returns
+    -------
+    share : float
+        The schedule: half the batch until there are :data:`LABELS_PER_CLASS_WARM` labels per
+        class, then decaying as 1 / labels, never below :data:`EXPLORATION_FLOOR`. With a
+        surprise, ``floor + (schedule - floor) * min(1, max(surprise, 0) / FULL_SURPRISE)``.
     """
     warm = LABELS_PER_CLASS_WARM * max(int(n_classes), 2)
     if n_labeled <= warm:
         return EXPLORATION_START
-    return max(EXPLORATION_FLOOR, EXPLORATION_START * warm / n_labeled)
+    schedule = max(EXPLORATION_FLOOR, EXPLORATION_START * warm / n_labeled)
+    if surprise is None or not np.isfinite(surprise):
+        return schedule
+    weight = min(1.0, max(float(surprise), 0.0) / FULL_SURPRISE)
+    return EXPLORATION_FLOOR + (schedule - EXPLORATION_FLOOR) * weight
 
 
-def exploration_count(batch_size: int, n_labeled: int, n_classes: int) -> int:
-    """How many of a batch of ``batch_size`` are random picks (at least one in a batch of two or more)."""
-    count = int(round(batch_size * exploration_share(n_labeled, n_classes)))
+def exploration_count(batch_size: int, n_labeled: int, n_classes: int,
+                      surprise: Optional[float] = None) -> int:
+    """How many of a batch of ``batch_size`` are random picks (at least one in a batch of two or more).
+
+    See :func:`exploration_share` for the parameters.
+    """
+    count = int(round(batch_size * exploration_share(n_labeled, n_classes, surprise)))
     if batch_size >= 2:
         count = max(1, count)
     return min(count, batch_size)

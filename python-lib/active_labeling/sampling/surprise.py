@@ -1,0 +1,113 @@
+"""What the ``balanced`` strategy learns from its own exploration picks once they are labeled.
+
+An exploration pick is a (class-aware) random row: unlike an uncertainty pick, the model's
+confidence on it is an honest forecast of how often the model is right there. The *surprise*
+compares the two over the latest labeled picks: the share the model got wrong, less the share it
+expected to get wrong (one minus its top probability). Near zero or below, the model knows where it
+is unsure and uncertainty sampling finds its mistakes; well above, it is wrong where it is sure (a
+cold start, a class or a cluster its first labels missed), which only exploration finds.
+
+Between two Query Sampler runs the evidence is kept where each runtime keeps state: the project's
+local variables in DSS, a file of the workspace locally, memory in a simulation. It is a few
+numbers per pick, bounded (:data:`WINDOW` outcomes, :data:`MAX_PENDING` pending picks).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, List, Mapping, Optional, Tuple
+
+# Outcomes kept: the latest labeled picks (a few batches' worth), so that the share follows the
+# model as it improves.
+WINDOW = 20
+# Picks waiting for a label: the first ones in rank order (annotators label the top of the queries).
+MAX_PENDING = 1000
+
+
+@dataclass(frozen=True)
+class ExplorationPick:
+    """An exploration pick as it was queried: which item, how sure the model was, what it predicted."""
+
+    item_id: str
+    confidence: float
+    predicted: str
+
+
+@dataclass
+class ExplorationEvidence:
+    """The exploration picks waiting for a label, and the outcomes of the latest labeled ones.
+
+    Attributes
+    ----------
+    pending : list of ExplorationPick
+        The last batch's exploration picks, in rank order.
+    outcomes : list of (confidence, right)
+        The model's top probability on each labeled pick and whether its prediction was the label,
+        oldest first, at most :data:`WINDOW`.
+    """
+
+    pending: List[ExplorationPick] = field(default_factory=list)
+    outcomes: List[Tuple[float, bool]] = field(default_factory=list)
+
+    def surprise(self) -> Optional[float]:
+        """Share of wrong predictions less the share its confidence expected; None without outcomes."""
+        if not self.outcomes:
+            return None
+        wrong = sum(not right for _, right in self.outcomes) / len(self.outcomes)
+        expected = sum(1.0 - confidence for confidence, _ in self.outcomes) / len(self.outcomes)
+        return wrong - expected
+
+    def resolved(self, labels: Mapping[str, Any]) -> ExplorationEvidence:
+        """The evidence once the pending picks that ``labels`` (item id → label) holds are counted.
+
+        Picks without a label stay pending; outcomes keep the latest :data:`WINDOW`.
+        """
+        outcomes = list(self.outcomes)
+        still: List[ExplorationPick] = []
+        for pick in self.pending:
+            label = labels.get(pick.item_id)
+            if label is None:
+                still.append(pick)
+            else:
+                outcomes.append((pick.confidence, str(label) == pick.predicted))
+        return ExplorationEvidence(still, outcomes[-WINDOW:])
+
+    def with_picks(self, picks: Iterable[ExplorationPick]) -> ExplorationEvidence:
+        """The evidence after a new batch: its picks are pending (earlier unlabeled ones are dropped:
+        the new queries replace the ones that offered them)."""
+        return ExplorationEvidence(list(picks)[:MAX_PENDING], list(self.outcomes))
+
+    def to_json(self) -> dict:
+        """A JSON-ready form (compact: it lives in DSS project variables)."""
+        return {"pending": [[p.item_id, round(p.confidence, 4), p.predicted] for p in self.pending],
+                "outcomes": [[round(c, 4), int(r)] for c, r in self.outcomes]}
+
+    @classmethod
+    def from_json(cls, raw: Any) -> ExplorationEvidence:
+        """Read :meth:`to_json`'s form; entries that are not in that form are left out.
+
+        Evidence edited by hand or by another version must never stop a run: at worst the share
+        falls back to the schedule.
+        """
+        if not isinstance(raw, Mapping):
+            return cls()
+        pending = [ExplorationPick(str(e[0]), c, str(e[2])) for e in _entries(raw.get("pending"), 3)
+                   if (c := _probability(e[1])) is not None]
+        outcomes = [(c, bool(e[1])) for e in _entries(raw.get("outcomes"), 2)
+                    if (c := _probability(e[0])) is not None and e[1] in (0, 1, True, False)]
+        return cls(pending[:MAX_PENDING], outcomes[-WINDOW:])
+
+
+def _entries(value: Any, size: int) -> List[list]:
+    if not isinstance(value, list):
+        return []
+    return [e for e in value if isinstance(e, (list, tuple)) and len(e) == size]
+
+
+def _probability(value: Any) -> Optional[float]:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and 0.0 <= number <= 1.0 else None
