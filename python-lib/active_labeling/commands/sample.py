@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 
 _HELP = """Rank the rows of a pool (CSV or Parquet file, or a folder of images or sounds) by how
@@ -14,7 +15,8 @@ missing texts ''); for a folder, a DataFrame with one `path` column holding each
 disk. The pool is read in chunks: only the best
 candidates are kept in memory (unless --n 0 asks for every row, with a ranking strategy such as
 margin). The default strategy, balanced, mixes diverse uncertain rows with a share of random
-exploration picks set by the number of labels so far (--labeled): see docs/strategies.md."""
+exploration picks set by the number of labels so far (--labeled) and, with --exploration-state,
+by how often the model was wrong where it was sure on the earlier picks: see docs/strategies.md."""
 
 
 def register(subparsers) -> None:
@@ -47,6 +49,10 @@ def register(subparsers) -> None:
     parser.add_argument("--labeled", metavar="METADATA",
                         help="CSV/Parquet decision log (item_id, status): its labeled items are left out, "
                              "and their number sets balanced's exploration share")
+    parser.add_argument("--exploration-state", metavar="FILE.json",
+                        help="balanced: a JSON file where sample keeps its exploration picks between runs "
+                             "(created when missing); with --labeled, the picks labeled since set the "
+                             "exploration share from how often the model was wrong where it was sure")
     parser.add_argument("--annotators-per-item", type=int, default=1, metavar="N",
                         help="with --labeled from a team (serve --annotators-per-item N): only items "
                              "with a final label (agreed, or settled by a reviewer) count as labeled")
@@ -92,6 +98,8 @@ def _sample(args: argparse.Namespace):
     from active_labeling.sampling.file_chunks import folder_paths, table_chunks
     from active_labeling.sampling.folder_rows import PATH_COLUMN, FolderRows
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
+    from active_labeling.sampling.strategies import BALANCED
+    from active_labeling.sampling.surprise import exploration_picks
     from active_labeling.table_files import csv_format
     from active_labeling.teams.final import FinalRule
 
@@ -128,7 +136,7 @@ def _sample(args: argparse.Namespace):
     else:
         rows, chunks, scorer = None, table_chunks(args.data, args.chunk_size, csv), model
         id_column = args.id_column
-    labeled = None
+    labeled, metadata = None, None
     if args.labeled:
         metadata = next(iter(table_chunks(args.labeled, 10 ** 9)), None)
         team = (FinalRule(args.annotators_per_item, args.disagreement, lambda a, b: float(a == b))
@@ -136,7 +144,8 @@ def _sample(args: argparse.Namespace):
         labeled = LabeledFilter(labeled_item_ids(metadata if metadata is not None else _no_rows(), team),
                                 id_column)
     features = model.features if rows is None else None
-    sampler = QuerySampler(settings, scorer, labeled, model.version, id_column, features)
+    evidence = _read_evidence(args, metadata) if args.strategy == BALANCED else None
+    sampler = QuerySampler(settings, scorer, labeled, model.version, id_column, features, evidence=evidence)
     queries, report = sampler.run(chunks)
     report.unreadable_files = rows.unreadable if rows is not None else 0
     try:
@@ -146,7 +155,39 @@ def _sample(args: argparse.Namespace):
             queries.to_parquet(args.out, index=False)
     except OSError as error:
         raise SamplerError(f"cannot write --out {args.out}: {error.strerror or error}") from None
+    if evidence is not None and args.exploration_state:
+        _write_evidence(args.exploration_state, evidence.with_picks(exploration_picks(queries, id_column)))
     return report, rule
+
+
+def _read_evidence(args, metadata):
+    from active_labeling.sampling.errors import SamplerError
+    from active_labeling.sampling.exclusion import latest_labels
+    from active_labeling.sampling.surprise import ExplorationEvidence
+
+    if not args.exploration_state or not os.path.exists(args.exploration_state):
+        return ExplorationEvidence()  # the first run: the share's schedule alone
+    try:
+        with open(args.exploration_state, encoding="utf-8") as stream:
+            evidence = ExplorationEvidence.from_json(json.load(stream))
+    except (OSError, ValueError) as error:
+        raise SamplerError(f"--exploration-state {args.exploration_state}: not a state file written by "
+                           f"sample ({error}); give another file name, or delete it to start over") from None
+    if metadata is None or not evidence.pending:
+        return evidence
+    return evidence.resolved(latest_labels(metadata, [p.item_id for p in evidence.pending]))
+
+
+def _write_evidence(path, evidence) -> None:
+    from active_labeling.sampling.errors import SamplerError
+
+    partial = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8") as stream:
+            json.dump(evidence.to_json(), stream)
+        os.replace(partial, path)
+    except OSError as error:
+        raise SamplerError(f"cannot write --exploration-state {path}: {error.strerror or error}") from None
 
 
 def _no_rows():

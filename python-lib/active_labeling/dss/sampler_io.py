@@ -21,9 +21,10 @@ from active_labeling.dss.pools import display_name as _display_name
 from active_labeling.dss.team_variables import read_team_rule
 from active_labeling.generation import with_generation_bumped
 from active_labeling.sampling.errors import SamplerError
-from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids
+from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids, latest_labels
 from active_labeling.sampling.folder_rows import PATH_COLUMN, FolderRows
 from active_labeling.sampling.sampler import Scorer
+from active_labeling.sampling.surprise import ExplorationEvidence, read_evidence, with_evidence
 
 log = logging.getLogger(__name__)
 
@@ -268,13 +269,32 @@ def write_queries(name: str, queries: pd.DataFrame, item_schema: Optional[List[d
         writer.write_dataframe(out)
 
 
-def bump_generation(queries_name: str) -> int:
+def bump_generation(queries_name: str, evidence: Optional[ExplorationEvidence] = None) -> int:
     """Tell webapps and the trigger that new queries exist; returns the new generation.
 
-    The read-modify-write of the project variables is kept as short as possible: another writer
-    in between would lose its update (DSS offers no atomic update).
+    ``balanced``'s exploration evidence, when given, is stored in the same write. The
+    read-modify-write of the project variables is kept as short as possible: another writer in
+    between would lose its update (DSS offers no atomic update).
     """
     project = dataiku.Project()
     variables, generation = with_generation_bumped(project.get_variables(), queries_name)
+    if evidence is not None:
+        variables = with_evidence(variables, queries_name, evidence)
     project.set_variables(variables)
     return generation
+
+
+def read_exploration_evidence(queries_name: str, metadata: Optional[str]) -> ExplorationEvidence:
+    """``balanced``'s evidence for ``queries_name``, its pending picks resolved with the metadata's labels."""
+    evidence = read_evidence(dataiku.Project().get_variables(), queries_name)
+    if not evidence.pending or not metadata:
+        return evidence
+    dataset = fresh(metadata)
+    columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
+    wanted = [c for c in ("item_id", "status", "label", "label_id") if c in columns]
+    if not {"item_id", "status", "label"} <= set(wanted):
+        return evidence  # nothing labeled yet, or read_labeled_ids says what is missing
+    decisions = read_text(dataset, wanted)
+    if "label_id" in decisions.columns:
+        decisions["label_id"] = pd.to_numeric(decisions["label_id"], errors="coerce")
+    return evidence.resolved(latest_labels(decisions, [p.item_id for p in evidence.pending]))

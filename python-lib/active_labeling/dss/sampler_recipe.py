@@ -11,6 +11,8 @@ from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.exclusion import LabeledFilter
 from active_labeling.sampling.report import SamplingReport
 from active_labeling.sampling.sampler import QuerySampler
+from active_labeling.sampling.strategies import BALANCED
+from active_labeling.sampling.surprise import exploration_picks
 
 log = logging.getLogger("active_labeling.query_sampler")
 
@@ -32,15 +34,20 @@ def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Op
         source = sampler_io.open_pool(pool, scorer, config.chunk_size, config.item_id_column)
         labeled = LabeledFilter(sampler_io.read_labeled_ids(metadata), source.id_column) if metadata else None
         features = scorer.features if source.folder_rows is None else None
+        # balanced learns from its earlier exploration picks that were labeled since the last run.
+        evidence = (sampler_io.read_exploration_evidence(queries, metadata)
+                    if config.settings.strategy == BALANCED else None)
         sampler = QuerySampler(config.settings, source.scorer, labeled, scorer.version, source.id_column,
-                               features)
+                               features, evidence=evidence)
         rows, report = sampler.run(source.chunks)
     except SamplerError as error:
         raise SamplerError(f"{COMPONENT}: {error}") from None
     if source.folder_rows is not None:
         report.unreadable_files = source.folder_rows.unreadable
     sampler_io.write_queries(queries, rows, source.schema)
-    generation = sampler_io.bump_generation(queries)
+    if evidence is not None:
+        evidence = evidence.with_picks(exploration_picks(rows, source.id_column))
+    generation = sampler_io.bump_generation(queries, evidence)
     for line in report.lines():
         log.info("%s: %s", COMPONENT, line)
     if report.rows_dropped:

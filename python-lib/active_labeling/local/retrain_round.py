@@ -6,6 +6,7 @@ watches it) sees a new generation at its next batch, and never a half-written fi
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sqlite3
@@ -25,10 +26,13 @@ from active_labeling.learning.pipelines import default_pipeline, describe_defaul
 from active_labeling.local.finals import read_team
 from active_labeling.local.retrain_stopping import check_round, labeled_after
 from active_labeling.local.rounds import OK, RETRAIN_FOLDER
-from active_labeling.sampling.strategies import DEFAULT_STRATEGY
+from active_labeling.sampling.strategies import BALANCED, DEFAULT_STRATEGY
+from active_labeling.sampling.surprise import ExplorationEvidence, exploration_picks
 from active_labeling.table_files import CsvFormat
 
 QUERIES_FILE = "queries.parquet"
+# balanced's exploration picks waiting for labels and the latest outcomes (sampling.surprise).
+EVIDENCE_FILE = "exploration.json"
 PATH_COLUMN = "path"
 CHUNK_ROWS = 10000
 
@@ -174,8 +178,13 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
                                    lambda stream: pickle.dump(model, stream))
     unlabeled = np.ones(len(pool.ids), dtype=bool)
     unlabeled[rows] = False
-    queries = _sample(settings, model_path, pool, unlabeled, n_labeled=len(labeled))
+    evidence = _read_evidence(settings, labels)
+    queries = _sample(settings, model_path, pool, unlabeled, n_labeled=len(labeled), evidence=evidence)
     _write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
+    if evidence is not None:
+        picks = exploration_picks(queries, PATH_COLUMN if pool.root is not None else settings.id_column)
+        text = json.dumps(evidence.with_picks(picks).to_json())
+        _write_atomically(settings.folder / EVIDENCE_FILE, lambda stream: stream.write(text.encode("utf-8")))
     entry = dict(figures.to_dict(), round=number, status=OK, started=started_at, finished=utc_now(),
                  mark=mark, model=str(model_path), queries=len(queries),
                  features=describe_model(settings, features, pool),
@@ -208,8 +217,19 @@ def _fixed_sample(size: int, wanted: int, seed: int) -> np.ndarray:
     return np.sort(order[:wanted])
 
 
-def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable,
-            unlabeled: np.ndarray, n_labeled: int) -> pd.DataFrame:
+def _read_evidence(settings: RetrainSettings, labels: Mapping[str, str]) -> Optional[ExplorationEvidence]:
+    # balanced's exploration picks of the last round, resolved with the labels given since.
+    if settings.strategy != BALANCED:
+        return None
+    try:
+        raw = json.loads((settings.folder / EVIDENCE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet (first round), or unreadable: the schedule alone
+        raw = None
+    return ExplorationEvidence.from_json(raw).resolved(labels)
+
+
+def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable, unlabeled: np.ndarray,
+            n_labeled: int, evidence: Optional[ExplorationEvidence] = None) -> pd.DataFrame:
     from active_labeling.local.models import PickledClassifier
     from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
 
@@ -219,7 +239,7 @@ def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable,
     sampler = QuerySampler(SamplerSettings(strategy=settings.strategy, n_queries=settings.n_queries,
                                            seed=settings.seed), scorer, None, scorer.version,
                            PATH_COLUMN if pool.root is not None else settings.id_column,
-                           scorer.features or pool.features, n_labeled=n_labeled)
+                           scorer.features or pool.features, n_labeled=n_labeled, evidence=evidence)
     queries, _ = sampler.run(chunks)
     if pool.root is not None:  # back to the item ids the service knows
         prefix = len(str(pool.root))

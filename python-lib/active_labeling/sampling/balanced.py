@@ -44,7 +44,8 @@ def _head(candidates: Candidates, count: int) -> Candidates:
 
 def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_queries: int, n_labeled: int,
                    n_classes: int, measure: str, factor: int, seed: int, space: str,
-                   ignore: Sequence[str] = (), only: Optional[Sequence[str]] = None) -> BalancedBatch:
+                   ignore: Sequence[str] = (), only: Optional[Sequence[str]] = None,
+                   surprise: Optional[float] = None) -> BalancedBatch:
     """Choose a balanced batch of (at most) ``n_queries`` rows.
 
     Parameters
@@ -56,11 +57,14 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
         pool has them): the uniform sample the class-aware exploration picks come from.
     n_labeled, n_classes : int
         Labels so far and the model's classes: they set the exploration share.
+    surprise : float, optional
+        The surprise of the earlier exploration picks (:mod:`active_labeling.sampling.surprise`),
+        which scales the share once there are enough labels per class; None: the schedule.
     measure, factor, seed, space, ignore, only
         The uncertainty measure and the batch-diversity settings
         (see :func:`~active_labeling.sampling.diversity.diverse_choice`).
     """
-    n_random = exploration_count(n_queries, n_labeled, n_classes)
+    n_random = exploration_count(n_queries, n_labeled, n_classes, surprise)
     n_diverse = n_queries - n_random
     candidates = _head(best, factor * n_diverse)
     diverse = np.zeros(0, dtype=int)

@@ -57,6 +57,27 @@ def labeled_item_ids(metadata: pd.DataFrame, rule: Optional[FinalRule] = None) -
     return final | reviewed
 
 
+def latest_labels(metadata: pd.DataFrame, item_ids: Iterable[str]) -> Dict[str, str]:
+    """The latest label given to each of ``item_ids`` (a review's, when the item was reviewed).
+
+    Parameters
+    ----------
+    metadata : DataFrame
+        The webapp's metadata: ``item_id``, ``status`` and ``label``, with ``label_id`` when
+        present to order the decisions (else their order in the table).
+    item_ids : iterable of str
+        The items asked about; those without a label are absent from the result.
+    """
+    wanted = set(item_ids)
+    if not wanted or not {"item_id", "status", "label"} <= set(metadata.columns):
+        return {}
+    rows = metadata[metadata["item_id"].astype(str).isin(wanted)
+                    & metadata["status"].astype(str).isin([LABELED, REVIEWED]) & metadata["label"].notna()]
+    if "label_id" in rows.columns:
+        rows = rows.sort_values("label_id", kind="mergesort")
+    return dict(zip(rows["item_id"].astype(str), rows["label"].astype(str)))
+
+
 def _base_hash(item_id: str) -> Optional[int]:
     base = item_id.split("-", 1)[0]
     if len(base) != 16:

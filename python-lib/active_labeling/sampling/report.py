@@ -20,6 +20,8 @@ class SamplingReport:
     queries_written: int = 0
     explored: Optional[int] = None  # balanced: the random exploration picks among the queries
     labeled_before: int = 0  # balanced: the labels its exploration share was set from
+    surprise: Optional[float] = None  # balanced: the surprise of its labeled exploration picks
+    surprise_picks: int = 0  # ... over that many picks
     classes: List[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -39,6 +41,12 @@ class SamplingReport:
         if self.explored is not None:
             lines.append(f"random exploration picks among them: {self.explored} "
                          f"({self.labeled_before} labels so far, {len(self.classes)} classes)")
+            if self.surprise is None:
+                lines.append("no labeled exploration picks yet: the exploration share follows its schedule")
+            else:
+                lines.append(f"surprise of the last {self.surprise_picks} labeled exploration picks: "
+                             f"{self.surprise:+.3f} (share of model errors on them less the share its "
+                             "confidence expected; above 0, the model is wrong where it is sure)")
         lines += [
             f"strategy: {self.strategy}",
             f"model version: {self.model_version}",

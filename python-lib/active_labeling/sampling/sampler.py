@@ -32,6 +32,7 @@ from active_labeling.sampling.strategies import (
     row_scores,
 )
 from active_labeling.sampling.suggestions import SUGGESTION_COLUMNS, suggestions
+from active_labeling.sampling.surprise import ExplorationEvidence
 from active_labeling.sampling.tiebreak import position_keys, uniform_from_keys
 from active_labeling.sampling.topk import TopCandidates
 
@@ -100,12 +101,15 @@ class QuerySampler:
     n_labeled : int, optional
         How many items are labeled so far (sets ``balanced``'s exploration share); by default the
         number of labeled ids of ``labeled``, else 0.
+    evidence : ExplorationEvidence, optional
+        ``balanced``: the outcomes of its earlier exploration picks, already resolved against the
+        labels; their surprise scales the exploration share. None: the share's schedule alone.
     """
 
     def __init__(self, settings: SamplerSettings, scorer: Scorer,
                  labeled: Optional[LabeledFilter] = None, model_version: str = "",
                  id_column: Optional[str] = None, features: Optional[List[str]] = None,
-                 n_labeled: Optional[int] = None):
+                 n_labeled: Optional[int] = None, evidence: Optional[ExplorationEvidence] = None):
         self.settings = settings
         self.scorer = scorer
         self.labeled = labeled
@@ -115,6 +119,7 @@ class QuerySampler:
         if n_labeled is None:
             n_labeled = len(labeled.labeled_ids) if labeled is not None else 0
         self.n_labeled = int(n_labeled)
+        self.evidence = evidence
 
     def run(self, chunks: Iterable[pd.DataFrame]) -> Tuple[pd.DataFrame, SamplingReport]:
         """Score every chunk and return the queries (best first) with a report.
@@ -207,12 +212,15 @@ class QuerySampler:
             queries = (empty if empty is not None else pd.DataFrame()).copy()
             scores = np.zeros(0)
         elif settings.strategy == BALANCED:
+            surprise = self.evidence.surprise() if self.evidence is not None else None
             batch = balanced_batch(best, explore.best() if explore is not None else None, settings.n_queries,
                                    self.n_labeled, n_classes, settings.diversity_measure,
                                    settings.diversity_factor, settings.seed, settings.diversity_space,
-                                   ignore, self.features)
+                                   ignore, self.features, surprise)
             queries, scores, strategies, proba = batch.rows, batch.scores, batch.strategies, batch.proba
             report.explored, report.labeled_before = batch.explored, self.n_labeled
+            report.surprise = surprise
+            report.surprise_picks = len(self.evidence.outcomes) if self.evidence is not None else 0
         else:
             chosen = np.arange(len(best))
             if settings.strategy == BATCH_DIVERSITY:

@@ -57,7 +57,7 @@ def suggestions(proba: np.ndarray, columns: Sequence[str]) -> Tuple[List[str], L
     return predictions, tables
 
 
-def _table(cell: Any) -> Optional[Dict[str, float]]:
+def probability_table(cell: Any) -> Optional[Dict[str, float]]:
     """A ``probabilities`` cell as ``{category: probability}``, likeliest first; None when unreadable."""
     if isinstance(cell, str):
         try:
@@ -92,6 +92,6 @@ def query_reasons(frame: pd.DataFrame, ids: Sequence[Optional[str]]) -> Dict[str
         if item_id is None:
             continue
         strategy = strategies[n] if strategies is not None else None
-        reasons[item_id] = {"probabilities": _table(tables[n]) if tables is not None else None,
+        reasons[item_id] = {"probabilities": probability_table(tables[n]) if tables is not None else None,
                             "explore": isinstance(strategy, str) and strategy.endswith(EXPLORE_SUFFIX)}
     return reasons

@@ -18,11 +18,24 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, List, Mapping, Optional, Tuple
 
+import pandas as pd
+
+from active_labeling.items import hash_id, row_hashes
+from active_labeling.sampling.suggestions import (
+    EXPLORE_SUFFIX,
+    PREDICTION_COLUMN,
+    PROBABILITIES_COLUMN,
+    SUGGESTION_COLUMNS,
+    probability_table,
+)
+
 # Outcomes kept: the latest labeled picks (a few batches' worth), so that the share follows the
 # model as it improves.
 WINDOW = 20
 # Picks waiting for a label: the first ones in rank order (annotators label the top of the queries).
 MAX_PENDING = 1000
+# What the Query Sampler adds to the item's columns (sampler.OUTPUT_COLUMNS and the suggestions).
+QUERY_COLUMNS = ("score", "rank", "strategy", "model_version", *SUGGESTION_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -111,3 +124,61 @@ def _probability(value: Any) -> Optional[float]:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) and 0.0 <= number <= 1.0 else None
+
+
+def exploration_picks(queries: pd.DataFrame, id_column: Optional[str]) -> List[ExplorationPick]:
+    """The exploration picks of a queries table, in rank order, as the evidence keeps them.
+
+    Parameters
+    ----------
+    queries : DataFrame
+        The Query Sampler's output: the item columns, then ``strategy`` and the suggestion
+        columns (``prediction``, ``probabilities``).
+    id_column : str, optional
+        The item id column (``path`` for folders); None: items are known by their content hash
+        (:mod:`active_labeling.items`), taken over the item columns.
+
+    Returns
+    -------
+    picks : list of ExplorationPick
+        Empty when the table has no suggestion columns (an input that had columns of those names
+        keeps its own, and gives no evidence).
+    """
+    if not len(queries) or not {"strategy", PREDICTION_COLUMN, PROBABILITIES_COLUMN} <= set(queries.columns):
+        return []
+    explored = queries[queries["strategy"].astype(str).str.endswith(EXPLORE_SUFFIX)]
+    if not len(explored):
+        return []
+    if id_column is not None:
+        ids = explored[id_column].astype(str).tolist()
+    else:
+        item_columns = [c for c in queries.columns if c not in QUERY_COLUMNS]
+        ids = [hash_id(h) for h in row_hashes(explored, item_columns)]
+    picks = []
+    for item_id, predicted, table in zip(ids, explored[PREDICTION_COLUMN], explored[PROBABILITIES_COLUMN]):
+        probabilities = probability_table(table)
+        if probabilities and isinstance(predicted, str):
+            picks.append(ExplorationPick(item_id, max(probabilities.values()), predicted))
+    return picks
+
+
+# DSS: the evidence of each queries dataset, in the project's local variables (beside the queries
+# generation, active_labeling.generation), keyed by the queries dataset's name.
+EVIDENCE_VARIABLE = "active_labeling_exploration"
+
+
+def read_evidence(variables: Mapping[str, Any], queries_dataset: str) -> ExplorationEvidence:
+    """The evidence stored for ``queries_dataset`` in DSS project variables (``{"standard", "local"}``)."""
+    stored = (variables.get("local") or {}).get(EVIDENCE_VARIABLE)
+    return ExplorationEvidence.from_json(stored.get(queries_dataset) if isinstance(stored, Mapping) else None)
+
+
+def with_evidence(variables: Mapping[str, Any], queries_dataset: str,
+                  evidence: ExplorationEvidence) -> dict:
+    """A copy of ``variables`` (both keys kept) with ``evidence`` stored for ``queries_dataset``."""
+    new = {"standard": dict(variables.get("standard") or {}), "local": dict(variables.get("local") or {})}
+    stored = new["local"].get(EVIDENCE_VARIABLE)
+    stored = dict(stored) if isinstance(stored, Mapping) else {}
+    stored[queries_dataset] = evidence.to_json()
+    new["local"][EVIDENCE_VARIABLE] = stored
+    return new
