@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import numpy as np
@@ -134,3 +135,32 @@ def test_user_mistakes_say_what_to_do(tmp_path, pool, model, capsys):
     assert "bad.parquet can't be read as Parquet" in message and "name it .csv" in message
     assert "no such file" in failure(capsys, ["sample", "--model", model_path, "--data", data, "--out", out,
                                               "--labeled", str(tmp_path / "missing.csv")])
+
+
+def test_exploration_state_carries_the_picks_outcomes_to_the_next_run(tmp_path, pool, model, capsys):
+    _, model_path = model
+    pool.to_csv(tmp_path / "pool.csv", index=False)
+    ids = ids_from_hashes(row_hashes(pool, ["a", "b", "city"]))
+    first = pd.DataFrame({"label_id": range(1, 21), "item_id": ids[:20], "status": "labeled",
+                          "label": ["up", "down"] * 10})
+    first.to_csv(tmp_path / "meta.csv", index=False)
+    state = tmp_path / "state.json"
+    args = ["sample", "--model", model_path, "--data", str(tmp_path / "pool.csv"), "--n", "40",
+            "--out", str(tmp_path / "q.csv"), "--labeled", str(tmp_path / "meta.csv"),
+            "--exploration-state", str(state)]
+    assert main(args) == 0
+    assert "no labeled exploration picks yet" in capsys.readouterr().out
+    queries = pd.read_csv(tmp_path / "q.csv")
+    picks = queries[queries["strategy"] == "balanced:explore"]
+    assert len(picks) == 10 and len(json.loads(state.read_text())["pending"]) == 10
+    # Labeled as the model predicted: it was right where it was sure, so it explores at the floor.
+    picked = ids_from_hashes(row_hashes(picks, ["a", "b", "city"]))
+    pd.concat([first, pd.DataFrame({"label_id": range(21, 31), "item_id": picked, "status": "labeled",
+                                    "label": picks["prediction"].tolist()})]).to_csv(tmp_path / "meta.csv",
+                                                                                    index=False)
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "surprise of the last 10 labeled exploration picks: -" in out
+    assert ((pd.read_csv(tmp_path / "q.csv")["strategy"] == "balanced:explore").sum()) == 4
+    state.write_text("{not json")
+    assert "--exploration-state" in failure(capsys, args) and "delete it to start over" in failure(capsys, args)

@@ -242,3 +242,34 @@ def test_a_model_the_code_env_cannot_load_says_which_scikit_learn_it_needs(dss, 
     assert "could not be loaded in the plugin's code env" in message and "booster_not_installed" in message
     assert f"scikit-learn {sklearn.__version__}" in message and "trained with scikit-learn 0.23.2" in message
     assert "major.minor" in message and "Code env" in message
+
+
+@pytest.mark.parametrize("annotators_agree, picks_next", [(True, 4), (False, 7)])
+def test_balanced_explores_less_once_its_exploration_picks_prove_the_model_right(dss, tabular, annotators_agree,
+                                                                                  picks_next):
+    pool, _ = tabular
+    ids = ids_from_hashes(row_hashes(pool))
+    labels = {"label_id": list(range(1, 21)), "item_id": ids[:20], "annotator": ["ann"] * 20,
+              "status": ["labeled"] * 20, "label": ["yes", "no"] * 10}
+    dss.create_dataset("meta", pd.DataFrame(labels))
+    first = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta"]}, OUT, {"n_queries": 40})
+    first.check()
+    assert "no labeled exploration picks yet" in first.stdout + first.stderr
+    queries = dss.read_dataset("queries")
+    picks = queries[queries["strategy"] == "balanced:explore"]
+    assert len(picks) == 10  # 20 labels of 2 classes: a quarter of the batch
+    # The annotators label the exploration picks: as the model predicted, or all the other way.
+    given = picks["prediction"] if annotators_agree else picks["prediction"].map({"yes": "no", "no": "yes"})
+    picked_ids = ids_from_hashes(row_hashes(picks, ["a", "b", "note"]))
+    dss.create_dataset("meta2", pd.DataFrame({
+        key: values + extra for (key, values), extra in zip(labels.items(), (
+            list(range(21, 31)), picked_ids, ["ann"] * 10, ["labeled"] * 10, given.tolist()))}))
+    second = dss.run_recipe(RECIPE, {**ROLES, "metadata": ["meta2"]}, OUT, {"n_queries": 40})
+    second.check()
+    queries = dss.read_dataset("queries")
+    # 30 labels: the schedule asks for a sixth of the batch; a model right where it was sure gets the floor.
+    assert (queries["strategy"] == "balanced:explore").sum() == picks_next
+    assert "surprise of the last 10 labeled exploration picks" in second.stdout + second.stderr
+    stored = dss.get_variables()["local"]["active_labeling_exploration"]["PROJ.queries"]
+    assert len(stored["outcomes"]) == 10 and len(stored["pending"]) == picks_next
+    assert all(right == int(annotators_agree) for _, right in stored["outcomes"])
