@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -103,3 +104,30 @@ def test_sound_loop(tmp_path):
     ids = sorted(f"/{p.name}" for p in folder.iterdir())
     frame_of = lambda chosen: pd.DataFrame({"path": [str(folder.resolve()) + i for i in chosen]})  # noqa: E731
     run_loop(tmp_path, "sound", folder, "high,lows", lambda item: item["id"][1:5], frame_of, ids)
+
+
+def test_the_loop_keeps_the_outcomes_of_balanced_exploration_picks_between_rounds(tmp_path):
+    data = tmp_path / "pool.csv"
+    tabular_pool(data, rows=1500)
+    workspace = tmp_path / "ws"
+    state = workspace / "retrain" / "exploration.json"
+    server = Server(["--kind", "tabular", "--data", str(data), "--categories", "low,high",
+                     "--retrain-every", "20", "--annotator", "tester"], workspace)
+    try:
+        label_batches(server, 20, tabular_truth)
+        wait_for_round(workspace, 1, server)
+        wait_for_generation(server, 1)
+        queries = pd.read_parquet(workspace / "retrain" / "queries.parquet")
+        first = json.loads(state.read_text())
+        # 20 labels of 2 classes: a quarter of the 1,000 queries explores; those picks wait for labels.
+        assert first["outcomes"] == [] and len(first["pending"]) == 250
+        assert (queries["strategy"] == "balanced:explore").sum() == 250
+        labeled = label_batches(server, 20, tabular_truth)  # the new order: every 4th is a pick
+        wait_for_round(workspace, 2, server)
+    finally:
+        server.close()
+    second = json.loads(state.read_text())
+    pending = {item_id: (confidence, predicted) for item_id, confidence, predicted in first["pending"]}
+    resolved = [pending[i] for i in labeled if i in pending]
+    assert len(resolved) >= 4 and len(second["outcomes"]) == len(resolved)
+    assert [confidence for confidence, _ in second["outcomes"]] == [c for c, _ in resolved]
