@@ -163,4 +163,5 @@ def test_exploration_state_carries_the_picks_outcomes_to_the_next_run(tmp_path, 
     assert "surprise of the last 10 labeled exploration picks: -" in out
     assert ((pd.read_csv(tmp_path / "q.csv")["strategy"] == "balanced:explore").sum()) == 4
     state.write_text("{not json")
-    assert "--exploration-state" in failure(capsys, args) and "delete it to start over" in failure(capsys, args)
+    message = failure(capsys, args)
+    assert "--exploration-state" in message and "delete it to start over" in message

@@ -245,8 +245,8 @@ def test_a_model_the_code_env_cannot_load_says_which_scikit_learn_it_needs(dss, 
 
 
 @pytest.mark.parametrize("annotators_agree, picks_next", [(True, 4), (False, 7)])
-def test_balanced_explores_less_once_its_exploration_picks_prove_the_model_right(dss, tabular, annotators_agree,
-                                                                                  picks_next):
+def test_balanced_explores_less_once_its_exploration_picks_prove_the_model_right(
+        dss, tabular, annotators_agree, picks_next):
     pool, _ = tabular
     ids = ids_from_hashes(row_hashes(pool))
     labels = {"label_id": list(range(1, 21)), "item_id": ids[:20], "annotator": ["ann"] * 20,

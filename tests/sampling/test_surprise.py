@@ -30,7 +30,8 @@ def test_surprise_is_the_share_of_errors_beyond_what_the_model_expected():
 
 def test_labeled_picks_become_outcomes_and_the_others_stay_pending():
     evidence = ExplorationEvidence(outcomes=[(0.5, True)] * (WINDOW - 1)).with_picks(
-        [ExplorationPick("a", 0.9, "cat"), ExplorationPick("b", 0.8, "dog"), ExplorationPick("c", 0.7, "cat")])
+        [ExplorationPick("a", 0.9, "cat"), ExplorationPick("b", 0.8, "dog"),
+         ExplorationPick("c", 0.7, "cat")])
     after = evidence.resolved({"a": "dog", "c": "cat", "zzz": "cat"})
     assert after.pending == [ExplorationPick("b", 0.8, "dog")]
     # The window keeps the latest outcomes: the oldest one made room for the two new ones.
@@ -53,8 +54,10 @@ def test_evidence_is_kept_per_queries_dataset_beside_other_variables():
     variables = {"standard": {"x": 1}, "local": {"active_labeling_queries_generation": {"P.q": 3}}}
     evidence = ExplorationEvidence(outcomes=[(0.9, False)])
     stored = with_evidence(variables, "P.q", evidence)
-    assert stored["standard"] == {"x": 1} and stored["local"]["active_labeling_queries_generation"] == {"P.q": 3}
-    assert read_evidence(stored, "P.q") == evidence and read_evidence(stored, "P.other") == ExplorationEvidence()
+    assert stored["standard"] == {"x": 1}
+    assert stored["local"]["active_labeling_queries_generation"] == {"P.q": 3}
+    assert read_evidence(stored, "P.q") == evidence
+    assert read_evidence(stored, "P.other") == ExplorationEvidence()
     assert "active_labeling_exploration" not in variables["local"]  # a copy: the input is untouched
 
 
@@ -63,7 +66,8 @@ def test_surprise_scales_the_share_only_once_classes_have_a_few_labels():
     assert exploration_share(15, 3, surprise=-0.5) == exploration_share(15, 3) == 0.5
     schedule = exploration_share(30, 3)
     assert schedule == 0.25
-    assert exploration_share(30, 3, surprise=-0.1) == exploration_share(30, 3, surprise=0.0) == EXPLORATION_FLOOR
+    assert exploration_share(30, 3, surprise=-0.1) == EXPLORATION_FLOOR
+    assert exploration_share(30, 3, surprise=0.0) == EXPLORATION_FLOOR
     assert exploration_share(30, 3, surprise=0.1) == pytest.approx((EXPLORATION_FLOOR + schedule) / 2)
     assert exploration_share(30, 3, surprise=0.6) == schedule
 
