@@ -32,8 +32,9 @@ from active_labeling.sampling.suggestions import (
 # Outcomes kept: the latest labeled picks (a few batches' worth), so that the share follows the
 # model as it improves.
 WINDOW = 20
-# Picks waiting for a label: the first ones in rank order (annotators label the top of the queries).
-MAX_PENDING = 1000
+# Picks waiting for a label: the first ones in rank order (annotators label the top of the queries,
+# and a retrain comes every few dozen labels). Bounded: DSS keeps them in the project variables.
+MAX_PENDING = 200
 # What the Query Sampler adds to the item's columns (sampler.OUTPUT_COLUMNS and the suggestions).
 QUERY_COLUMNS = ("score", "rank", "strategy", "model_version", *SUGGESTION_COLUMNS)
 
