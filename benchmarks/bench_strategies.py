@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python-lib"))
 from active_labeling.analysis.policies import DEFAULT_STRATEGY, SIMULATED_STRATEGIES  # noqa: E402
 from active_labeling.analysis.simulation import SimulationSettings, run_simulation  # noqa: E402
 from active_labeling.analysis.strategy_cases import load_case_dataset  # noqa: E402
-from active_labeling.analysis.summary import accuracy_target_is_trivial, summarize  # noqa: E402
+from active_labeling.analysis.summary import accuracy_target_is_trivial, area_under_curve, summarize  # noqa: E402
 
 # (name, dataset, model, initial labels, batch, budget, measure every n rounds, check case)
 CASES = [
@@ -56,7 +56,8 @@ QUICK_CASES = ("iris", "digits, cold start", "text, 5 topics, 3%", "rare classes
 AULC_TOLERANCE, LABELS_TOLERANCE, FOUND_TOLERANCE = 0.01, 1.05, 1.2
 
 
-def run_case(case, repetitions: int) -> pd.DataFrame:
+def run_case(case, repetitions: int) -> tuple:
+    """(summary per strategy, AULCs per strategy and repetition) of one case."""
     name, dataset, model, initial, batch, budget, every, check = case
     X, y = load_case_dataset(dataset)
     settings = SimulationSettings(model=model, strategies=SIMULATED_STRATEGIES, batch_size=batch,
@@ -70,7 +71,28 @@ def run_case(case, repetitions: int) -> pd.DataFrame:
     column = "labels_to_95_macro_f1" if accuracy_target_is_trivial(summary) else "labels_to_95"
     summary["labels_to_target"] = summary[column]
     summary["target_metric"] = "macro F1" if column.endswith("f1") else "accuracy"
-    return summary
+    return summary, areas_per_repetition(result.curves)
+
+
+def areas_per_repetition(curves: pd.DataFrame) -> pd.DataFrame:
+    """AULC of accuracy and macro F1 per strategy and repetition (their mean is the summary's AULC)."""
+    rows = []
+    for (strategy, repetition), group in curves.sort_values("labels").groupby(["strategy", "repetition"]):
+        rows.append({"strategy": strategy, "repetition": repetition,
+                     **{m: area_under_curve(group["labels"], group[m]) for m in ("accuracy", "macro_f1")}})
+    return pd.DataFrame(rows)
+
+
+def paired_gap(areas: pd.DataFrame, metric: str, other: str):
+    """The default's relative AULC gap to ``other`` over the repetitions: (mean, standard error).
+
+    Both run on the same splits and initial labels in each repetition, so the gap is paired: its
+    spread says whether a miss of 1% is more than the noise of this many repetitions.
+    """
+    table = areas.pivot(index="repetition", columns="strategy", values=metric)
+    gap = table[DEFAULT_STRATEGY] / table[other] - 1
+    error = gap.std(ddof=1) / np.sqrt(len(gap)) if len(gap) > 1 else np.nan
+    return float(gap.mean()), float(error)
 
 
 def _count(value, reached, repetitions) -> str:
@@ -97,7 +119,7 @@ def print_case(summary: pd.DataFrame, seconds: float) -> None:
               f"{row['final_accuracy']:>11.3f}{mark}")
 
 
-def targets(summary: pd.DataFrame) -> dict:
+def targets(summary: pd.DataFrame, areas: pd.DataFrame) -> dict:
     """The default against the best other strategy and random in one case, and the targets met."""
     table = summary.set_index("strategy")
     default, others = table.loc[DEFAULT_STRATEGY], table.drop(index=DEFAULT_STRATEGY)
@@ -107,7 +129,8 @@ def targets(summary: pd.DataFrame) -> dict:
     for metric in ("accuracy", "macro_f1"):
         column = f"aulc_{metric}"
         best = others[column].max()
-        row.update({f"{metric}_default": default[column], f"{metric}_best": best,
+        _, error = paired_gap(areas, metric, others[column].idxmax())
+        row.update({f"{metric}_default": default[column], f"{metric}_best": best, f"{metric}_error": error,
                     f"{metric}_best_name": others[column].idxmax(), f"{metric}_random": random[column],
                     f"{metric}_vs_random": default[column] >= random[column],
                     f"{metric}_within": default[column] >= (1 - AULC_TOLERANCE) * best})
@@ -124,8 +147,9 @@ def _labels(value) -> str:
 
 
 def print_targets(rows) -> None:
-    print("\nThe default against the best other strategy (and random), per case; ✓ target met, ✗ not")
-    print(f"  {'case':<26}{'AULC acc: default / best / random':>38}{'AULC F1: default / best / random':>38}"
+    print("\nThe default against the best other strategy (and random), per case; ✓ target met, ✗ not; "
+          "± the standard error of the paired gap over the repetitions")
+    print(f"  {'case':<26}{'AULC acc: default / best / random':>44}{'AULC F1: default / best / random':>44}"
           f"{'labels→target':>20}{'5 per class':>18}")
     for row in rows:
         cells = []
@@ -133,11 +157,12 @@ def print_targets(rows) -> None:
             ok = row[f"{metric}_vs_random"] and row[f"{metric}_within"]
             ratio = row[f"{metric}_default"] / row[f"{metric}_best"] - 1
             cells.append(f"{row[f'{metric}_default']:.4f} / {row[f'{metric}_best']:.4f} / "
-                         f"{row[f'{metric}_random']:.4f} {ratio:+.1%} {'✓' if ok else '✗'}")
+                         f"{row[f'{metric}_random']:.4f} {ratio:+.1%}±{row[f'{metric}_error']:.1%} "
+                         f"{'✓' if ok else '✗'}")
         labels = [f"{_labels(row[f'{k}_default'])}/{_labels(row[f'{k}_best'])}/{_labels(row[f'{k}_random'])} "
                   f"{'✓' if row[f'{k}_met'] else '✗'}" for k in ("labels", "found")]
         name = row["case"] + (" (check)" if row["check"] else "")
-        print(f"  {name:<26}{cells[0]:>38}{cells[1]:>38}{labels[0]:>20}{labels[1]:>18}")
+        print(f"  {name:<26}{cells[0]:>44}{cells[1]:>44}{labels[0]:>20}{labels[1]:>18}")
     frame = pd.DataFrame(rows)
     print(f"\n  Met in {len(frame)} cases: never below random on both AULCs "
           f"{int((frame.accuracy_vs_random & frame.macro_f1_vs_random).sum())}; AULC within 1% of the best "
@@ -176,10 +201,10 @@ def main(argv=None) -> int:
     summaries, rows = [], []
     for case in cases:
         started = time.perf_counter()
-        summary = run_case(case, repetitions)
+        summary, areas = run_case(case, repetitions)
         print_case(summary, time.perf_counter() - started)
         summaries.append(summary)
-        rows.append(targets(summary))
+        rows.append(targets(summary, areas))
     print_targets(rows)
     print_overall(pd.concat(summaries, ignore_index=True))
     return 0
