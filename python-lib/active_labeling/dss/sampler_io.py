@@ -294,7 +294,10 @@ def read_exploration_evidence(queries_name: str, metadata: Optional[str]) -> Exp
     wanted = [c for c in ("item_id", "status", "label", "label_id") if c in columns]
     if not {"item_id", "status", "label"} <= set(wanted):
         return evidence  # nothing labeled yet, or read_labeled_ids says what is missing
-    decisions = read_text(dataset, wanted)
+    pending = {p.item_id for p in evidence.pending}
+    # Only the pending picks' decisions are kept: memory stays bounded on a long metadata dataset.
+    decisions = pd.concat([chunk[chunk["item_id"].isin(pending)] for chunk in iter_text(dataset, wanted)]
+                          or [pd.DataFrame(columns=wanted)])
     if "label_id" in decisions.columns:
         decisions["label_id"] = pd.to_numeric(decisions["label_id"], errors="coerce")
-    return evidence.resolved(latest_labels(decisions, [p.item_id for p in evidence.pending]))
+    return evidence.resolved(latest_labels(decisions, pending))
