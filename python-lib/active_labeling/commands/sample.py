@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 
 _HELP = """Rank the rows of a pool (CSV or Parquet file, or a folder of images or sounds) by how
@@ -161,6 +160,7 @@ def _sample(args: argparse.Namespace):
 
 
 def _read_evidence(args, metadata):
+    from active_labeling.local.retrain_round import read_evidence_file
     from active_labeling.sampling.errors import SamplerError
     from active_labeling.sampling.exclusion import latest_labels
     from active_labeling.sampling.surprise import ExplorationEvidence
@@ -168,8 +168,7 @@ def _read_evidence(args, metadata):
     if not args.exploration_state or not os.path.exists(args.exploration_state):
         return ExplorationEvidence()  # the first run: the share's schedule alone
     try:
-        with open(args.exploration_state, encoding="utf-8") as stream:
-            evidence = ExplorationEvidence.from_json(json.load(stream))
+        evidence = read_evidence_file(args.exploration_state)
     except (OSError, ValueError) as error:
         raise SamplerError(f"--exploration-state {args.exploration_state}: not a state file written by "
                            f"sample ({error}); give another file name, or delete it to start over") from None
@@ -179,13 +178,11 @@ def _read_evidence(args, metadata):
 
 
 def _write_evidence(path, evidence) -> None:
+    from active_labeling.local.retrain_round import write_evidence_file
     from active_labeling.sampling.errors import SamplerError
 
-    partial = os.path.join(os.path.dirname(os.path.abspath(path)), f".{os.path.basename(path)}.partial")
     try:
-        with open(partial, "w", encoding="utf-8") as stream:
-            json.dump(evidence.to_json(), stream)
-        os.replace(partial, path)
+        write_evidence_file(path, evidence)
     except OSError as error:
         raise SamplerError(f"cannot write --exploration-state {path}: {error.strerror or error}") from None
 

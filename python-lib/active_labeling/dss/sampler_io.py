@@ -11,7 +11,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import dataiku
 import pandas as pd
@@ -225,20 +225,30 @@ def read_labeled_ids(name: str) -> Set[str]:
 
     Only the columns needed are read. A metadata dataset never written yet means nothing labeled.
     """
+    return read_labeling(name)[0]
+
+
+def read_labeling(name: str, with_labels: bool = False) -> Tuple[Set[str], pd.DataFrame]:
+    """(ids of the labeled items, the decisions read) of the metadata dataset ``name``, in one read.
+
+    The decisions have ``item_id``, ``status`` and, when the dataset has them, ``annotator``,
+    ``label_id`` (as numbers) and ``label`` (read for a team's webapp, or ``with_labels``).
+    """
     dataset = fresh(name)
     columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
     if not columns:
-        return set()  # nothing labeled yet: the webapp has not written its metadata
+        # Nothing labeled yet: the webapp has not written its metadata.
+        return set(), pd.DataFrame({c: pd.Series([], dtype=object) for c in REQUIRED_METADATA_COLUMNS})
     rule = read_team_rule(name)  # a team's webapp: only items with a final label count
-    wanted = [c for c in (*REQUIRED_METADATA_COLUMNS, "annotator", "label_id", *(("label",) if rule else ()))
-              if c in columns]
+    label = ("label",) if rule or with_labels else ()
+    wanted = [c for c in (*REQUIRED_METADATA_COLUMNS, "annotator", "label_id", *label) if c in columns]
     if len(wanted) < len(REQUIRED_METADATA_COLUMNS):
-        return labeled_item_ids(pd.DataFrame(columns=columns))  # raises, naming what is missing
+        labeled_item_ids(pd.DataFrame(columns=columns))  # raises, naming what is missing
     # Ids as stored ("007" is not 7); label ids compared as numbers.
     metadata = read_text(dataset, wanted)
     if "label_id" in metadata.columns:
         metadata["label_id"] = pd.to_numeric(metadata["label_id"], errors="coerce")
-    return labeled_item_ids(metadata, rule)
+    return labeled_item_ids(metadata, rule), metadata
 
 
 QUERY_TYPES = {"score": "double", "rank": "bigint", "strategy": "string", "model_version": "string"}
@@ -284,20 +294,10 @@ def bump_generation(queries_name: str, evidence: Optional[ExplorationEvidence] =
     return generation
 
 
-def read_exploration_evidence(queries_name: str, metadata: Optional[str]) -> ExplorationEvidence:
-    """``balanced``'s evidence for ``queries_name``, its pending picks resolved with the metadata's labels."""
+def read_exploration_evidence(queries_name: str, decisions: Optional[pd.DataFrame]) -> ExplorationEvidence:
+    """``balanced``'s evidence for ``queries_name``, its pending picks resolved with the labels of
+    ``decisions`` (:func:`read_labeling`'s, with labels; None without a metadata input)."""
     evidence = read_evidence(dataiku.Project().get_variables(), queries_name)
-    if not evidence.pending or not metadata:
+    if not evidence.pending or decisions is None:
         return evidence
-    dataset = fresh(metadata)
-    columns = [c.get("name") for c in dataset.read_schema(raise_if_empty=False) or []]
-    wanted = [c for c in ("item_id", "status", "label", "label_id") if c in columns]
-    if not {"item_id", "status", "label"} <= set(wanted):
-        return evidence  # nothing labeled yet, or read_labeled_ids says what is missing
-    pending = {p.item_id for p in evidence.pending}
-    # Only the pending picks' decisions are kept: memory stays bounded on a long metadata dataset.
-    decisions = pd.concat([chunk[chunk["item_id"].isin(pending)] for chunk in iter_text(dataset, wanted)]
-                          or [pd.DataFrame(columns=wanted)])
-    if "label_id" in decisions.columns:
-        decisions["label_id"] = pd.to_numeric(decisions["label_id"], errors="coerce")
-    return evidence.resolved(latest_labels(decisions, pending))
+    return evidence.resolved(latest_labels(decisions, [p.item_id for p in evidence.pending]))

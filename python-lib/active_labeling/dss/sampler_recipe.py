@@ -32,11 +32,14 @@ def run_query_sampler(config: SamplerConfig, model: str, pool: str, metadata: Op
             log.info("%s: the saved model %s reads the input columns %s", COMPONENT, scorer, ", ".join(
                 f"{name} ({kind.lower()})" for name, kind in scorer.feature_types.items()))
         source = sampler_io.open_pool(pool, scorer, config.chunk_size, config.item_id_column)
-        labeled = LabeledFilter(sampler_io.read_labeled_ids(metadata), source.id_column) if metadata else None
+        balanced = config.settings.strategy == BALANCED
+        labeled, decisions = None, None
+        if metadata:
+            labeled_ids, decisions = sampler_io.read_labeling(metadata, with_labels=balanced)
+            labeled = LabeledFilter(labeled_ids, source.id_column)
         features = scorer.features if source.folder_rows is None else None
         # balanced learns from its earlier exploration picks that were labeled since the last run.
-        evidence = (sampler_io.read_exploration_evidence(queries, metadata)
-                    if config.settings.strategy == BALANCED else None)
+        evidence = sampler_io.read_exploration_evidence(queries, decisions) if balanced else None
         sampler = QuerySampler(config.settings, source.scorer, labeled, scorer.version, source.id_column,
                                features, evidence=evidence)
         rows, report = sampler.run(source.chunks)

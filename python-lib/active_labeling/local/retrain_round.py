@@ -183,8 +183,7 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
     _write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
     if evidence is not None:
         picks = exploration_picks(queries, PATH_COLUMN if pool.root is not None else settings.id_column)
-        text = json.dumps(evidence.with_picks(picks).to_json())
-        _write_atomically(settings.folder / EVIDENCE_FILE, lambda stream: stream.write(text.encode("utf-8")))
+        write_evidence_file(settings.folder / EVIDENCE_FILE, evidence.with_picks(picks))
     entry = dict(figures.to_dict(), round=number, status=OK, started=started_at, finished=utc_now(),
                  mark=mark, model=str(model_path), queries=len(queries),
                  features=describe_model(settings, features, pool),
@@ -222,10 +221,27 @@ def _read_evidence(settings: RetrainSettings, labels: Mapping[str, str]) -> Opti
     if settings.strategy != BALANCED:
         return None
     try:
-        raw = json.loads((settings.folder / EVIDENCE_FILE).read_text(encoding="utf-8"))
+        evidence = read_evidence_file(settings.folder / EVIDENCE_FILE)
     except (OSError, ValueError):  # none yet (first round), or unreadable: the schedule alone
-        raw = None
-    return ExplorationEvidence.from_json(raw).resolved(labels)
+        evidence = ExplorationEvidence()
+    return evidence.resolved(labels)
+
+
+def read_evidence_file(path: Path) -> ExplorationEvidence:
+    """balanced's evidence from a JSON file :func:`write_evidence_file` wrote.
+
+    Raises
+    ------
+    OSError, ValueError
+        The file cannot be read, or is not JSON.
+    """
+    return ExplorationEvidence.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def write_evidence_file(path: Path, evidence: ExplorationEvidence) -> None:
+    """Replace the JSON file ``path`` with ``evidence``, atomically (raises OSError)."""
+    data = json.dumps(evidence.to_json()).encode("utf-8")
+    _write_atomically(Path(path), lambda stream: stream.write(data))
 
 
 def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable, unlabeled: np.ndarray,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Callable, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -32,9 +32,11 @@ from active_labeling.sampling.strategies import (
     row_scores,
 )
 from active_labeling.sampling.suggestions import SUGGESTION_COLUMNS, suggestions
-from active_labeling.sampling.surprise import ExplorationEvidence
 from active_labeling.sampling.tiebreak import position_keys, uniform_from_keys
 from active_labeling.sampling.topk import TopCandidates
+
+if TYPE_CHECKING:  # surprise reads the queries this module writes
+    from active_labeling.sampling.surprise import ExplorationEvidence
 
 OUTPUT_COLUMNS = ("score", "rank", "strategy", "model_version")
 

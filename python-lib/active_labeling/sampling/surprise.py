@@ -21,6 +21,7 @@ from typing import Any, Iterable, List, Mapping, Optional, Tuple
 import pandas as pd
 
 from active_labeling.items import hash_id, row_hashes
+from active_labeling.sampling.sampler import OUTPUT_COLUMNS
 from active_labeling.sampling.suggestions import (
     EXPLORE_SUFFIX,
     PREDICTION_COLUMN,
@@ -35,8 +36,8 @@ WINDOW = 20
 # Picks waiting for a label: the first ones in rank order (annotators label the top of the queries,
 # and a retrain comes every few dozen labels). Bounded: DSS keeps them in the project variables.
 MAX_PENDING = 200
-# What the Query Sampler adds to the item's columns (sampler.OUTPUT_COLUMNS and the suggestions).
-QUERY_COLUMNS = ("score", "rank", "strategy", "model_version", *SUGGESTION_COLUMNS)
+# What the Query Sampler adds to the item's columns.
+QUERY_COLUMNS = (*OUTPUT_COLUMNS, *SUGGESTION_COLUMNS)
 
 
 @dataclass(frozen=True)
