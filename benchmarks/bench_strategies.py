@@ -13,8 +13,10 @@ the targets of issue 18:
 Cases marked "check" were not looked at while choosing the default: they tell whether the choice
 holds beyond the cases it was chosen on.
 
-Usage: ``python benchmarks/bench_strategies.py [--quick] [--repetitions N]`` (``--quick``:
-2 repetitions, 5 cases). Every case is generated or bundled with scikit-learn: nothing is downloaded.
+Usage: ``python benchmarks/bench_strategies.py [--quick] [--repetitions N] [--seed S]`` (``--quick``:
+2 repetitions, 5 cases; ``--seed``: other splits and initial labels, and other generated datasets,
+for a check on data the default was not chosen on). Every case is generated or bundled with
+scikit-learn: nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -56,13 +58,13 @@ QUICK_CASES = ("iris", "digits, cold start", "text, 5 topics, 3%", "rare classes
 AULC_TOLERANCE, LABELS_TOLERANCE, FOUND_TOLERANCE = 0.01, 1.05, 1.2
 
 
-def run_case(case, repetitions: int) -> tuple:
+def run_case(case, repetitions: int, seed: int = 0) -> tuple:
     """(summary per strategy, AULCs per strategy and repetition) of one case."""
     name, dataset, model, initial, batch, budget, every, check = case
-    X, y = load_case_dataset(dataset)
+    X, y = load_case_dataset(dataset, seed=seed)
     settings = SimulationSettings(model=model, strategies=SIMULATED_STRATEGIES, batch_size=batch,
                                   initial_labels=initial, budget=budget, repetitions=repetitions,
-                                  seed=0, eval_every=every)
+                                  seed=seed, eval_every=every)
     result = run_simulation(X, y, settings)
     summary = summarize(result.curves, result.full_data, coverage=result.coverage)
     summary.insert(0, "case", name)
@@ -192,15 +194,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"2 repetitions, {len(QUICK_CASES)} cases")
     parser.add_argument("--repetitions", type=int, default=None, help="repetitions per case (default 5)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the generated datasets, splits and picks (default 0, the one the "
+                             "default was chosen on)")
     args = parser.parse_args(argv)
     repetitions = args.repetitions or (2 if args.quick else 5)
     cases = [c for c in CASES if not args.quick or c[0] in QUICK_CASES]
-    print(f"Query strategies by simulation: {repetitions} repetitions, 30% held out, seed 0, "
+    print(f"Query strategies by simulation: {repetitions} repetitions, 30% held out, seed {args.seed}, "
           f"default {DEFAULT_STRATEGY}")
     summaries, rows = [], []
     for case in cases:
         started = time.perf_counter()
-        summary, areas = run_case(case, repetitions)
+        summary, areas = run_case(case, repetitions, args.seed)
         print_case(summary, time.perf_counter() - started)
         summaries.append(summary)
         rows.append(targets(summary, areas))
