@@ -37,7 +37,7 @@ def test_default_strategy_beats_random_where_margin_falls_behind(dataset, option
 
 def _labels_until_5_per_class(monkeypatch, class_aware: bool, schedule_only: bool = False) -> pd.Series:
     if not class_aware:  # the sample is in random order: its first rows are a uniform draw
-        monkeypatch.setattr(policies, "class_aware_order", lambda predicted, count: np.arange(count))
+        monkeypatch.setattr(policies, "class_aware_order", lambda predicted, count, rng: np.arange(count))
     if schedule_only:  # the share's schedule without its surprise scaling: as many picks either way
         monkeypatch.setattr(ExplorationEvidence, "surprise", lambda self: None)
     X, y = load_case_dataset("rare_classes")  # six classes, two rare: 1.5% and 3%

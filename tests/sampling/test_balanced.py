@@ -100,13 +100,31 @@ def test_simulations_use_the_same_share():
     assert len(picks) == 20 and (np.abs(POOL.x1.to_numpy()[picks]) > 0.3).sum() >= 3
 
 
-def test_class_aware_order_takes_turns_over_predicted_classes_least_predicted_first():
+def test_class_aware_order_takes_turns_over_predicted_classes():
     predicted = np.array([0, 0, 1, 0, 2, 1, 0, 2, 0, 0])  # class 2: 2 rows, class 1: 2 rows, class 0: 6
-    order = class_aware_order(predicted, 7)
-    assert predicted[order].tolist() == [1, 2, 0, 1, 2, 0, 0]
+    order = class_aware_order(predicted, 7, np.random.default_rng(0))
+    taken = predicted[order].tolist()
+    # Two full rounds over the three classes, then the only class with rows left.
+    assert sorted(taken[:3]) == sorted(taken[3:6]) == [0, 1, 2] and taken[6] == 0
     # The sample's random order is kept within a class.
-    assert order.tolist() == [2, 4, 0, 5, 7, 1, 3]
-    assert len(class_aware_order(predicted, 50)) == 10 and not len(class_aware_order(predicted, 0))
+    for label in (0, 1, 2):
+        mine = [i for i in order if predicted[i] == label]
+        assert mine == sorted(mine)
+    assert len(class_aware_order(predicted, 50, np.random.default_rng(0))) == 10
+    assert not len(class_aware_order(predicted, 0, np.random.default_rng(0)))
+
+
+def test_with_fewer_picks_than_classes_every_class_gets_its_turn_over_the_batches():
+    # One pick a batch over a sample where the model predicts class 0 for 90% of the rows: a fixed
+    # order (least predicted first) would ask about class 2 every time, never inside class 0.
+    predicted = np.array([0] * 54 + [1] * 4 + [2] * 2)
+    rng = np.random.default_rng(1)
+    asked = [int(predicted[class_aware_order(predicted, 1, rng)[0]]) for _ in range(2000)]
+    shares = np.bincount(asked, minlength=3) / len(asked)
+    # Chances inversely proportional to the rows predicted in each class: 1/54, 1/4, 1/2.
+    expected = np.array([1 / 54, 1 / 4, 1 / 2]) / (1 / 54 + 1 / 4 + 1 / 2)
+    assert np.all(np.abs(shares - expected) < 0.03), shares
+    assert shares[0] > 0.01 and shares[2] > shares[1] > shares[0]
 
 
 RARE_POOL = make_pool(n=4000, seed=5)
@@ -123,10 +141,16 @@ def rare_scorer(chunk):
 def test_exploration_picks_ask_about_the_class_the_model_predicts_least():
     predicted = RARE_MODEL.predict(RARE_POOL)
     assert (predicted == "c").mean() < 0.015
-    settings = SamplerSettings(strategy="balanced", n_queries=20, seed=0)
-    queries, report = QuerySampler(settings, rare_scorer, n_labeled=300).run([RARE_POOL])
-    explored = queries[queries["strategy"] == EXPLORE]
-    # 300 labels of 3 classes: 0.5 × 15 / 300, at least 10% of 20: 2 picks, one of them in the rare class.
-    assert report.explored == 2
-    assert sorted(RARE_MODEL.predict(explored[["x1", "x2"]])) == ["a", "c"] or \
-        sorted(RARE_MODEL.predict(explored[["x1", "x2"]])) == ["b", "c"]
+    runs = []
+    # Runs as labels arrive: 300, 301, ... labels of 3 classes: 0.5 × 15 / n, at least 10% of 20.
+    for n_labeled in range(300, 330):
+        settings = SamplerSettings(strategy="balanced", n_queries=20, seed=0)
+        queries, report = QuerySampler(settings, rare_scorer, n_labeled=n_labeled).run([RARE_POOL])
+        explored = queries[queries["strategy"] == EXPLORE]
+        assert report.explored == len(explored) == 2
+        runs.append(list(RARE_MODEL.predict(explored[["x1", "x2"]])))
+    asked = [label for run in runs for label in run]
+    # A class of 1% of the pool is asked about in almost every run (uniform picks: 2 runs in 10)...
+    assert sum("c" in run for run in runs) >= 27, runs
+    # ...and the large classes get their turns too.
+    assert {"a", "b"} <= set(asked)

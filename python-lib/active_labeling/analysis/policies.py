@@ -94,7 +94,7 @@ def balanced_picks(proba: Optional[np.ndarray], features: np.ndarray, batch_size
     # As the sampler: a uniform sample of factor × batch rows, then turns over the predicted classes.
     sample = rng.choice(rest, size=min(CANDIDATE_FACTOR * batch_size, len(rest)), replace=False)
     predicted = np.argmax(proba[sample], axis=1) if proba is not None else np.zeros(len(sample), dtype=int)
-    explored = sample[class_aware_order(predicted, n_random)]
+    explored = sample[class_aware_order(predicted, n_random, rng)]
     return chosen.astype(int), explored.astype(int)
 
 

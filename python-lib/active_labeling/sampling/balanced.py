@@ -4,7 +4,7 @@ The sampler streams the pool into two bounded sets: the most uncertain candidate
 ``batch_diversity``) and the rows with the highest seeded random keys (a uniform draw that does
 not depend on how the pool is cut into chunks, ``factor`` times the batch). Here the batch is made
 from both: the exploration share of :mod:`active_labeling.sampling.exploration` is taken from the
-random set in turn from each class the model predicts there (the least predicted first), the rest
+random set in turn from each class the model predicts there (in an order drawn for each run), the rest
 is chosen for diversity among the candidates, and the exploration picks are spread through the
 ranks.
 """
@@ -76,7 +76,9 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
         fresh = np.flatnonzero(~np.isin(random_pool.keys, candidates.keys[diverse]))
         predicted = np.argmax(random_pool.proba[fresh], axis=1) if random_pool.proba.shape[1] else \
             np.zeros(len(fresh), dtype=np.int64)
-        explore = fresh[class_aware_order(predicted, n_random)]
+        # Seeded by the labels so far too: the class order changes from one run to the next.
+        order_rng = np.random.default_rng([int(seed) % 2**63, max(int(n_labeled), 0)])
+        explore = fresh[class_aware_order(predicted, n_random, order_rng)]
     total = len(diverse) + len(explore)
     at = exploration_ranks(total, len(explore))
     is_explore = np.zeros(total, dtype=bool)
