@@ -160,9 +160,8 @@ def _sample(args: argparse.Namespace):
 
 
 def _read_evidence(args, metadata):
-    from active_labeling.local.retrain_round import read_evidence_file
+    from active_labeling.local.exploration_state import read_evidence_file
     from active_labeling.sampling.errors import SamplerError
-    from active_labeling.sampling.exclusion import latest_labels
     from active_labeling.sampling.surprise import ExplorationEvidence
 
     if not args.exploration_state or not os.path.exists(args.exploration_state):
@@ -172,13 +171,11 @@ def _read_evidence(args, metadata):
     except (OSError, ValueError) as error:
         raise SamplerError(f"--exploration-state {args.exploration_state}: not a state file written by "
                            f"sample ({error}); give another file name, or delete it to start over") from None
-    if metadata is None or not evidence.pending:
-        return evidence
-    return evidence.resolved(latest_labels(metadata, [p.item_id for p in evidence.pending]))
+    return evidence.resolved_by_decisions(metadata)
 
 
 def _write_evidence(path, evidence) -> None:
-    from active_labeling.local.retrain_round import write_evidence_file
+    from active_labeling.local.exploration_state import write_evidence_file
     from active_labeling.sampling.errors import SamplerError
 
     try:

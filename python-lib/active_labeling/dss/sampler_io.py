@@ -21,7 +21,7 @@ from active_labeling.dss.pools import display_name as _display_name
 from active_labeling.dss.team_variables import read_team_rule
 from active_labeling.generation import with_generation_bumped
 from active_labeling.sampling.errors import SamplerError
-from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids, latest_labels
+from active_labeling.sampling.exclusion import REQUIRED_METADATA_COLUMNS, labeled_item_ids
 from active_labeling.sampling.folder_rows import PATH_COLUMN, FolderRows
 from active_labeling.sampling.sampler import Scorer
 from active_labeling.sampling.surprise import ExplorationEvidence, read_evidence, with_evidence
@@ -297,7 +297,4 @@ def bump_generation(queries_name: str, evidence: Optional[ExplorationEvidence] =
 def read_exploration_evidence(queries_name: str, decisions: Optional[pd.DataFrame]) -> ExplorationEvidence:
     """``balanced``'s evidence for ``queries_name``, its pending picks resolved with the labels of
     ``decisions`` (:func:`read_labeling`'s, with labels; None without a metadata input)."""
-    evidence = read_evidence(dataiku.Project().get_variables(), queries_name)
-    if not evidence.pending or decisions is None:
-        return evidence
-    return evidence.resolved(latest_labels(decisions, [p.item_id for p in evidence.pending]))
+    return read_evidence(dataiku.Project().get_variables(), queries_name).resolved_by_decisions(decisions)

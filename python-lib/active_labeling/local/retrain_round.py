@@ -6,8 +6,6 @@ watches it) sees a new generation at its next batch, and never a half-written fi
 
 from __future__ import annotations
 
-import json
-import os
 import pickle
 import sqlite3
 import time
@@ -23,6 +21,8 @@ from active_labeling.kinds import KINDS
 from active_labeling.learning.evaluation import evaluate_round
 from active_labeling.learning.model_input import INPUT_ERRORS, ModelInput, failure
 from active_labeling.learning.pipelines import default_pipeline, describe_default
+from active_labeling.local.atomic_files import write_atomically
+from active_labeling.local.exploration_state import read_evidence_file, write_evidence_file
 from active_labeling.local.finals import read_team
 from active_labeling.local.retrain_stopping import check_round, labeled_after
 from active_labeling.local.rounds import OK, RETRAIN_FOLDER
@@ -174,13 +174,13 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
     new = [i for i in labeled if i in since]
     stopping = check_round(last or {}, model, previous, sample, rule.take(inputs, [position[i] for i in new]),
                            [labels[i] for i in new], labels_total=len(labeled))
-    model_path = _write_atomically(settings.folder / f"model-{number:04d}.pkl",
+    model_path = write_atomically(settings.folder / f"model-{number:04d}.pkl",
                                    lambda stream: pickle.dump(model, stream))
     unlabeled = np.ones(len(pool.ids), dtype=bool)
     unlabeled[rows] = False
     evidence = _read_evidence(settings, labels)
     queries = _sample(settings, model_path, pool, unlabeled, n_labeled=len(labeled), evidence=evidence)
-    _write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
+    write_atomically(settings.queries_path, lambda stream: queries.to_parquet(stream, index=False))
     if evidence is not None:
         picks = exploration_picks(queries, PATH_COLUMN if pool.root is not None else settings.id_column)
         write_evidence_file(settings.folder / EVIDENCE_FILE, evidence.with_picks(picks))
@@ -227,23 +227,6 @@ def _read_evidence(settings: RetrainSettings, labels: Mapping[str, str]) -> Opti
     return evidence.resolved(labels)
 
 
-def read_evidence_file(path: Path) -> ExplorationEvidence:
-    """balanced's evidence from a JSON file :func:`write_evidence_file` wrote.
-
-    Raises
-    ------
-    OSError, ValueError
-        The file cannot be read, or is not JSON.
-    """
-    return ExplorationEvidence.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def write_evidence_file(path: Path, evidence: ExplorationEvidence) -> None:
-    """Replace the JSON file ``path`` with ``evidence``, atomically (raises OSError)."""
-    data = json.dumps(evidence.to_json()).encode("utf-8")
-    _write_atomically(Path(path), lambda stream: stream.write(data))
-
-
 def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable, unlabeled: np.ndarray,
             n_labeled: int, evidence: Optional[ExplorationEvidence] = None) -> pd.DataFrame:
     from active_labeling.local.models import PickledClassifier
@@ -261,17 +244,6 @@ def _sample(settings: RetrainSettings, model_path: Path, pool: PoolTable, unlabe
         prefix = len(str(pool.root))
         queries[PATH_COLUMN] = queries[PATH_COLUMN].astype(str).str[prefix:]
     return queries
-
-
-def _write_atomically(path: Path, write: Callable[[Any], None]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    with open(partial, "wb") as stream:
-        write(stream)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(partial, path)
-    return path
 
 
 def utc_now() -> str:

@@ -16,13 +16,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 
-from active_labeling.local.retrain_round import (
-    RetrainError,
-    RetrainSettings,
-    _write_atomically,
-    read_pool,
-    utc_now,
-)
+from active_labeling.local.atomic_files import write_atomically
+from active_labeling.local.retrain_round import RetrainError, RetrainSettings, read_pool, utc_now
 from active_labeling.local.rounds import OK
 from active_labeling.sampling.span_queries import SpanQueriesError, span_queries
 
@@ -64,9 +59,9 @@ def run_spans_round(settings: RetrainSettings, db: sqlite3.Connection, number: i
                             [labels[i] for i in labeled], settings.n_queries, settings.seed)
     except SpanQueriesError as error:
         raise RetrainError(str(error)) from None
-    model_path = _write_atomically(settings.folder / f"model-{number:04d}.pkl",
+    model_path = write_atomically(settings.folder / f"model-{number:04d}.pkl",
                                    lambda stream: pickle.dump(done.tagger, stream))
-    _write_atomically(settings.queries_path, lambda stream: done.queries.to_parquet(stream, index=False))
+    write_atomically(settings.queries_path, lambda stream: done.queries.to_parquet(stream, index=False))
     f1 = done.held_out_f1
     entry = {"round": number, "status": OK, "started": started_at, "finished": utc_now(), "mark": mark,
              "labels": len(labeled), "entity_f1": None if f1 is None else round(f1, 4),

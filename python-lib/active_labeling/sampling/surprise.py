@@ -21,6 +21,7 @@ from typing import Any, Iterable, List, Mapping, Optional, Tuple
 import pandas as pd
 
 from active_labeling.items import hash_id, row_hashes
+from active_labeling.sampling.exclusion import latest_labels
 from active_labeling.sampling.sampler import OUTPUT_COLUMNS
 from active_labeling.sampling.suggestions import (
     EXPLORE_SUFFIX,
@@ -87,6 +88,13 @@ class ExplorationEvidence:
             else:
                 outcomes.append((pick.confidence, str(label) == pick.predicted))
         return ExplorationEvidence(still, outcomes[-WINDOW:])
+
+    def resolved_by_decisions(self, metadata: Optional[pd.DataFrame]) -> ExplorationEvidence:
+        """:meth:`resolved` with the latest labels of the labeling webapp's decision log
+        (``item_id``, ``status``, ``label``; None: no log, nothing resolved)."""
+        if metadata is None or not self.pending:
+            return self
+        return self.resolved(latest_labels(metadata, [p.item_id for p in self.pending]))
 
     def with_picks(self, picks: Iterable[ExplorationPick]) -> ExplorationEvidence:
         """The evidence after a new batch: its picks are pending (earlier unlabeled ones are dropped:
