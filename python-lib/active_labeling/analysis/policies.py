@@ -37,8 +37,7 @@ CANDIDATE_FACTOR = 10
 
 
 def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarray, batch_size: int,
-                 rng: np.random.Generator, class_counts: Optional[np.ndarray] = None,
-                 surprise: Optional[float] = None) -> np.ndarray:
+                 rng: np.random.Generator, class_counts: Optional[np.ndarray] = None) -> np.ndarray:
     """Positions (in the pool) of the ``batch_size`` rows ``strategy`` asks to label next.
 
     Parameters
@@ -56,9 +55,6 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
     class_counts : ndarray of int, optional
         Labels so far per class of the model (the columns of ``proba``); they set the share of
         exploration picks and, for the class-aware strategies, which classes need them.
-    surprise : float, optional
-        ``balanced``: the surprise of its earlier exploration picks
-        (:class:`active_labeling.sampling.surprise.ExplorationEvidence`), which scales its share.
 
     Returns
     -------
@@ -70,7 +66,8 @@ def select_batch(strategy: str, proba: Optional[np.ndarray], features: np.ndarra
         return rng.choice(n_pool, size=batch_size, replace=False)
     counts = np.zeros(0, dtype=int) if class_counts is None else np.asarray(class_counts)
     if strategy == BALANCED:
-        return np.concatenate(balanced_picks(proba, features, batch_size, rng, counts, surprise))
+        # Without earlier picks: the share's schedule (a simulation passes their surprise to balanced_picks).
+        return np.concatenate(balanced_picks(proba, features, batch_size, rng, counts))
     # Random tie-breaks: with one class seen, every score is equal and the order must not be the pool's.
     scores = row_scores(strategy, proba, keys=lambda: rng.integers(0, 2**63, n_pool).astype(np.uint64))
     if strategy == BATCH_DIVERSITY:
@@ -83,8 +80,10 @@ def balanced_picks(proba: Optional[np.ndarray], features: np.ndarray, batch_size
                    surprise: Optional[float] = None) -> Tuple[np.ndarray, np.ndarray]:
     """``balanced``'s batch as (diverse uncertain picks, exploration picks), positions in the pool.
 
-    The parameters are :func:`select_batch`'s; the share of exploration picks is the sampler's
-    (:func:`active_labeling.sampling.exploration.exploration_count`).
+    The parameters are :func:`select_batch`'s, and ``surprise``: the surprise of the earlier
+    exploration picks (:class:`active_labeling.sampling.surprise.ExplorationEvidence`), which
+    scales their share as in the sampler
+    (:func:`active_labeling.sampling.exploration.exploration_count`); None: the schedule.
     """
     batch_size = min(batch_size, len(features))
     n_random = exploration_count(batch_size, int(class_counts.sum()), int((class_counts > 0).sum()), surprise)
