@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python-lib"))
 from active_labeling.analysis.policies import DEFAULT_STRATEGY, SIMULATED_STRATEGIES  # noqa: E402
 from active_labeling.analysis.simulation import SimulationSettings, run_simulation  # noqa: E402
 from active_labeling.analysis.strategy_cases import load_case_dataset  # noqa: E402
-from active_labeling.analysis.summary import accuracy_target_is_trivial, area_under_curve, summarize  # noqa: E402
+from active_labeling.analysis.summary import accuracy_target_is_trivial, run_figures, summarize  # noqa: E402
 
 # (name, dataset, model, initial labels, batch, budget, measure every n rounds, check case)
 CASES = [
@@ -59,7 +59,7 @@ AULC_TOLERANCE, LABELS_TOLERANCE, FOUND_TOLERANCE = 0.01, 1.05, 1.2
 
 
 def run_case(case, repetitions: int, seed: int = 0) -> tuple:
-    """(summary per strategy, AULCs per strategy and repetition) of one case."""
+    """(summary per strategy, figures per strategy and repetition with their AULCs) of one case."""
     name, dataset, model, initial, batch, budget, every, check = case
     X, y = load_case_dataset(dataset, seed=seed)
     settings = SimulationSettings(model=model, strategies=SIMULATED_STRATEGIES, batch_size=batch,
@@ -73,16 +73,7 @@ def run_case(case, repetitions: int, seed: int = 0) -> tuple:
     column = "labels_to_95_macro_f1" if accuracy_target_is_trivial(summary) else "labels_to_95"
     summary["labels_to_target"] = summary[column]
     summary["target_metric"] = "macro F1" if column.endswith("f1") else "accuracy"
-    return summary, areas_per_repetition(result.curves)
-
-
-def areas_per_repetition(curves: pd.DataFrame) -> pd.DataFrame:
-    """AULC of accuracy and macro F1 per strategy and repetition (their mean is the summary's AULC)."""
-    rows = []
-    for (strategy, repetition), group in curves.sort_values("labels").groupby(["strategy", "repetition"]):
-        rows.append({"strategy": strategy, "repetition": repetition,
-                     **{m: area_under_curve(group["labels"], group[m]) for m in ("accuracy", "macro_f1")}})
-    return pd.DataFrame(rows)
+    return summary, run_figures(result.curves, result.full_data)
 
 
 def gap_error(areas: pd.DataFrame, metric: str, other: str) -> float:
@@ -91,7 +82,7 @@ def gap_error(areas: pd.DataFrame, metric: str, other: str) -> float:
     Both run on the same splits and initial labels in each repetition, so the gap is paired: its
     spread says whether a miss of 1% is more than the noise of this many repetitions.
     """
-    table = areas.pivot(index="repetition", columns="strategy", values=metric)
+    table = areas.pivot(index="repetition", columns="strategy", values=f"aulc_{metric}")
     gap = table[DEFAULT_STRATEGY] / table[other] - 1
     return float(gap.std(ddof=1) / np.sqrt(len(gap))) if len(gap) > 1 else float("nan")
 

@@ -13,7 +13,7 @@ flattering lower bound.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 import pandas as pd
@@ -80,22 +80,9 @@ def summarize(curves: pd.DataFrame, full_data: pd.DataFrame, targets: Sequence[f
         when fewer than half got there) and ``reached_5_per_class``; the mean full-data scores
         ``full_data_<metric>`` and ``majority_share``; ``rank_accuracy`` and ``rank_macro_f1``.
     """
-    metrics = [m for m in ("accuracy", *OTHER_METRICS) if m in curves.columns]
+    metrics = _metrics_of(curves)
     full = full_data.set_index("repetition")
-    per_run = []
-    for (strategy, repetition), run in curves.sort_values("labels").groupby(["strategy", "repetition"],
-                                                                              sort=False):
-        row = {"strategy": strategy, "repetition": repetition,
-               "final_accuracy": float(run["accuracy"].iloc[-1])}
-        if "macro_f1" in metrics:
-            row["final_macro_f1"] = float(run["macro_f1"].iloc[-1])
-        for metric in metrics:
-            row[f"aulc_{metric}"] = area_under_curve(run["labels"], run[metric])
-            for target in _targets_of(metric, targets):
-                needed = labels_to_reach(run["labels"], run[metric], target * full.loc[repetition, metric])
-                row[reached_column(target, metric)] = not np.isnan(needed)
-        per_run.append(row)
-    runs = pd.DataFrame(per_run)
+    runs = run_figures(curves, full_data, targets)
     grouped = runs.groupby("strategy", sort=False)
     summary = pd.DataFrame({"repetitions": grouped.size()})
     for metric in metrics:
@@ -126,6 +113,36 @@ def summarize(curves: pd.DataFrame, full_data: pd.DataFrame, targets: Sequence[f
         summary["rank_macro_f1"] = summary["aulc_macro_f1"].rank(ascending=False, method="min").astype(int)
     order = "aulc_macro_f1" if accuracy_target_is_trivial(summary) else "aulc_accuracy"
     return summary.sort_values(order, ascending=False, kind="mergesort").reset_index()
+
+
+def run_figures(curves: pd.DataFrame, full_data: pd.DataFrame,
+                targets: Sequence[float] = TARGETS) -> pd.DataFrame:
+    """One row per strategy and repetition: what :func:`summarize` averages.
+
+    Parameters are :func:`summarize`'s. Returns ``strategy, repetition, final_accuracy``
+    (``final_macro_f1``), ``aulc_<metric>`` and, per target, ``reached_<p>[_<metric>]`` (whether
+    that repetition's own curve reached the target times its full-data score).
+    """
+    metrics = _metrics_of(curves)
+    full = full_data.set_index("repetition")
+    per_run = []
+    for (strategy, repetition), run in curves.sort_values("labels").groupby(["strategy", "repetition"],
+                                                                              sort=False):
+        row = {"strategy": strategy, "repetition": repetition,
+               "final_accuracy": float(run["accuracy"].iloc[-1])}
+        if "macro_f1" in metrics:
+            row["final_macro_f1"] = float(run["macro_f1"].iloc[-1])
+        for metric in metrics:
+            row[f"aulc_{metric}"] = area_under_curve(run["labels"], run[metric])
+            for target in _targets_of(metric, targets):
+                needed = labels_to_reach(run["labels"], run[metric], target * full.loc[repetition, metric])
+                row[reached_column(target, metric)] = not np.isnan(needed)
+        per_run.append(row)
+    return pd.DataFrame(per_run)
+
+
+def _metrics_of(curves: pd.DataFrame) -> List[str]:
+    return [m for m in ("accuracy", *OTHER_METRICS) if m in curves.columns]
 
 
 def accuracy_target_is_trivial(summary: pd.DataFrame, target: float = TARGETS[0]) -> bool:
