@@ -21,6 +21,7 @@ from typing import Callable, List, Optional
 import numpy as np
 import pandas as pd
 
+from active_labeling.atomic_files import write_text_atomically
 from active_labeling.dss.dataset_io import fresh, read_text
 
 _log = logging.getLogger(__name__)
@@ -62,14 +63,8 @@ def rewrite(name: str, names: List[str], keep: Optional[Callable[[pd.DataFrame],
 
 
 def _save(rows: pd.DataFrame, path: str) -> None:
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    partial = path + ".partial"
-    with open(partial, "w", encoding="utf-8", newline="") as file:
-        # Text cells as they are; an empty cell is written as "" and read back as missing.
-        rows.to_csv(file, index=False)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(partial, path)
+    # Text cells as they are; an empty cell is written as "" and read back as missing.
+    write_text_atomically(path, rows.to_csv(index=False))
 
 
 def recover_journal(path: Optional[str], present_ids: set, id_column: str) -> Optional[pd.DataFrame]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from active_labeling.local.atomic_files import write_atomically
+from active_labeling.atomic_files import write_atomically
 from active_labeling.sampling.surprise import ExplorationEvidence
 
 

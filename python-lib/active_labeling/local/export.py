@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
+from active_labeling.atomic_files import write_atomically, write_text_atomically
 from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.finals import read_team
 from active_labeling.local.tabular import read_table
@@ -146,10 +147,8 @@ def export(workspace: Workspace, out: Union[str, Path], fmt: str = "csv") -> Dic
         _check_schema(path, [str(c) for c in frame.columns])
     out.mkdir(parents=True, exist_ok=True)
     for path, frame in targets.values():
-        temporary = path.with_name(path.name + ".partial")
         if fmt == "csv":
-            frame.to_csv(temporary, index=False)
+            write_text_atomically(path, frame.to_csv(index=False))
         else:
-            frame.to_parquet(temporary, index=False)
-        temporary.replace(path)  # readers never see a half-written file
+            write_atomically(path, lambda stream, frame=frame: frame.to_parquet(stream, index=False))
     return {name: path for name, (path, _) in targets.items()}

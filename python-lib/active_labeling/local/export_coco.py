@@ -10,11 +10,11 @@ a trainer that reads raw pixels without applying the EXIF orientation must rotat
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Union
 
+from active_labeling.atomic_files import write_text_atomically
 from active_labeling.local.workspace import Workspace
 from active_labeling.tasks import default_task, task_of
 
@@ -83,8 +83,6 @@ def export_coco(workspace: Workspace, out: Union[str, Path]) -> Dict[str, Any]:
             raise CocoExportError(f"{path} exists and is not a COCO file; it was left untouched: choose "
                                   "another --out folder or remove the file")
     out.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(json.dumps(content, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, path)  # readers never see a half-written file
+    write_text_atomically(path, json.dumps(content, ensure_ascii=False, indent=1))
     return {"path": path, "images": len(content["images"]), "annotations": len(content["annotations"]),
             "skipped_files": skipped}

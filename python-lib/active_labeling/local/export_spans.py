@@ -17,10 +17,10 @@ When several annotators labeled a text the latest label is kept, as in the COCO 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Dict, List, Tuple, Union
 
+from active_labeling.atomic_files import write_text_atomically
 from active_labeling.local.workspace import Workspace
 from active_labeling.tasks import default_task, task_of
 from active_labeling.tasks.tokens import iob_tags, tokenize
@@ -84,7 +84,5 @@ def export_spans(workspace: Workspace, out: Union[str, Path], fmt: str) -> Dict[
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / FILES[fmt]
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    os.replace(temporary, path)  # readers never see a half-written file
+    write_text_atomically(path, "".join(line + "\n" for line in lines))
     return {"path": path, "texts": len(texts)}

@@ -17,11 +17,11 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from active_labeling.atomic_files import write_atomically
 from active_labeling.kinds import KINDS
 from active_labeling.learning.evaluation import evaluate_round
 from active_labeling.learning.model_input import INPUT_ERRORS, ModelInput, failure
 from active_labeling.learning.pipelines import default_pipeline, describe_default
-from active_labeling.local.atomic_files import write_atomically
 from active_labeling.local.exploration_state import read_evidence_file, write_evidence_file
 from active_labeling.local.finals import read_team
 from active_labeling.local.retrain_stopping import check_round, labeled_after

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 
-from active_labeling.local.atomic_files import write_atomically
+from active_labeling.atomic_files import write_atomically
 from active_labeling.local.retrain_round import RetrainError, RetrainSettings, read_pool, utc_now
 from active_labeling.local.rounds import OK
 from active_labeling.sampling.span_queries import SpanQueriesError, span_queries

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
+from active_labeling.atomic_files import write_text_atomically
 from active_labeling.storage.background_read import in_thread
 from active_labeling.storage.table_rows import TablePool, TableRows
 from active_labeling.table_files import CsvFormat, read_table  # the reader of every command's tables
@@ -112,9 +113,7 @@ class TabularFilePool(TablePool):
         try:
             for old in cache.parent.glob("pool-ids-*.txt"):
                 old.unlink()
-            partial = cache.with_suffix(".partial")
-            partial.write_text("\n".join(ids), encoding="utf-8")
-            partial.replace(cache)
+            write_text_atomically(cache, "\n".join(ids))
         except OSError:  # a cache only: serving goes on without it
             pass
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 import threading
 import zlib
 from collections import OrderedDict
 from pathlib import Path
 from typing import Optional, Tuple, Union
+
+from active_labeling.atomic_files import write_atomically
 
 Entry = Tuple[bytes, str, str]  # (body, content type, ETag)
 
@@ -97,13 +97,7 @@ class MediaCache:
         if self._dir is None:
             return
         path = self._path(key)
-        # Write then rename, so a reader never sees half a file.
-        handle, tmp = tempfile.mkstemp(dir=str(self._dir), prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(entry[1].encode("ascii") + b"\n" + entry[0])
-            os.replace(tmp, str(path))
-        except OSError:
-            # A full disk only costs a re-render later.
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        data = entry[1].encode("ascii") + b"\n" + entry[0]
+        # A full disk only costs a re-render later.
+        with contextlib.suppress(OSError):
+            write_atomically(path, lambda out: out.write(data), durable=False)
