@@ -13,8 +13,9 @@ def write_atomically(path: Union[str, Path], write: Callable[[Any], None], durab
     """Replace ``path`` with what ``write`` writes to a binary stream; returns ``path``.
 
     The bytes go to a hidden partial file beside it, reach the disk (fsync; ``durable=False``
-    skips it, for a cache that can be rebuilt), then take its name in one rename. Each call has its own partial file, so two writers of one path never mix their
-    bytes (the last rename wins); a failed write leaves the old file and no partial one.
+    skips it, for a cache that can be rebuilt), then take its name in one rename. Each call has
+    its own partial file, so two writers of one path never mix their bytes (the last rename
+    wins); a failed write leaves the old file and no partial one.
     Raises OSError, or what ``write`` raises.
     """
     path = Path(path)
