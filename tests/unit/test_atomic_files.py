@@ -48,4 +48,4 @@ def test_concurrent_writers_of_one_file_never_mix_their_bytes(tmp_path):
 def test_text_keeps_its_line_ends_and_unicode_and_the_folder_is_made(tmp_path):
     target = tmp_path / "out" / "spans.conll"
     write_text_atomically(target, "Zoë\tB-PER\r\nvit\tO\n")
-    assert target.read_bytes() == "Zoë\tB-PER\r\nvit\tO\n".encode("utf-8")
+    assert target.read_bytes() == "Zoë\tB-PER\r\nvit\tO\n".encode()
