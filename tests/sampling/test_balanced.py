@@ -56,9 +56,11 @@ def test_exploration_picks_reach_items_the_model_is_sure_about():
     uncertain = queries[queries["strategy"] == "balanced"]
     # Random over the whole pool: mostly far from the boundary, where uncertainty sampling never looks.
     assert explored["x1"].abs().median() > 0.3 > uncertain["x1"].abs().max()
-    # Their score is their own uncertainty (not a random key), so it is low for sure items.
+    # Their score is their own uncertainty by balanced's measure, the mean of margin and least
+    # confidence (not a random key), so it is low for sure items.
     proba = MODEL.predict_proba(explored[["x1", "x2"]])
-    np.testing.assert_allclose(explored["score"], 1 - np.abs(proba[:, 0] - proba[:, 1]))
+    top, second = proba.max(axis=1), proba.min(axis=1)
+    np.testing.assert_allclose(explored["score"], ((1 - (top - second)) + (1 - top)) / 2, atol=1e-12)
     assert not queries.duplicated(["x1", "x2"]).any()
 
 

@@ -161,7 +161,8 @@ def test_exploration_state_carries_the_picks_outcomes_to_the_next_run(tmp_path, 
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "surprise of the last 10 labeled exploration picks: -" in out
-    assert ((pd.read_csv(tmp_path / "q.csv")["strategy"] == "balanced:explore").sum()) == 4
+    # 3% of 40 queries, rounded up or down at random (seeded): 1 or 2, where the schedule gave 10.
+    assert ((pd.read_csv(tmp_path / "q.csv")["strategy"] == "balanced:explore").sum()) in (1, 2)
     state.write_text("{not json")
     message = failure(capsys, args)
     assert "--exploration-state" in message and "delete it to start over" in message

@@ -244,7 +244,9 @@ def test_a_model_the_code_env_cannot_load_says_which_scikit_learn_it_needs(dss, 
     assert "major.minor" in message and "Code env" in message
 
 
-@pytest.mark.parametrize("annotators_agree, picks_next", [(True, 4), (False, 7)])
+# Right where it was sure: the evidence floor, 3% of 40; wrong: the schedule, a sixth of 40. Either is
+# rounded up or down at random (seeded by the seed and the labels so far).
+@pytest.mark.parametrize("annotators_agree, picks_next", [(True, (1, 2)), (False, (6, 7))])
 def test_balanced_explores_less_once_its_exploration_picks_prove_the_model_right(
         dss, tabular, annotators_agree, picks_next):
     pool, _ = tabular
@@ -268,8 +270,9 @@ def test_balanced_explores_less_once_its_exploration_picks_prove_the_model_right
     second.check()
     queries = dss.read_dataset("queries")
     # 30 labels: the schedule asks for a sixth of the batch; a model right where it was sure gets the floor.
-    assert (queries["strategy"] == "balanced:explore").sum() == picks_next
+    explored = int((queries["strategy"] == "balanced:explore").sum())
+    assert explored in picks_next
     assert "surprise of the last 10 labeled exploration picks" in second.stdout + second.stderr
     stored = dss.get_variables()["local"]["active_labeling_exploration"]["PROJ.queries"]
-    assert len(stored["outcomes"]) == 10 and len(stored["pending"]) == picks_next
+    assert len(stored["outcomes"]) == 10 and len(stored["pending"]) == explored
     assert all(right == int(annotators_agree) for _, right in stored["outcomes"])

@@ -8,7 +8,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from active_labeling.items import ids_from_hashes, row_hashes
-from active_labeling.sampling.exploration import EXPLORATION_FLOOR, exploration_share
+from active_labeling.sampling.exploration import EVIDENCE_FLOOR, exploration_count, exploration_share
 from active_labeling.sampling.sampler import QuerySampler, SamplerSettings
 from active_labeling.sampling.surprise import (
     WINDOW,
@@ -66,10 +66,26 @@ def test_surprise_scales_the_share_only_once_classes_have_a_few_labels():
     assert exploration_share(15, 3, surprise=-0.5) == exploration_share(15, 3) == 0.5
     schedule = exploration_share(30, 3)
     assert schedule == 0.25
-    assert exploration_share(30, 3, surprise=-0.1) == EXPLORATION_FLOOR
-    assert exploration_share(30, 3, surprise=0.0) == EXPLORATION_FLOOR
-    assert exploration_share(30, 3, surprise=0.1) == pytest.approx((EXPLORATION_FLOOR + schedule) / 2)
+    # Past it, between a low floor (no surprise: the model's confidence has earned trust) and the schedule.
+    assert exploration_share(30, 3, surprise=-0.1) == EVIDENCE_FLOOR == 0.03
+    assert exploration_share(30, 3, surprise=0.0) == EVIDENCE_FLOOR
+    assert exploration_share(30, 3, surprise=0.1) == pytest.approx((EVIDENCE_FLOOR + schedule) / 2)
     assert exploration_share(30, 3, surprise=0.6) == schedule
+    # Without evidence the schedule never falls below 10%.
+    assert exploration_share(10_000, 3) == 0.1
+
+
+def test_a_share_set_by_evidence_is_rounded_at_random_so_small_batches_get_it_on_average():
+    # 3% of batches of 10: about one pick every third batch, not one in every batch (10%).
+    rng = np.random.default_rng(0)
+    counts = [exploration_count(10, 300, 3, surprise=-0.1, rng=rng) for _ in range(3000)]
+    assert set(counts) == {0, 1}
+    assert np.mean(counts) == pytest.approx(0.3, abs=0.03)
+    # On the schedule (cold, or no evidence yet): rounded, and at least one in a batch of two or more.
+    assert exploration_count(10, 300, 3, rng=rng) == 1
+    assert exploration_count(3, 6, 3, surprise=-0.1, rng=rng) == 2
+    # Without a generator (as before): rounded.
+    assert exploration_count(10, 300, 3, surprise=-0.1) == 0
 
 
 @pytest.mark.parametrize("id_column", ["key", None])

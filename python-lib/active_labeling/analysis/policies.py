@@ -22,6 +22,7 @@ from active_labeling.sampling.strategies import (
     LEAST_CONFIDENCE,
     MARGIN,
     RANDOM,
+    default_measure,
     row_scores,
 )
 from active_labeling.sampling.topk import Candidates
@@ -86,8 +87,9 @@ def balanced_picks(proba: Optional[np.ndarray], features: np.ndarray, batch_size
     (:func:`active_labeling.sampling.exploration.exploration_count`); None: the schedule.
     """
     batch_size = min(batch_size, len(features))
-    n_random = exploration_count(batch_size, int(class_counts.sum()), int((class_counts > 0).sum()), surprise)
-    scores = row_scores(MARGIN, proba, keys=lambda: None)
+    n_random = exploration_count(batch_size, int(class_counts.sum()), int((class_counts > 0).sum()), surprise,
+                                 rng)
+    scores = row_scores(default_measure(BALANCED), proba, keys=lambda: None)
     chosen = diverse_among_best(scores, features, batch_size - n_random, rng)
     rest = np.setdiff1d(np.arange(len(features)), chosen)
     # As the sampler: a uniform sample of factor × batch rows, then turns over the predicted classes.

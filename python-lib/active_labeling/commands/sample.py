@@ -21,7 +21,12 @@ by how often the model was wrong where it was sure on the earlier picks: see doc
 def register(subparsers) -> None:
     """Add the ``sample`` subcommand."""
     from active_labeling.sampling.diversity import AUTO, SPACES
-    from active_labeling.sampling.strategies import DEFAULT_STRATEGY, MARGIN, STRATEGIES, UNCERTAINTY_MEASURES
+    from active_labeling.sampling.strategies import (
+        AUTO_MEASURE,
+        DEFAULT_STRATEGY,
+        STRATEGIES,
+        UNCERTAINTY_MEASURES,
+    )
     from active_labeling.table_files import add_csv_arguments
 
     parser = subparsers.add_parser("sample", help="write the queries: the rows most useful to label",
@@ -58,8 +63,11 @@ def register(subparsers) -> None:
     parser.add_argument("--disagreement", choices=("review", "majority"), default="review",
                         help="with --annotators-per-item: whether a majority settles a disagreement, as "
                              "serve --disagreement (default: review)")
-    parser.add_argument("--diversity-measure", choices=sorted(UNCERTAINTY_MEASURES), default=MARGIN,
-                        help="batch_diversity, balanced: uncertainty measure (default: %(default)s)")
+    parser.add_argument("--diversity-measure", choices=[AUTO_MEASURE, *sorted(UNCERTAINTY_MEASURES)],
+                        default=AUTO_MEASURE,
+                        help="batch_diversity, balanced: uncertainty measure (default: %(default)s, the "
+                             "strategy's own: margin_and_confidence for balanced, margin for "
+                             "batch_diversity)")
     parser.add_argument("--diversity-factor", type=int, default=10,
                         help="batch_diversity, balanced: cluster the factor × n most uncertain rows "
                              "(%(default)s)")

@@ -13,9 +13,9 @@ from active_labeling.sampling.diversity import AUTO, SPACES
 from active_labeling.sampling.errors import SamplerError
 from active_labeling.sampling.sampler import SamplerSettings
 from active_labeling.sampling.strategies import (
+    AUTO_MEASURE,
     BATCH_STRATEGIES,
     DEFAULT_STRATEGY,
-    MARGIN,
     STRATEGIES,
     UNCERTAINTY_MEASURES,
 )
@@ -56,9 +56,10 @@ def parse_sampler_config(raw: Optional[Mapping[str, Any]]) -> SamplerConfig:
     chunk_size = reader.integer("chunk_size", 10000, minimum=100, maximum=1_000_000)
     seed = reader.integer("random_seed", 0)
     item_id_column = reader.string("item_id_column", None)
-    measure, factor, space = MARGIN, 10, AUTO
+    measure, factor, space = None, 10, AUTO
     if strategy in BATCH_STRATEGIES:
-        measure = reader.choice("diversity_measure", sorted(UNCERTAINTY_MEASURES), MARGIN)
+        measure = reader.choice("diversity_measure", [AUTO_MEASURE, *sorted(UNCERTAINTY_MEASURES)],
+                                AUTO_MEASURE)
         factor = reader.integer("diversity_factor", 10, minimum=2, maximum=100)
         space = reader.choice("diversity_space", SPACES, AUTO)
     try:

@@ -64,7 +64,10 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
         The uncertainty measure and the batch-diversity settings
         (see :func:`~active_labeling.sampling.diversity.diverse_choice`).
     """
-    n_random = exploration_count(n_queries, n_labeled, n_classes, surprise)
+    # Seeded by the labels so far too: the count's rounding and the class order change from one run
+    # to the next, and the same inputs give the same queries.
+    order_rng = np.random.default_rng([int(seed) % 2**63, max(int(n_labeled), 0)])
+    n_random = exploration_count(n_queries, n_labeled, n_classes, surprise, order_rng)
     n_diverse = n_queries - n_random
     candidates = _head(best, factor * n_diverse)
     diverse = np.zeros(0, dtype=int)
@@ -76,8 +79,6 @@ def balanced_batch(best: Candidates, random_pool: Optional[Candidates], n_querie
         fresh = np.flatnonzero(~np.isin(random_pool.keys, candidates.keys[diverse]))
         predicted = np.argmax(random_pool.proba[fresh], axis=1) if random_pool.proba.shape[1] else \
             np.zeros(len(fresh), dtype=np.int64)
-        # Seeded by the labels so far too: the class order changes from one run to the next.
-        order_rng = np.random.default_rng([int(seed) % 2**63, max(int(n_labeled), 0)])
         explore = fresh[class_aware_order(predicted, n_random, order_rng)]
     total = len(diverse) + len(explore)
     at = exploration_ranks(total, len(explore))

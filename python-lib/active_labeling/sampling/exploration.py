@@ -6,8 +6,8 @@ random picks keep finding where it is wrong *and sure*. Their share is high whil
 labels per class (the model's confidence is worthless then), then decays, never below a floor.
 When earlier exploration picks have been labeled, their *surprise* (how much more often the model
 was wrong on them than its own probabilities said, :mod:`active_labeling.sampling.surprise`)
-scales the share between the floor and that schedule: a model that is wrong *and sure* keeps
-exploring, one that knows where it is unsure spends its labels on uncertainty.
+scales the share between a lower floor and that schedule: a model that is wrong *and sure* keeps
+exploring, one that knows where it is unsure spends nearly all its labels on uncertainty.
 
 The picks are class-aware: they are taken in turn from each class the model predicts among a
 uniform random sample of the pool, in an order of the classes drawn afresh for each batch, a
@@ -27,7 +27,11 @@ from typing import Optional
 import numpy as np
 
 EXPLORATION_START = 0.5
+# The schedule's floor: without evidence, exploration never falls below it.
 EXPLORATION_FLOOR = 0.1
+# The floor once labeled picks show no surprise: the model's confidence has earned trust, but a
+# few picks keep watching for what it has not met yet (and keep the evidence coming).
+EVIDENCE_FLOOR = 0.03
 # Exploration decays once there are this many labels per class.
 LABELS_PER_CLASS_WARM = 5
 # A surprise this large (the model wrong on 20% more exploration picks than it expected) keeps the
@@ -51,28 +55,52 @@ def exploration_share(n_labeled: int, n_classes: int, surprise: Optional[float] 
     -------
     share : float
         The schedule: half the batch until there are :data:`LABELS_PER_CLASS_WARM` labels per
-        class, then decaying as 1 / labels, never below :data:`EXPLORATION_FLOOR`. With a
-        surprise, ``floor + (schedule - floor) * min(1, max(surprise, 0) / FULL_SURPRISE)``.
+        class, then decaying as 1 / labels, never below :data:`EXPLORATION_FLOOR`. Past that cold
+        phase, with a surprise:
+        ``EVIDENCE_FLOOR + (schedule - EVIDENCE_FLOOR) * min(1, max(surprise, 0) / FULL_SURPRISE)``.
     """
-    warm = LABELS_PER_CLASS_WARM * max(int(n_classes), 2)
+    if not _set_by_evidence(n_labeled, n_classes, surprise):
+        return _schedule(n_labeled, n_classes)
+    weight = min(1.0, max(float(surprise), 0.0) / FULL_SURPRISE)
+    return EVIDENCE_FLOOR + (_schedule(n_labeled, n_classes) - EVIDENCE_FLOOR) * weight
+
+
+def _warm(n_classes: int) -> int:
+    return LABELS_PER_CLASS_WARM * max(int(n_classes), 2)
+
+
+def _schedule(n_labeled: int, n_classes: int) -> float:
+    warm = _warm(n_classes)
     if n_labeled <= warm:
         return EXPLORATION_START
-    schedule = max(EXPLORATION_FLOOR, EXPLORATION_START * warm / n_labeled)
-    if surprise is None or not np.isfinite(surprise):
-        return schedule
-    weight = min(1.0, max(float(surprise), 0.0) / FULL_SURPRISE)
-    return EXPLORATION_FLOOR + (schedule - EXPLORATION_FLOOR) * weight
+    return max(EXPLORATION_FLOOR, EXPLORATION_START * warm / n_labeled)
 
 
-def exploration_count(batch_size: int, n_labeled: int, n_classes: int,
-                      surprise: Optional[float] = None) -> int:
-    """How many of a batch of ``batch_size`` are random picks (at least one in a batch of two or more).
+def _set_by_evidence(n_labeled: int, n_classes: int, surprise: Optional[float]) -> bool:
+    return n_labeled > _warm(n_classes) and surprise is not None and bool(np.isfinite(surprise))
 
-    See :func:`exploration_share` for the parameters.
+
+def exploration_count(batch_size: int, n_labeled: int, n_classes: int, surprise: Optional[float] = None,
+                      rng: Optional[np.random.Generator] = None) -> int:
+    """How many of a batch of ``batch_size`` are random picks.
+
+    On the schedule (the cold phase, or no evidence yet), ``batch_size × share`` rounded, and at
+    least one in a batch of two or more. Once the evidence sets the share, it is rounded at random
+    (up with a chance equal to the fraction) when ``rng`` is given, with no minimum: a share of 3%
+    in batches of 10 asks one pick every third batch or so instead of one in every batch, which
+    would be 10%. Other parameters: :func:`exploration_share`.
     """
-    count = int(round(batch_size * exploration_share(n_labeled, n_classes, surprise)))
-    if batch_size >= 2:
-        count = max(1, count)
+    wanted = batch_size * exploration_share(n_labeled, n_classes, surprise)
+    if _set_by_evidence(n_labeled, n_classes, surprise):
+        count = int(np.floor(wanted))
+        if rng is not None:
+            count += int(rng.random() < wanted - count)
+        else:
+            count = int(round(wanted))
+    else:
+        count = int(round(wanted))
+        if batch_size >= 2:
+            count = max(1, count)
     return min(count, batch_size)
 
 

@@ -24,11 +24,14 @@ from active_labeling.sampling.exclusion import LabeledFilter
 from active_labeling.sampling.probabilities import ChunkProbabilities, from_frame
 from active_labeling.sampling.report import SamplingReport
 from active_labeling.sampling.strategies import (
+    AUTO_MEASURE,
     BALANCED,
     BATCH_DIVERSITY,
     BATCH_STRATEGIES,
     MARGIN,
     STRATEGIES,
+    UNCERTAINTY_MEASURES,
+    default_measure,
     row_scores,
 )
 from active_labeling.sampling.suggestions import SUGGESTION_COLUMNS, suggestions
@@ -57,8 +60,9 @@ class SamplerSettings:
         How many rows to keep; 0 keeps them all (memory then grows with the pool).
     seed : int
         Seeds tie-breaks, the random strategy and the clustering.
-    diversity_measure : str
-        Uncertainty measure ranking the candidates of ``batch_diversity`` and ``balanced``.
+    diversity_measure : str, optional
+        Uncertainty measure ranking the candidates of ``batch_diversity`` and ``balanced``; None
+        or ``auto``: the strategy's own (:func:`~active_labeling.sampling.strategies.default_measure`).
     diversity_factor : int
         They cluster the ``factor × n`` most uncertain rows (``n``: the batch's diverse part).
     diversity_space : str
@@ -70,13 +74,18 @@ class SamplerSettings:
     strategy: str = MARGIN
     n_queries: int = 1000
     seed: int = 0
-    diversity_measure: str = MARGIN
+    diversity_measure: Optional[str] = None
     diversity_factor: int = 10
     diversity_space: str = AUTO
 
     def __post_init__(self):
         if self.strategy not in STRATEGIES:
             raise SamplerError(f"unknown strategy {self.strategy!r}: choose one of {', '.join(STRATEGIES)}")
+        if self.diversity_measure in (None, AUTO_MEASURE):
+            self.diversity_measure = default_measure(self.strategy)
+        if self.diversity_measure not in UNCERTAINTY_MEASURES:
+            raise SamplerError(f"unknown uncertainty measure {self.diversity_measure!r}: choose one of "
+                               f"{', '.join([AUTO_MEASURE, *UNCERTAINTY_MEASURES])}")
         if self.n_queries < 0:
             raise SamplerError("the number of queries must be 0 (all rows) or more")
         if self.strategy in BATCH_STRATEGIES and self.n_queries == 0:

@@ -13,10 +13,11 @@ from typing import Callable, Dict
 import numpy as np
 
 from active_labeling.sampling.tiebreak import uniform_from_keys
-from active_labeling.sampling.uncertainty import entropy, least_confidence, margin
+from active_labeling.sampling.uncertainty import entropy, least_confidence, margin, margin_and_confidence
 
 LEAST_CONFIDENCE = "least_confidence"
 MARGIN = "margin"
+MARGIN_AND_CONFIDENCE = "margin_and_confidence"
 ENTROPY = "entropy"
 RANDOM = "random"
 BATCH_DIVERSITY = "batch_diversity"
@@ -30,7 +31,18 @@ UNCERTAINTY_MEASURES: Dict[str, Callable[[np.ndarray], np.ndarray]] = {
     LEAST_CONFIDENCE: least_confidence,
     MARGIN: margin,
     ENTROPY: entropy,
+    MARGIN_AND_CONFIDENCE: margin_and_confidence,
 }
+# The measure a batch strategy uses unless told otherwise: balanced's is measured in
+# docs/strategies.md (least confidence's share finds rare classes and wins on texts).
+DEFAULT_MEASURES = {BATCH_DIVERSITY: MARGIN, BALANCED: MARGIN_AND_CONFIDENCE}
+# What the recipe and `sample` call "the strategy's own measure".
+AUTO_MEASURE = "auto"
+
+
+def default_measure(strategy: str) -> str:
+    """The uncertainty measure ``strategy`` ranks its candidates with by default (margin for the others)."""
+    return DEFAULT_MEASURES.get(strategy, MARGIN)
 STRATEGIES = (BALANCED, LEAST_CONFIDENCE, MARGIN, ENTROPY, RANDOM, BATCH_DIVERSITY)
 
 
