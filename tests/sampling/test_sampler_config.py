@@ -26,11 +26,21 @@ def test_diversity_settings_apply_to_the_batch_strategies_only():
     assert plain.settings.strategy == "entropy"
 
 
+@pytest.mark.parametrize("strategy, measure", [("balanced", "margin_and_confidence"),
+                                               ("batch_diversity", "margin")])
+def test_the_default_measure_is_the_strategys_own(strategy, measure):
+    for raw in ({"strategy": strategy}, {"strategy": strategy, "diversity_measure": "auto"}):
+        assert parse_sampler_config(raw).settings.diversity_measure == measure
+    chosen = parse_sampler_config({"strategy": strategy, "diversity_measure": "least_confidence"})
+    assert chosen.settings.diversity_measure == "least_confidence"
+
+
 @pytest.mark.parametrize("raw,named", [
     ({"strategy": "best"}, "'Strategy' (strategy)"),
     ({"n_queries": -1}, "'Number of queries'"),
     ({"chunk_size": 10}, "'Chunk size'"),
     ({"strategy": "batch_diversity", "diversity_factor": 1}, "'Candidates per query'"),
+    ({"diversity_measure": "confidence"}, "'Uncertainty measure'"),
     ({"strategy": "batch_diversity", "n_queries": 0}, "number of queries above 0"),
     ({"n_queries": 0}, "balanced strategy chooses a batch"),
 ])
