@@ -115,12 +115,14 @@ def wait_for_generation(server: Server, generation: int, timeout: float = 30) ->
     raise AssertionError(f"the app never served generation {generation}")
 
 
-def margins(model_path: str, inputs) -> np.ndarray:
-    """The margin uncertainty (1 - gap of the two most likely classes) of the round's model."""
+def uncertainties(model_path: str, inputs) -> np.ndarray:
+    """The round's model's uncertainty by the loop's default strategy (balanced): the mean of margin
+    (1 - gap of the two most likely classes) and least confidence (1 - the most likely)."""
     with open(model_path, "rb") as stream:
         model = pickle.load(stream)
     proba = np.sort(model.predict_proba(inputs), axis=1)
-    return 1.0 - (proba[:, -1] - proba[:, -2])
+    top, second = proba[:, -1], proba[:, -2]
+    return ((1.0 - (top - second)) + (1.0 - top)) / 2
 
 
 def assert_batch_follows_model(server: Server, entry: Dict[str, Any], inputs_by_id: Dict[str, Any],
@@ -130,7 +132,7 @@ def assert_batch_follows_model(server: Server, entry: Dict[str, Any], inputs_by_
     assert batch["generation"] >= 1
     served = [item["id"] for item in batch["items"]]
     unlabeled = [i for i in inputs_by_id if i not in set(labeled)]
-    scores = margins(entry["model"], frame_of(unlabeled))
+    scores = uncertainties(entry["model"], frame_of(unlabeled))
     best = [unlabeled[i] for i in np.argsort(-scores, kind="stable")[:size]]
     assert served == best
     shown = [item["al"]["score"] for item in batch["items"]]

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from retrain_helpers import REPO, Server, label_batches, margins, wait_for_generation, wait_for_round
+from retrain_helpers import REPO, Server, label_batches, uncertainties, wait_for_generation, wait_for_round
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -72,7 +72,7 @@ def test_a_tfidf_pipeline_retrains_on_the_texts_of_a_text_pool(tmp_path, pool):
         wait_for_generation(server, 1)
         batch = server.call("GET", "/api/batch?size=5")["items"]
         unlabeled = [i for i in ids if i not in set(labeled)]
-        scores = dict(zip(unlabeled, margins(entry["model"], [by_id[i] for i in unlabeled])))
+        scores = dict(zip(unlabeled, uncertainties(entry["model"], [by_id[i] for i in unlabeled])))
         assert [item["al"]["score"] for item in batch] == pytest.approx(sorted(scores.values())[::-1][:5])
         shown = [item["al"]["score"] for item in batch]
         assert shown == pytest.approx([scores[item["id"]] for item in batch])
