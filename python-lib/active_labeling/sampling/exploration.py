@@ -91,17 +91,14 @@ def exploration_count(batch_size: int, n_labeled: int, n_classes: int, surprise:
     would be 10%. Other parameters: :func:`exploration_share`.
     """
     wanted = batch_size * exploration_share(n_labeled, n_classes, surprise)
-    if _set_by_evidence(n_labeled, n_classes, surprise):
-        count = int(np.floor(wanted))
-        if rng is not None:
-            count += int(rng.random() < wanted - count)
-        else:
-            count = int(round(wanted))
+    if not _set_by_evidence(n_labeled, n_classes, surprise):
+        count = max(1, round(wanted)) if batch_size >= 2 else round(wanted)
+    elif rng is None:
+        count = round(wanted)
     else:
-        count = int(round(wanted))
-        if batch_size >= 2:
-            count = max(1, count)
-    return min(count, batch_size)
+        count = int(np.floor(wanted))
+        count += int(rng.random() < wanted - count)
+    return min(int(count), batch_size)
 
 
 def exploration_ranks(total: int, explored: int) -> np.ndarray:

@@ -33,6 +33,7 @@ UNCERTAINTY_MEASURES: Dict[str, Callable[[np.ndarray], np.ndarray]] = {
     ENTROPY: entropy,
     MARGIN_AND_CONFIDENCE: margin_and_confidence,
 }
+STRATEGIES = (BALANCED, LEAST_CONFIDENCE, MARGIN, ENTROPY, RANDOM, BATCH_DIVERSITY)
 # The measure a batch strategy uses unless told otherwise: balanced's is measured in
 # docs/strategies.md (least confidence's share finds rare classes and wins on texts).
 DEFAULT_MEASURES = {BATCH_DIVERSITY: MARGIN, BALANCED: MARGIN_AND_CONFIDENCE}
@@ -43,7 +44,6 @@ AUTO_MEASURE = "auto"
 def default_measure(strategy: str) -> str:
     """The uncertainty measure ``strategy`` ranks its candidates with by default (margin for the others)."""
     return DEFAULT_MEASURES.get(strategy, MARGIN)
-STRATEGIES = (BALANCED, LEAST_CONFIDENCE, MARGIN, ENTROPY, RANDOM, BATCH_DIVERSITY)
 
 
 def row_scores(strategy: str, proba: np.ndarray, keys: Callable[[], np.ndarray],
