@@ -21,7 +21,7 @@ from typing import Callable, List, Optional
 import numpy as np
 import pandas as pd
 
-from active_labeling.atomic_files import write_text_atomically
+from active_labeling.atomic_files import write_atomically
 from active_labeling.dss.dataset_io import fresh, read_text
 
 _log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def rewrite(name: str, names: List[str], keep: Optional[Callable[[pd.DataFrame],
 
 def _save(rows: pd.DataFrame, path: str) -> None:
     # Text cells as they are; an empty cell is written as "" and read back as missing.
-    write_text_atomically(path, rows.to_csv(index=False))
+    write_atomically(path, lambda stream: rows.to_csv(stream, index=False), text=True)
 
 
 def recover_journal(path: Optional[str], present_ids: set, id_column: str) -> Optional[pd.DataFrame]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from active_labeling.atomic_files import write_atomically
+from active_labeling.atomic_files import write_text_atomically
 from active_labeling.sampling.surprise import ExplorationEvidence
 
 
@@ -27,5 +27,4 @@ def read_evidence_file(path: Path) -> ExplorationEvidence:
 
 def write_evidence_file(path: Path, evidence: ExplorationEvidence) -> None:
     """Replace the JSON file ``path`` with ``evidence``, atomically (raises OSError)."""
-    data = json.dumps(evidence.to_json()).encode("utf-8")
-    write_atomically(Path(path), lambda stream: stream.write(data))
+    write_text_atomically(path, json.dumps(evidence.to_json()))

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
-from active_labeling.atomic_files import write_atomically, write_text_atomically
+from active_labeling.atomic_files import write_atomically
 from active_labeling.kinds import FOLDER_KINDS
 from active_labeling.local.finals import read_team
 from active_labeling.local.tabular import read_table
@@ -148,7 +148,7 @@ def export(workspace: Workspace, out: Union[str, Path], fmt: str = "csv") -> Dic
     out.mkdir(parents=True, exist_ok=True)
     for path, frame in targets.values():
         if fmt == "csv":
-            write_text_atomically(path, frame.to_csv(index=False))
+            write_atomically(path, lambda stream, frame=frame: frame.to_csv(stream, index=False), text=True)
         else:
             write_atomically(path, lambda stream, frame=frame: frame.to_parquet(stream, index=False))
     return {name: path for name, (path, _) in targets.items()}

@@ -175,7 +175,7 @@ def run_round(settings: RetrainSettings, db: sqlite3.Connection, number: int,
     stopping = check_round(last or {}, model, previous, sample, rule.take(inputs, [position[i] for i in new]),
                            [labels[i] for i in new], labels_total=len(labeled))
     model_path = write_atomically(settings.folder / f"model-{number:04d}.pkl",
-                                   lambda stream: pickle.dump(model, stream))
+                                  lambda stream: pickle.dump(model, stream))
     unlabeled = np.ones(len(pool.ids), dtype=bool)
     unlabeled[rows] = False
     evidence = _read_evidence(settings, labels)

@@ -60,7 +60,7 @@ def run_spans_round(settings: RetrainSettings, db: sqlite3.Connection, number: i
     except SpanQueriesError as error:
         raise RetrainError(str(error)) from None
     model_path = write_atomically(settings.folder / f"model-{number:04d}.pkl",
-                                   lambda stream: pickle.dump(done.tagger, stream))
+                                  lambda stream: pickle.dump(done.tagger, stream))
     write_atomically(settings.queries_path, lambda stream: done.queries.to_parquet(stream, index=False))
     f1 = done.held_out_f1
     entry = {"round": number, "status": OK, "started": started_at, "finished": utc_now(), "mark": mark,

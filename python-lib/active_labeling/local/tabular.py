@@ -113,7 +113,7 @@ class TabularFilePool(TablePool):
         try:
             for old in cache.parent.glob("pool-ids-*.txt"):
                 old.unlink()
-            write_text_atomically(cache, "\n".join(ids))
+            write_text_atomically(cache, "\n".join(ids), durable=False)
         except OSError:  # a cache only: serving goes on without it
             pass
 
