@@ -91,9 +91,8 @@ class LabelingService:
         with paused_gc():
             if decisions is None:
                 decisions = store.load()
-            for decision in decisions:
-                if not self.desk.add(decision):  # a reviewer's decision is the desk's only
-                    self.history.add(decision)
+            for decision in self.desk.load(decisions):  # a reviewer's decision is the desk's only
+                self.history.add(decision)
             self._next_label_id = max((d.label_id for d in decisions), default=0) + 1
             del decisions
             self._generation = -1

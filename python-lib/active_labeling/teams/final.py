@@ -90,6 +90,8 @@ class FinalRule:
             return Final(REVIEWED, review)
         if len(labels) < int(self.needed) or not labels:
             return Final(PENDING)
+        if len(labels) == 1:  # the one label asked for (most items at a restart)
+            return Final(AGREED, labels[0])
         groups = self.groups(labels)
         if len(groups) == 1:
             return Final(AGREED, groups[0][0])

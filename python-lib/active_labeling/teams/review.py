@@ -13,7 +13,7 @@ review it at the same time.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from active_labeling.service.errors import BadRequest, Reserved, UnknownItem
 from active_labeling.service.history import History
@@ -55,6 +55,15 @@ class ReviewDesk:
         if self.on_change is not None:
             self.on_change()
         return review
+
+    def load(self, decisions: Sequence[Decision]) -> List[Decision]:
+        """Index the stored decisions at start, in the order the store wrote them; return those
+        that are not reviews (the annotators' index takes them)."""
+        reviews = [decision for decision in decisions if decision.status == REVIEWED]
+        for review in reviews:
+            self.history.add(review)
+        self.team.load(decisions)
+        return [decision for decision in decisions if decision.status != REVIEWED] if reviews else decisions
 
     # -- reading ---------------------------------------------------------------------------
 
