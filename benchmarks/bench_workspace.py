@@ -7,7 +7,7 @@ Pre-fills a workspace with 1,000,000 labels (``--quick``: 50,000) on a pool of a
   (run before a backup), each on a new read-only connection, median of 3, with the file in the
   OS cache;
 - opening the workspace (the check included), and the start of ``active-labeling serve`` on it
-  (process start to the first ``/api/config`` answer);
+  (process start to the first ``/api/config`` answer) with the server's peak RSS;
 - ``active-labeling backup`` of the workspace, and ``active-labeling recover`` of a copy with one
   damaged page.
 
@@ -82,9 +82,12 @@ def main() -> None:
         seconds = median_seconds(lambda: Workspace(workspace, create=False).close())
         results.append((f"open the workspace, check included, {labels:,} labels", "s", f"{seconds:.2f}", ""))
         server = Server(data, workspace, ["--annotator", "bench"])
+        rss = server.peak_rss_mb()
         server.stop()
         results.append((f"serve start, {labels:,}-row pool, {labels:,} labels stored", "s",
                         f"{server.start_seconds:.2f}", "≤ 5"))
+        results.append((f"serve peak RSS, {labels:,}-row pool, {labels:,} labels stored", "MB", f"{rss:.0f}",
+                        "≤ 1536"))
 
         started = time.perf_counter()
         backup(workspace, tmp / "backup.sqlite")

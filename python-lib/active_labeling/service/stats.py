@@ -10,7 +10,7 @@ withdrawn) is remembered until the service asks (``take_reopened``), to serve it
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import numpy as np
 
@@ -130,22 +130,34 @@ class Stats:
         """Counters recomputed from every current decision (at start, or when the pool changes)."""
         stats = cls(total, annotators_per_item, categories_of)
         labeled, skipped = [], []
+        # Decisions read from the store share one object per distinct label: count them per
+        # annotator and label object, and find each one's categories once.
+        same_label: Dict[Tuple[str, int], List[Any]] = {}  # (annotator, id of the label) -> [decision, count]
         for decision in current:
-            mine = stats.annotators.get(decision.annotator)
+            annotator = decision.annotator
+            mine = stats.annotators.get(annotator)
             if mine is None:
-                mine = stats.annotators[decision.annotator] = _AnnotatorCounts()
+                mine = stats.annotators[annotator] = _AnnotatorCounts()
             position = positions.get(decision.item_id)
             if decision.status == LABELED:
-                mine.labeled += 1
-                for category in stats._categories(decision):
-                    stats.per_category[category] += 1
-                    mine.per_category[category] += 1
+                key = (annotator, id(decision.label))
+                seen = same_label.get(key)
+                if seen is None:
+                    same_label[key] = [decision, 1]  # the decision keeps the label, and its id, alive
+                else:
+                    seen[1] += 1
                 if position is not None:
                     labeled.append(position)
             else:
                 mine.skipped += 1
                 if position is not None:
                     skipped.append(position)
+        for (annotator, _), (decision, count) in same_label.items():
+            mine = stats.annotators[annotator]
+            mine.labeled += count
+            for category in stats._categories(decision):
+                stats.per_category[category] += count
+                mine.per_category[category] += count
         # Item counts in bulk: the same as ``change`` one decision at a time, much faster.
         np.add.at(stats.labels, np.asarray(labeled, dtype=np.int64), 1)
         np.add.at(stats.skips, np.asarray(skipped, dtype=np.int64), 1)

@@ -41,6 +41,10 @@ def _unit_values(task_name: str, categories: Sequence[str]) -> Optional[UnitValu
     return None
 
 
+def _label_id(decision: Decision) -> int:
+    return decision.label_id
+
+
 def _checked(item_id: str, share: float) -> bool:
     """Whether an agreed item is drawn for a reviewer's check (the same answer every time)."""
     digest = hashlib.sha1(item_id.encode("utf-8")).digest()
@@ -109,7 +113,7 @@ class Team:
             del self._labels[item]
         if len(before) > 1 or len(labels) > 1:  # one annotator's label pairs with no other
             self._agreement(who, before, labels)
-        self._refresh(item)
+        self._refresh((item,))
 
     def load(self, decisions: Iterable[Decision]) -> None:
         """Index many decisions, in the order the store wrote them: the state that :meth:`change`
@@ -140,19 +144,19 @@ class Team:
                         del self._labels[item]
             touched.pop(item, None)
             touched[item] = None
-        for item in touched:  # oldest first: the review queue keeps the order of one at a time
+        for item in touched:
             before, after = earlier.get(item, {}), self._labels.get(item, {})
             if len(before) > 1 or len(after) > 1:
                 self._figures(before, -1)
                 self._figures(after, 1)
-            self._refresh(item)
+        self._refresh(touched)  # oldest first: the review queue keeps the order of one at a time
 
     def review(self, decision: Decision) -> None:
         """A reviewer's decision: the item's final label from now on."""
         current = self._reviews.get(decision.item_id)
         if current is None or current.label_id < decision.label_id:
             self._reviews[decision.item_id] = decision
-            self._refresh(decision.item_id)
+            self._refresh((decision.item_id,))
 
     def _agreement(self, who: str, before: Dict[str, Decision], after: Dict[str, Decision]) -> None:
         old, new = before.get(who), after.get(who)
@@ -199,30 +203,37 @@ class Team:
                 values[unit][who] = value
         return values
 
-    def _refresh(self, item: str) -> None:
-        current = self._labels.get(item)
-        if not current:
-            labels = []
-        elif len(current) == 1:  # most items: no order to sort out
-            labels = [decision.label for decision in current.values()]
-        else:
-            labels = [decision.label for decision in sorted(current.values(), key=lambda d: d.label_id)]
-        review = self._reviews.get(item)
-        old = self._finals.get(item)
-        new = self.rule.final(labels, review.label if review else None, review is not None)
-        if old is not None:
-            self.counts[old.status] -= 1
-        if labels or review is not None:
-            self._finals[item] = new
-            self.counts[new.status] += 1
-        else:
-            self._finals.pop(item, None)
-        self._disputed.pop(item, None)
-        self._to_check.pop(item, None)
-        if review is None and new.status == PENDING and len(labels) >= self.rule.needed:
-            self._disputed[item] = None
-        elif review is None and new.label is not None and _checked(item, self.review_sample):
-            self._to_check[item] = None
+    def _refresh(self, items: Iterable[str]) -> None:
+        """Recompute the final label, the status counts and the queue place of ``items``, in this
+        order (a million at a restart: names are looked up once)."""
+        labels_of, reviews, finals, counts = self._labels.get, self._reviews.get, self._finals, self.counts
+        disputed, to_check = self._disputed, self._to_check
+        final, needed, share = self.rule.final, self.rule.needed, self.review_sample
+        for item in items:
+            current = labels_of(item)
+            if not current:
+                labels = []
+            elif len(current) == 1:  # most items: no order to sort out
+                labels = [decision.label for decision in current.values()]
+            else:
+                labels = [decision.label for decision in sorted(current.values(), key=_label_id)]
+            review = reviews(item)
+            new = final(labels, review.label if review else None, review is not None)
+            old = finals.get(item)
+            if old is not None:
+                counts[old.status] -= 1
+            if labels or review is not None:
+                finals[item] = new
+                counts[new.status] += 1
+            elif old is not None:
+                del finals[item]
+            disputed.pop(item, None)
+            to_check.pop(item, None)
+            if review is None:
+                if new.status == PENDING and len(labels) >= needed:
+                    disputed[item] = None
+                elif new.label is not None and _checked(item, share):
+                    to_check[item] = None
 
     # -- reading ---------------------------------------------------------------------------
 
