@@ -218,6 +218,8 @@ def test_stats_and_history_are_the_same_after_a_restart():
     for annotator in ("alice", "bob", "carol", "dave"):
         assert restarted.stats_for(annotator) == service.stats_for(annotator)
         assert restarted.history_entry(annotator) == service.history_entry(annotator)
+        assert (restarted.desk.snapshot(annotator, everyone=True)
+                == service.desk.snapshot(annotator, everyone=True))
 
 
 def test_an_item_with_all_its_labels_takes_no_more_labels_but_changes():
