@@ -3,7 +3,8 @@ the review queue.
 
 Fed with every annotator's decision (:meth:`Team.change`) and every reviewer's decision
 (:meth:`Team.review`), in the order the store wrote them. Each update costs O(annotators of the
-item × categories), whatever the number of items labeled so far.
+item × categories), whatever the number of items labeled so far. At start, :meth:`Team.load` takes
+every stored decision at once and works out each item once.
 """
 
 from __future__ import annotations
