@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -167,7 +168,8 @@ class DssDecisionStore:
         frame = read_text(fresh(self.metadata_name), metadata_names)
         with self._lock:
             frame = self._recover_metadata(frame, metadata_names)
-        decisions = sorted((self._decision(row) for row in frame.to_dict("records")),
+        decoded: Dict[str, Any] = {}  # few distinct labels: each one decoded once, then shared
+        decisions = sorted((self._decision(row, decoded) for row in frame.to_dict("records")),
                            key=lambda d: d.label_id)
         for decision in decisions:
             self._track(decision)
@@ -213,19 +215,24 @@ class DssDecisionStore:
             _log.warning("restored %d label(s) missing from the labels dataset %s, from the metadata "
                          "dataset %s", len(rows), self.labels_name, self.metadata_name)
 
-    def _decision(self, row: Dict[str, Any]) -> Decision:
-        status = _text(row.get("status")) or LABELED
+    def _decision(self, row: Dict[str, Any], decoded: Dict[str, Any]) -> Decision:
+        status = sys.intern(_text(row.get("status")) or LABELED)
         label = _text(row.get("label")) if status in _ROWS else None
-        if label is not None:
-            label = self.task.decode(label)
         suggestion = _text(row.get("suggestion")) or None
         agreed = {"true": True, "false": False}.get(_text(row.get("agreed")).lower())
+        # The few annotators and sessions are shared too: a row's strings are its own otherwise.
         return Decision(label_id=_as_int(row["label_id"]), item_id=_text(row.get("item_id")),
-                        annotator=_text(row.get("annotator")), date=_text(row.get("date")),
-                        status=status, label=label, comment=_text(row.get("comment")),
-                        session=_text(row.get("session")),
-                        suggestion=None if suggestion is None else self.task.decode(suggestion),
-                        agreed=agreed)
+                        annotator=sys.intern(_text(row.get("annotator"))), date=_text(row.get("date")),
+                        status=status, label=self._decoded(label, decoded), comment=_text(row.get("comment")),
+                        session=sys.intern(_text(row.get("session"))),
+                        suggestion=self._decoded(suggestion, decoded), agreed=agreed)
+
+    def _decoded(self, text: Optional[str], decoded: Dict[str, Any]) -> Any:
+        if text is None:
+            return None
+        if text not in decoded:
+            decoded[text] = self.task.decode(text)
+        return decoded[text]
 
     def _track(self, decision: Decision) -> bool:
         """Remember ``decision`` as current; True when it makes a stored labels row stale."""
