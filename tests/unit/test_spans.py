@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from active_labeling.analysis.span_corpus import make_span_corpus
 from active_labeling.cli import main
 from active_labeling.learning.span_tagger import SpanTagger, entity_f1
-from active_labeling.sampling.span_order import varied_order
+from active_labeling.sampling.span_order import serving_order, varied_order
 from active_labeling.tasks import LabelContext, LabelError, task_of
 from active_labeling.tasks.tokens import iob_tags, spans_of_tags, tokenize
 
@@ -119,6 +120,25 @@ def test_the_serving_order_puts_near_copies_of_a_text_just_taken_later():
              "Ask Ana or Bo about the Tri account.", "Thanks for your help!"]
     assert varied_order(texts, [0.9, 0.8, 0.7, 0.1], 4) == [0, 2, 3, 1]
     assert varied_order(texts, [0.9, 0.8, 0.7, 0.1], 2) == [0, 2]
+
+
+def test_every_fourth_text_served_is_drawn_at_random_from_the_less_uncertain_ones():
+    texts = [f"text number {k} " + "word " * k for k in range(100)]
+    scores = [1.0 - k / 100 for k in range(100)]  # text 0 is the most uncertain
+    order = serving_order(texts, scores, 20, np.random.default_rng(3))
+    uncertain = [order[k] for k in range(20) if (k + 1) % 4]
+    drawn = [order[k] for k in range(20) if (k + 1) % 4 == 0]
+    assert uncertain == varied_order(texts, scores, 15)  # the 15 most uncertain, in their order
+    assert len(drawn) == 5 and not set(drawn) & set(uncertain)
+    assert max(drawn) > 40  # drawn from the whole rest, not the next most uncertain
+    assert serving_order(texts, scores, 20, np.random.default_rng(3)) == order  # seeded: the same again
+    assert serving_order(texts, scores, 20, np.random.default_rng(4)) != order
+    everything = serving_order(texts, scores, 100, np.random.default_rng(3))
+    assert sorted(everything) == list(range(100))  # all the candidates kept, once each
+    unmixed = serving_order(texts, scores, 20, np.random.default_rng(3), explore=0)
+    assert unmixed == varied_order(texts, scores, 20)
+    with pytest.raises(ValueError, match="explore should be a share from 0 to 0.5"):
+        serving_order(texts, scores, 20, np.random.default_rng(3), explore=0.9)
 
 
 def test_simulate_spans_compares_uncertainty_and_random_by_entity_f1(tmp_path, capsys):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.learning.span_tagger import SpanTagger, entity_f1
-from active_labeling.sampling.span_order import varied_order
+from active_labeling.sampling.span_order import serving_order
 
 SPAN_STRATEGIES = ("random", "uncertainty")
 
@@ -96,7 +96,7 @@ def simulate_spans(texts: Sequence[str], spans: Sequence[List[Dict[str, Any]]],
                 else:
                     candidates = [texts[i] for i in rest]
                     scores = [p.uncertainty for p in tagger.predict(candidates)]
-                    picked = [rest[k] for k in varied_order(candidates, scores, size)]
+                    picked = [rest[k] for k in serving_order(candidates, scores, size, rng)]
                 chosen.extend(int(i) for i in picked)
     return pd.DataFrame(rows)
 

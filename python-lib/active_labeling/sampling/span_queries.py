@@ -3,9 +3,10 @@
 Shared by the local loop (``serve --task spans --retrain-every``) and the Span Query Sampler
 recipe in DSS. The tagger (:mod:`active_labeling.learning.span_tagger`) is fitted on every
 labeled text; the unlabeled ones are scored by its sequence uncertainty and ordered by
-:mod:`active_labeling.sampling.span_order`; each query keeps the tagger's spans (with a confidence
-each) in ``prediction``, which the labeling page draws as suggestions. The entity-level F1 of a
-tagger fitted on four fifths of the labels, on the other fifth, says how good it is.
+:mod:`active_labeling.sampling.span_order` (every fourth place a random text); each query keeps
+the tagger's spans (with a confidence each) in ``prediction``, which the labeling page draws as
+suggestions. The entity-level F1 of a tagger fitted on four fifths of the labels, on the other
+fifth, says how good it is.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from active_labeling.learning.span_tagger import SpanTagger, entity_f1
-from active_labeling.sampling.span_order import varied_order
+from active_labeling.sampling.span_order import serving_order
 from active_labeling.tasks.spans import PREDICTION_COLUMN
 
 MIN_HELD_OUT = 10  # labeled texts needed before a fifth of them is held out for the F1
@@ -75,7 +76,9 @@ def span_queries(candidates: pd.DataFrame, text_column: str, labeled_texts: Sequ
     predictions = tagger.predict(candidate_texts)
     scores = np.array([p.uncertainty for p in predictions])
     wanted = len(candidates) if n_queries <= 0 else min(n_queries, len(candidates))
-    order = np.array(varied_order(candidate_texts, scores, wanted), dtype=int)
+    # The random places differ from round to round, and are the same for the same labels.
+    rng = np.random.default_rng([seed, len(texts)])
+    order = np.array(serving_order(candidate_texts, scores, wanted, rng), dtype=int)
     queries = candidates.iloc[order].reset_index(drop=True)
     queries[PREDICTION_COLUMN] = [json.dumps(predictions[k].spans, ensure_ascii=False) for k in order]
     queries["score"] = scores[order] if len(order) else np.zeros(0)
