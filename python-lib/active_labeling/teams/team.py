@@ -2,9 +2,10 @@
 the review queue.
 
 Fed with every annotator's decision (:meth:`Team.change`) and every reviewer's decision
-(:meth:`Team.review`), in the order the store wrote them. Each update costs O(annotators of the
-item × categories), whatever the number of items labeled so far. At start, :meth:`Team.load` takes
-every stored decision at once and works out each item once.
+(:meth:`Team.review`), in the order the store wrote them: each update replaces the item's
+contribution to the figures, O(annotators of the item² + annotators × categories), whatever the
+number of items labeled so far. At start, :meth:`Team.load` takes every stored decision at once
+and works out each item once.
 """
 
 from __future__ import annotations
@@ -100,21 +101,16 @@ class Team:
 
     def change(self, decision: Decision) -> None:
         """An annotator's decision: a label replaces their label of the item, a skip withdraws it."""
-        item, who = decision.item_id, decision.annotator
-        labels = self._labels.setdefault(item, {})
-        current = labels.get(who)
-        if current is not None and current.label_id > decision.label_id:
-            return  # an older decision arriving late changes nothing
-        before = dict(labels)
-        if decision.status == LABELED:
-            labels[who] = decision
-        else:
-            labels.pop(who, None)
-        if not labels:
-            del self._labels[item]
-        if len(before) > 1 or len(labels) > 1:  # one annotator's label pairs with no other
-            self._agreement(who, before, labels)
-        self._refresh((item,))
+        item = decision.item_id
+        before = dict(self._labels.get(item, {}))
+        if self._record(decision):
+            self._refigure(before, self._labels.get(item, {}))
+            self._refresh((item,))
+
+    def review(self, decision: Decision) -> None:
+        """A reviewer's decision: the item's final label from now on."""
+        if self._record(decision):
+            self._refresh((decision.item_id,))
 
     def load(self, decisions: Iterable[Decision]) -> None:
         """Index many decisions, in the order the store wrote them: the state that :meth:`change`
@@ -127,58 +123,51 @@ class Team:
             item = decision.item_id
             if item not in touched and item in self._labels:
                 earlier[item] = dict(self._labels[item])
-            if decision.status == REVIEWED:
-                current = self._reviews.get(item)
-                if current is not None and current.label_id >= decision.label_id:
-                    continue
-                self._reviews[item] = decision
-            else:
-                labels = self._labels.setdefault(item, {})
-                current = labels.get(decision.annotator)
-                if current is not None and current.label_id > decision.label_id:
-                    continue
-                if decision.status == LABELED:
-                    labels[decision.annotator] = decision
-                else:
-                    labels.pop(decision.annotator, None)
-                    if not labels:
-                        del self._labels[item]
-            touched.pop(item, None)
-            touched[item] = None
+            if self._record(decision):
+                touched.pop(item, None)
+                touched[item] = None
         for item in touched:
-            before, after = earlier.get(item, {}), self._labels.get(item, {})
-            if len(before) > 1 or len(after) > 1:
-                self._figures(before, -1)
-                self._figures(after, 1)
+            self._refigure(earlier.get(item, {}), self._labels.get(item, {}))
         self._refresh(touched)  # oldest first: the review queue keeps the order of one at a time
 
-    def review(self, decision: Decision) -> None:
-        """A reviewer's decision: the item's final label from now on."""
-        current = self._reviews.get(decision.item_id)
-        if current is None or current.label_id < decision.label_id:
-            self._reviews[decision.item_id] = decision
-            self._refresh((decision.item_id,))
-
-    def _agreement(self, who: str, before: Dict[str, Decision], after: Dict[str, Decision]) -> None:
-        old, new = before.get(who), after.get(who)
-        for other, theirs in after.items():
-            if other == who:
-                continue
-            for mine, sign in ((old, -1), (new, 1)):
-                if mine is not None:
-                    self._pair(who, mine, other, theirs, sign)
-        self._units_replace(before, after)
-
-    def _figures(self, labels: Dict[str, Decision], sign: int) -> None:
-        """Add (``sign`` 1) or take away (-1) the contribution of one item's labels to the figures."""
-        decided = list(labels.items())
-        for n, (who, mine) in enumerate(decided):
-            for other, theirs in decided[n + 1:]:
-                self._pair(who, mine, other, theirs, sign)
-        if sign > 0:
-            self._units_replace({}, labels)
+    def _record(self, decision: Decision) -> bool:
+        """Keep ``decision`` as its annotator's label of the item (a skip withdraws it) or as the
+        item's review; False when a later one is kept already (an older decision arriving late)."""
+        item = decision.item_id
+        if decision.status == REVIEWED:
+            current = self._reviews.get(item)
+            if current is not None and current.label_id >= decision.label_id:
+                return False
+            self._reviews[item] = decision
+            return True
+        labels = self._labels.setdefault(item, {})
+        current = labels.get(decision.annotator)
+        if current is not None and current.label_id > decision.label_id:
+            return False
+        if decision.status == LABELED:
+            labels[decision.annotator] = decision
         else:
-            self._units_replace(labels, {})
+            labels.pop(decision.annotator, None)
+            if not labels:
+                del self._labels[item]
+        return True
+
+    def _refigure(self, before: Dict[str, Decision], after: Dict[str, Decision]) -> None:
+        """Replace one item's contribution to the agreement figures: ``before``'s labels by ``after``'s."""
+        if len(before) < 2 and len(after) < 2:
+            return  # a label alone pairs with no other
+        for labels, sign in ((before, -1), (after, 1)):
+            decided = list(labels.items())
+            for n, (who, mine) in enumerate(decided):
+                for other, theirs in decided[n + 1:]:
+                    self._pair(who, mine, other, theirs, sign)
+        if self._units is None:
+            return
+        was, now = self._values(before), self._values(after)
+        for unit in was.keys() | now.keys():
+            figure = self.overall if unit[0] == "" else self.per_category.get(unit[0])
+            if figure is not None:
+                figure.replace(was.get(unit, {}), now.get(unit, {}))
 
     def _pair(self, who: str, mine: Decision, other: str, theirs: Decision, sign: int) -> None:
         value = float(self.task.agreement(mine.label, theirs.label))
@@ -187,15 +176,6 @@ class Team:
             self._pairwise[name][1] += sign
         self._observed[0] += sign * value
         self._observed[1] += sign
-
-    def _units_replace(self, before: Dict[str, Decision], after: Dict[str, Decision]) -> None:
-        if self._units is None:
-            return
-        was, now = self._values(before), self._values(after)
-        for unit in was.keys() | now.keys():
-            figure = self.overall if unit[0] == "" else self.per_category.get(unit[0])
-            if figure is not None:
-                figure.replace(was.get(unit, {}), now.get(unit, {}))
 
     def _values(self, labels: Dict[str, Decision]) -> Dict[Unit, Dict[str, Hashable]]:
         values: Dict[Unit, Dict[str, Hashable]] = defaultdict(dict)
